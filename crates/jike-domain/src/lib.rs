@@ -1,0 +1,14 @@
+//! jike's domain: the types and rules of enterprise-customer private-line service assurance
+//! (`../shared/domain.md`). Pure: no I/O, no async, no database. Rule ids (`R-…`) in comments and
+//! tests point at the digest.
+
+pub mod demo;
+pub mod inventory;
+pub mod path;
+pub mod values;
+pub mod vocab;
+
+pub use inventory::*;
+pub use path::{format_path, parse_path, Hop, HopInput};
+pub use values::{Bandwidth, FieldError, Problems};
+pub use vocab::*;
