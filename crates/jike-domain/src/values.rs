@@ -162,7 +162,7 @@ impl Bandwidth {
             let frac: u128 = frac_part.parse().map_err(|_| bad())?;
             let scale = 10u128.pow(frac_part.len() as u32);
             let scaled = frac * u128::from(factor);
-            if scaled % scale != 0 {
+            if !scaled.is_multiple_of(scale) {
                 return Err(format!(
                     "'{}' is not a whole number of bits per second",
                     text.trim()
@@ -184,7 +184,7 @@ impl fmt::Display for Bandwidth {
             (1_000_000, "M"),
             (1_000, "K"),
         ] {
-            if self.0 % factor == 0 {
+            if self.0.is_multiple_of(factor) {
                 return write!(f, "{}{unit}", self.0 / factor);
             }
         }

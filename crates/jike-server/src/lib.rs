@@ -1,1 +1,214 @@
+//! jike's HTTP service: the JSON API under `/api/v1`, its OpenAPI document, `/healthz` and
+//! `/metrics`. The only crate that knows HTTP.
 
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod resources;
+mod transfer;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use jike_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, Problem};
+
+/// Settings of the HTTP service.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The largest JSON body accepted, in bytes.
+    pub max_json_bytes: usize,
+    /// The largest import file accepted, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            max_json_bytes: 1 << 20,
+            max_upload_bytes: 64 << 20,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub metrics: Arc<metrics::Metrics>,
+    pub config: Arc<ServerConfig>,
+    openapi: Arc<String>,
+}
+
+/// Lists the inventory kinds once: each is routed and documented from this list.
+macro_rules! for_each_resource {
+    ($f:ident, $acc:expr $(, $arg:expr)*) => {{
+        let acc = $acc;
+        let acc = $f::<jike_store::Regions>(acc $(, $arg)*);
+        let acc = $f::<jike_store::Sites>(acc $(, $arg)*);
+        let acc = $f::<jike_store::Elements>(acc $(, $arg)*);
+        let acc = $f::<jike_store::Customers>(acc $(, $arg)*);
+        let acc = $f::<jike_store::Circuits>(acc $(, $arg)*);
+        let acc = $f::<jike_store::Contractors>(acc $(, $arg)*);
+        let acc = $f::<jike_store::StaffMembers>(acc $(, $arg)*);
+        let acc = $f::<jike_store::Instruments>(acc $(, $arg)*);
+        $f::<jike_store::Vehicles>(acc $(, $arg)*)
+    }};
+}
+
+fn merge_routes<R: resources::Resource>(router: Router<AppState>) -> Router<AppState> {
+    router.merge(resources::routes::<R>())
+}
+
+/// The OpenAPI document of this service.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut schemas = Vec::new();
+    let paths = utoipa::openapi::PathsBuilder::new();
+    let paths = for_each_resource!(add_doc, paths, &mut schemas);
+    let paths = openapi::add_other(paths, &mut schemas);
+    openapi::document(paths, schemas)
+}
+
+fn add_doc<R: resources::Resource>(
+    paths: utoipa::openapi::PathsBuilder,
+    schemas: &mut Vec<(
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    )>,
+) -> utoipa::openapi::PathsBuilder {
+    openapi::add_resource::<R>(paths, schemas)
+}
+
+/// The whole service as a router, ready for `axum::serve` or for `oneshot` in tests.
+pub fn router(store: Store, config: ServerConfig) -> Router {
+    let metrics = Arc::new(metrics::Metrics::default());
+    let openapi = openapi().to_pretty_json().unwrap_or_else(|_| "{}".into());
+    let state = AppState {
+        store,
+        metrics: metrics.clone(),
+        config: Arc::new(config.clone()),
+        openapi: Arc::new(openapi),
+    };
+    let api = for_each_resource!(merge_routes, Router::new())
+        .route(
+            "/api/v1/customers/{id}/grade-history",
+            get(resources::grade_history),
+        )
+        .route("/api/v1/export/{kind}", get(transfer::export))
+        .layer(DefaultBodyLimit::max(config.max_json_bytes));
+    let import = Router::new()
+        .route("/api/v1/import/{kind}", post(transfer::import))
+        .layer(DefaultBodyLimit::max(config.max_upload_bytes));
+    Router::new()
+        .merge(api)
+        .merge(import)
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::serve))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(|_| {
+            Problem::simple(
+                500,
+                "internal",
+                "Internal error",
+                "the service failed to handle the request; the log has the details",
+            )
+            .into_response()
+        }))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+}
+
+async fn openapi_json(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => axum::Json(serde_json::json!({
+            "status": "ok",
+            "database": state.store.backend().name(),
+            "version": env!("CARGO_PKG_VERSION"),
+        }))
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            Problem::simple(
+                503,
+                "unavailable",
+                "Service unavailable",
+                "the database does not answer",
+            )
+            .into_response()
+        }
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such endpoint; the API is described at /api/v1/openapi.json".into())
+}
+
+/// Serves until Ctrl-C or SIGTERM; `ready` is told the bound address first.
+pub async fn serve(
+    store: Store,
+    config: ServerConfig,
+    listen: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, router(store, config))
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,1 +1,423 @@
+//! Bulk import and export of the inventory as `.xlsx` and CSV (domain.md §2: customers, circuits,
+//! sites, network elements and contractor staff).
+//!
+//! This is the only crate that knows spreadsheet formats. It has no database: [`read`] turns the
+//! bytes of a file into typed domain inputs ([`jike_domain::CustomerInput`],
+//! [`jike_domain::CircuitInput`], …) with row-by-row errors, and [`write()`] writes inputs back as a
+//! file that [`read`] reads again (round trip).
+//!
+//! # The import contract
+//!
+//! A file with any bad row imports nothing: [`read`] returns either every record or
+//! [`SheetError::Invalid`] with **every** problem of the file (capped at [`MAX_ERRORS`]), each
+//! with its row number as the user sees it in a spreadsheet (the header is row 1), the column
+//! header as written in the file, and the reason. Problems found:
+//!
+//! - header: a required column missing, an unknown column, a column given twice (under either
+//!   name). When the header is wrong only the header problems are reported.
+//! - cells: a value outside its vocabulary (domain.md §11; codes and Chinese names are both
+//!   accepted), a bandwidth, number, IP address or path that does not parse, a CSV row with too few
+//!   cells, a value in a column without header, an Excel error cell (`#N/A`).
+//! - the input's own rules ([`jike_domain::Validate`]): codes, lengths, phone numbers, hops.
+//! - a code (natural key) given twice in the file.
+//!
+//! Blank rows are skipped; a file with a header and no data rows is valid and has no records.
+//! Whether referenced codes (a circuit's customer, an element's site) exist is the store's
+//! business, not this crate's.
+//!
+//! # Files
+//!
+//! Headers may be Chinese (`客户编码`) or English (`code`, case-insensitive) or a mix; surrounding
+//! white space, a UTF-8 BOM and a trailing `*` (a "required" mark of templates) are ignored.
+//! CSV is UTF-8 (with or without BOM) or, when it is not valid UTF-8, GB18030/GBK as Excel in
+//! China saves it. `.xlsx` is read from the first worksheet; whole numbers (a phone number typed
+//! into a cell) read as their digits.
+//!
+//! Export writes codes for vocabulary values (`gold`, not `金牌`) under Chinese or English
+//! headers ([`HeaderLang`]); both read back.
 
+mod cells;
+mod kinds;
+mod reader;
+mod writer;
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+pub use cells::Cells;
+
+/// The most problems [`read`] reports; after them one more [`RowError`] says how many were left
+/// out.
+pub const MAX_ERRORS: usize = 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Kinds, formats, header languages
+
+/// What a file holds: one of the five kinds of the inventory that import and export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// 客户 enterprise customers.
+    Customers,
+    /// 专线 circuits (enterprise lines) with their paths.
+    Circuits,
+    /// 站点 sites.
+    Sites,
+    /// 网元 network elements.
+    Elements,
+    /// 人员 contractor staff.
+    Staff,
+}
+
+impl Kind {
+    /// Every kind, in the order a full import needs them (customers before their circuits, sites
+    /// before their elements).
+    pub const ALL: [Kind; 5] = [
+        Kind::Customers,
+        Kind::Sites,
+        Kind::Elements,
+        Kind::Circuits,
+        Kind::Staff,
+    ];
+
+    /// The code: `customers`, `circuits`, `sites`, `elements` or `staff`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Customers => "customers",
+            Kind::Circuits => "circuits",
+            Kind::Sites => "sites",
+            Kind::Elements => "elements",
+            Kind::Staff => "staff",
+        }
+    }
+
+    /// The Chinese name: `客户`, `专线`, `站点`, `网元` or `人员`.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Kind::Customers => "客户",
+            Kind::Circuits => "专线",
+            Kind::Sites => "站点",
+            Kind::Elements => "网元",
+            Kind::Staff => "人员",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A text that names no [`Kind`], [`Format`] or [`HeaderLang`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} '{given}'; expected one of: {expected}")]
+pub struct UnknownName {
+    pub what: &'static str,
+    pub given: String,
+    pub expected: &'static str,
+}
+
+impl FromStr for Kind {
+    type Err = UnknownName;
+
+    /// Reads a code (case-insensitive) or a Chinese name (`客户`, `专线`/`电路`, `站点`, `网元`,
+    /// `人员`/`代维人员`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let kind = match t.to_ascii_lowercase().as_str() {
+            "customers" | "客户" => Kind::Customers,
+            "circuits" | "专线" | "电路" => Kind::Circuits,
+            "sites" | "站点" => Kind::Sites,
+            "elements" | "网元" => Kind::Elements,
+            "staff" | "人员" | "代维人员" => Kind::Staff,
+            _ => {
+                return Err(UnknownName {
+                    what: "kind",
+                    given: t.chars().take(80).collect(),
+                    expected: "customers, circuits, sites, elements, staff",
+                })
+            }
+        };
+        Ok(kind)
+    }
+}
+
+/// The file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Comma-separated values (RFC 4180), UTF-8; GB18030/GBK is read too.
+    Csv,
+    /// An Office Open XML workbook.
+    Xlsx,
+}
+
+impl Format {
+    /// Guesses the format from the content: a zip archive (`PK\x03\x04`, what every `.xlsx` is)
+    /// is [`Format::Xlsx`], anything else [`Format::Csv`].
+    pub fn sniff(bytes: &[u8]) -> Format {
+        if bytes.starts_with(reader::ZIP_MAGIC) {
+            Format::Xlsx
+        } else {
+            Format::Csv
+        }
+    }
+
+    /// The format a file name's extension says (`.csv`; `.xlsx` or `.xlsm`), case-insensitive.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+
+    /// The MIME type of the format, for an HTTP `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    /// The file name extension, without the dot: `csv` or `xlsx`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+impl FromStr for Format {
+    type Err = UnknownName;
+
+    /// Reads `csv` or `xlsx` (case-insensitive, a leading dot allowed).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        match t.trim_start_matches('.').to_ascii_lowercase().as_str() {
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            _ => Err(UnknownName {
+                what: "format",
+                given: t.chars().take(80).collect(),
+                expected: "csv, xlsx",
+            }),
+        }
+    }
+}
+
+/// The language of the header row that [`write()`] writes. [`read`] accepts both, mixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HeaderLang {
+    /// `客户编码, 客户名称, …`: what operators' staff expect.
+    #[default]
+    Chinese,
+    /// `code, name, …`: the API's field names.
+    English,
+}
+
+impl FromStr for HeaderLang {
+    type Err = UnknownName;
+
+    /// Reads `zh`/`cn`/`chinese`/`中文` or `en`/`english`/`英文`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        match t.to_ascii_lowercase().as_str() {
+            "zh" | "cn" | "chinese" | "中文" => Ok(HeaderLang::Chinese),
+            "en" | "english" | "英文" => Ok(HeaderLang::English),
+            _ => Err(UnknownName {
+                what: "header language",
+                given: t.chars().take(80).collect(),
+                expected: "zh, en",
+            }),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// One problem of an imported file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    /// The row number as a spreadsheet shows it: the header is row 1, the first data row 2. Row 0
+    /// is the file as a whole (it could not be read at all).
+    pub row: usize,
+    /// The column's header text as written in the file, when the problem belongs to a column;
+    /// `None` for whole-row and file-level problems.
+    pub column: Option<String>,
+    /// What is wrong, e.g. `'100X' is not a bandwidth (write e.g. 2M, 100M, 1G)`.
+    pub reason: String,
+}
+
+impl RowError {
+    /// A problem of the whole file (row 0, no column).
+    pub fn file(reason: impl Into<String>) -> RowError {
+        RowError {
+            row: 0,
+            column: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    /// `row 3, column 带宽: '100X' is not a bandwidth …`, `row 4: …` or `file: …` for row 0.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.row, &self.column) {
+            (0, None) => write!(f, "file: {}", self.reason),
+            (0, Some(c)) => write!(f, "column {c}: {}", self.reason),
+            (row, None) => write!(f, "row {row}: {}", self.reason),
+            (row, Some(c)) => write!(f, "row {row}, column {c}: {}", self.reason),
+        }
+    }
+}
+
+/// Why a file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    /// The file is wrong: every problem found, sorted by row (a file that cannot be read at all
+    /// is one problem on row 0). Nothing of the file may be imported.
+    #[error("{}", describe_problems(.0))]
+    Invalid(Vec<RowError>),
+    /// The records could not be written (e.g. more rows than one `.xlsx` worksheet holds).
+    #[error("cannot write the file: {0}")]
+    Write(String),
+}
+
+fn describe_problems(rows: &[RowError]) -> String {
+    match rows {
+        [] => "the file is invalid".to_string(),
+        [one] => one.to_string(),
+        many => {
+            let mut out = format!("the file has {} problems:", many.len());
+            for e in many {
+                out.push_str("\n  ");
+                out.push_str(&e.to_string());
+            }
+            out
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sheets
+
+/// The records read from a file, each with its row number (for the store to report problems it
+/// finds, such as an unknown customer code, at the row the user knows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<T> {
+    /// `(row number, record)`, in file order.
+    pub rows: Vec<(usize, T)>,
+}
+
+impl<T> Parsed<T> {
+    /// The records without their row numbers.
+    pub fn into_records(self) -> Vec<T> {
+        self.rows.into_iter().map(|(_, t)| t).collect()
+    }
+}
+
+/// One column of a kind's sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The input struct's field, as [`jike_domain::FieldError::field`] names it (`region_code`).
+    pub field: &'static str,
+    /// The Chinese header (`区域`).
+    pub zh: &'static str,
+    /// The English header (`region`); matched case-insensitively.
+    pub en: &'static str,
+    /// Other headers accepted on import (case-insensitive), e.g. `region_code`.
+    pub aliases: &'static [&'static str],
+    /// Whether the column must be in the file (the cell may still be optional).
+    pub required: bool,
+    /// Whether `.xlsx` export writes the column as number cells (longitude, years); every other
+    /// column is written as text so that Excel keeps codes and phone numbers as typed.
+    pub numeric: bool,
+}
+
+impl Column {
+    /// The header of the column in `lang`.
+    pub fn label(&self, lang: HeaderLang) -> &'static str {
+        match lang {
+            HeaderLang::Chinese => self.zh,
+            HeaderLang::English => self.en,
+        }
+    }
+
+    /// Whether a header (or a field name) names this column: the Chinese header, the English
+    /// header, the field name or an alias. English is case-insensitive; the text is trimmed.
+    pub fn matches(&self, header: &str) -> bool {
+        let h = header.trim();
+        h == self.zh
+            || h.eq_ignore_ascii_case(self.en)
+            || h.eq_ignore_ascii_case(self.field)
+            || self.aliases.iter().any(|a| h.eq_ignore_ascii_case(a))
+    }
+}
+
+/// A record type that is one row of a sheet: implemented for the inputs of the five [`Kind`]s.
+pub trait Sheet: Sized {
+    /// The kind of file that holds these records.
+    const KIND: Kind;
+
+    /// The columns, in the order [`write()`] writes them and [`Sheet::to_cells`] gives the cells.
+    fn columns() -> &'static [Column];
+
+    /// Builds a record from one row and checks it on its own ([`jike_domain::Validate`]), or
+    /// gives every problem of the row, each on the column the user knows.
+    fn from_cells(cells: &Cells<'_>) -> Result<Self, Vec<RowError>>;
+
+    /// The record's cells, in [`Sheet::columns`] order, as [`Sheet::from_cells`] reads them back.
+    fn to_cells(&self) -> Vec<String>;
+
+    /// The record's natural key (its `code`): unique within a file.
+    fn natural_key(&self) -> &str;
+
+    /// Whether the value of column `index` is not given at all (as opposed to empty): a circuit
+    /// without `path` keeps its stored path. [`write()`] leaves out a column that every record
+    /// leaves out, so that the file reads back the same.
+    fn is_absent(&self, index: usize) -> bool {
+        let _ = index;
+        false
+    }
+}
+
+/// Reads a file of `T` records. Either every record, or every problem of the file (see the crate
+/// documentation). Never panics, whatever the bytes.
+pub fn read<T: Sheet>(format: Format, bytes: &[u8]) -> Result<Parsed<T>, SheetError> {
+    match format {
+        Format::Csv => reader::read_csv(bytes),
+        Format::Xlsx => reader::read_xlsx(bytes),
+    }
+}
+
+/// Writes records as a file that [`read`] reads back to the same records.
+pub fn write<T: Sheet>(
+    format: Format,
+    records: &[T],
+    lang: HeaderLang,
+) -> Result<Vec<u8>, SheetError> {
+    match format {
+        Format::Csv => writer::write_csv(records, lang),
+        Format::Xlsx => writer::write_xlsx(records, lang),
+    }
+}
+
+/// The header of the column that holds `field` in `lang`, e.g. `region_code` → `区域`; for
+/// turning a store error on an input field back into the column the user knows. Accepts the
+/// field name, either header or an alias; `None` when no column holds the field.
+pub fn column_label<T: Sheet>(field: &str, lang: HeaderLang) -> Option<&'static str> {
+    T::columns()
+        .iter()
+        .find(|c| c.matches(field))
+        .map(|c| c.label(lang))
+}

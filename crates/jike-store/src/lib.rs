@@ -1,1 +1,655 @@
+//! jike's persistence on SQLite (the embedded default) and PostgreSQL (production).
+//!
+//! The one type callers use is [`Store`]. Its operations are generic over the kinds of row
+//! ([`entities`]); SQL is written once with `$n` placeholders and runs on either backend
+//! ([`db`]). Every write runs in one transaction: a failed request or import writes nothing.
 
+pub mod db;
+pub mod entities;
+pub mod entity;
+pub mod error;
+pub mod ops;
+pub mod testing;
+
+use std::collections::HashMap;
+
+use jike_domain::demo::Demo;
+use jike_domain::{
+    parse_path, Circuit, CircuitInput, Customer, CustomerInput, Element, ElementInput, GradePeriod,
+};
+use jike_domain::{FieldError, Site, SiteInput, Staff, StaffInput, Vocabulary};
+use jike_sheets::{RowError, Sheet};
+use serde::Serialize;
+
+pub use db::{Backend, Db, Val};
+pub use entities::*;
+pub use entity::Entity;
+pub use error::StoreError;
+pub use ops::{ListParams, Page, WriteCounts, DEFAULT_LIMIT, MAX_LIMIT};
+
+use entity::Resolver;
+
+/// The store: a pool of either backend.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+/// What an import did, or would do with `dry_run`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub kind: String,
+    /// Data rows read from the file.
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Nothing was written: the report says what an import would do.
+    pub dry_run: bool,
+}
+
+/// How many rows of each kind are stored.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct Counts {
+    pub regions: i64,
+    pub sites: i64,
+    pub elements: i64,
+    pub customers: i64,
+    pub circuits: i64,
+    pub contractors: i64,
+    pub staff: i64,
+    pub instruments: i64,
+    pub vehicles: i64,
+}
+
+/// The kinds that import and export: an [`Entity`] whose input is a spreadsheet row.
+pub trait Importable: Entity<Input: Sheet> {
+    /// Reads every stored row back as the input that would write it again.
+    fn export_page(
+        conn: &mut db::Conn<'_>,
+        after_id: i64,
+        limit: u32,
+    ) -> impl std::future::Future<Output = Result<(Vec<Self::Input>, Option<i64>), StoreError>> + Send;
+}
+
+async fn page_after<E: Entity>(
+    conn: &mut db::Conn<'_>,
+    after_id: i64,
+    limit: u32,
+) -> Result<(Vec<E::Output>, Option<i64>), StoreError> {
+    let sql = format!(
+        "{} WHERE t.id > $1 ORDER BY t.id LIMIT {limit}",
+        E::SPEC.select
+    );
+    let rows: Vec<E::Row> = conn.fetch_all(&sql, &[Val::int(after_id)]).await?;
+    let full = rows.len() == limit as usize;
+    let items: Vec<E::Output> = rows.into_iter().map(E::output).collect::<Result<_, _>>()?;
+    let last = if full { items.last().map(E::id) } else { None };
+    Ok((items, last))
+}
+
+impl Importable for Customers {
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<CustomerInput>, Option<i64>), StoreError> {
+        let (items, next) = page_after::<Customers>(conn, after_id, limit).await?;
+        let inputs = items
+            .into_iter()
+            .map(|c: Customer| CustomerInput {
+                code: c.code,
+                name: c.name,
+                industry: c.industry,
+                grade: c.grade,
+                account_manager: c.account_manager,
+                contact_name: c.contact_name,
+                contact_phone: c.contact_phone,
+                region_code: c.region_code,
+            })
+            .collect();
+        Ok((inputs, next))
+    }
+}
+
+impl Importable for Circuits {
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<CircuitInput>, Option<i64>), StoreError> {
+        let (items, next) = page_after::<Circuits>(conn, after_id, limit).await?;
+        let mut paths: HashMap<i64, String> = HashMap::new();
+        if let (Some(first), Some(last)) = (items.first(), items.last()) {
+            let rows: Vec<(i64, String)> = conn
+                .fetch_all(
+                    "SELECT id, path_text FROM circuits WHERE id >= $1 AND id <= $2",
+                    &[Val::int(first.id), Val::int(last.id)],
+                )
+                .await?;
+            paths.extend(rows);
+        }
+        let inputs = items
+            .into_iter()
+            .map(|c: Circuit| {
+                let text = paths.get(&c.id).map(String::as_str).unwrap_or_default();
+                let path = parse_path(text)
+                    .map_err(|e| StoreError::Corrupt(format!("path of {}: {e}", c.code)))?;
+                Ok(CircuitInput {
+                    code: c.code,
+                    customer_code: c.customer_code,
+                    business_type: c.business_type,
+                    scope: c.scope,
+                    bandwidth: c.bandwidth,
+                    a_end: c.a_end,
+                    z_end: c.z_end,
+                    assurance_level: c.assurance_level,
+                    status: c.status,
+                    region_code: c.region_code,
+                    path: Some(path),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok((inputs, next))
+    }
+}
+
+impl Importable for Sites {
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<SiteInput>, Option<i64>), StoreError> {
+        let (items, next) = page_after::<Sites>(conn, after_id, limit).await?;
+        let inputs = items
+            .into_iter()
+            .map(|s: Site| SiteInput {
+                code: s.code,
+                name: s.name,
+                kind: s.kind,
+                address: s.address,
+                region_code: s.region_code,
+                longitude: s.longitude,
+                latitude: s.latitude,
+            })
+            .collect();
+        Ok((inputs, next))
+    }
+}
+
+impl Importable for Elements {
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<ElementInput>, Option<i64>), StoreError> {
+        let (items, next) = page_after::<Elements>(conn, after_id, limit).await?;
+        let inputs = items
+            .into_iter()
+            .map(|e: Element| ElementInput {
+                code: e.code,
+                name: e.name,
+                element_type: e.element_type,
+                vendor: e.vendor,
+                model: e.model,
+                management_ip: e.management_ip,
+                site_code: e.site_code,
+                owner: e.owner,
+                domain: e.domain,
+                contractor_code: e.contractor_code,
+            })
+            .collect();
+        Ok((inputs, next))
+    }
+}
+
+impl Importable for StaffMembers {
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<StaffInput>, Option<i64>), StoreError> {
+        let (items, next) = page_after::<StaffMembers>(conn, after_id, limit).await?;
+        let inputs = items
+            .into_iter()
+            .map(|s: Staff| StaffInput {
+                code: s.code,
+                name: s.name,
+                contractor_code: s.contractor_code,
+                region_code: s.region_code,
+                education: s.education,
+                major: s.major,
+                years_experience: s.years_experience,
+                years_core_network: s.years_core_network,
+                certificates: s.certificates,
+                training_level: s.training_level,
+                phone: s.phone,
+            })
+            .collect();
+        Ok((inputs, next))
+    }
+}
+
+/// How many rows an import writes per statement batch before the next group of references
+/// is looked up.
+const IMPORT_BATCH: usize = 10_000;
+
+/// An import stops checking after this many problems.
+const MAX_IMPORT_ERRORS: usize = 1000;
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://PATH` or `postgres://…`). Does not migrate.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Ok(Store {
+            db: Db::connect(url).await?,
+        })
+    }
+
+    /// Opens the database and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Applies the embedded migrations not yet applied; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        self.db.migrate().await
+    }
+
+    pub async fn close(&self) {
+        self.db.close().await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut c = self.db.read().await?;
+        let _: (i64,) = c.conn().fetch_one("SELECT CAST(1 AS BIGINT)", &[]).await?;
+        Ok(())
+    }
+
+    pub async fn list<E: Entity>(
+        &self,
+        params: &ListParams,
+    ) -> Result<Page<E::Output>, StoreError> {
+        let mut c = self.db.read().await?;
+        ops::list::<E>(&mut c.conn(), params).await
+    }
+
+    pub async fn get<E: Entity>(&self, id: i64) -> Result<E::Output, StoreError> {
+        let mut c = self.db.read().await?;
+        ops::get::<E>(&mut c.conn(), id).await
+    }
+
+    pub async fn get_by_code<E: Entity>(&self, code: &str) -> Result<E::Output, StoreError> {
+        let mut c = self.db.read().await?;
+        ops::get_by_code::<E>(&mut c.conn(), code).await
+    }
+
+    pub async fn create<E: Entity>(&self, input: &E::Input) -> Result<E::Output, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let out = ops::create::<E>(&mut tx.conn(), input).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn update<E: Entity>(
+        &self,
+        id: i64,
+        input: &E::Input,
+    ) -> Result<E::Output, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let out = ops::update::<E>(&mut tx.conn(), id, input).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn delete<E: Entity>(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.db.begin().await?;
+        ops::delete::<E>(&mut tx.conn(), id).await?;
+        tx.commit().await
+    }
+
+    /// A customer's service grades over time, oldest first (R-SL3).
+    pub async fn grade_history(&self, customer_id: i64) -> Result<Vec<GradePeriod>, StoreError> {
+        let mut c = self.db.read().await?;
+        let mut conn = c.conn();
+        ops::get::<Customers>(&mut conn, customer_id).await?;
+        entities::grade_history(&mut conn, customer_id).await
+    }
+
+    /// Imports rows read from a file: every row is checked (references included) before
+    /// anything is written, and all of it is written in one transaction, or none of it.
+    /// Rows are upserted by code, so importing the same file twice changes nothing.
+    pub async fn import<E: Importable>(
+        &self,
+        rows: &[(usize, E::Input)],
+        dry_run: bool,
+    ) -> Result<ImportReport, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let mut refs = Resolver::default();
+        let mut counts = WriteCounts::default();
+        let mut errors: Vec<RowError> = Vec::new();
+        for batch in rows.chunks(IMPORT_BATCH) {
+            let mut conn = tx.conn();
+            let mut wanted: HashMap<&'static str, Vec<&str>> = HashMap::new();
+            for (_, input) in batch {
+                for (table, code) in E::references(input) {
+                    wanted.entry(table).or_default().push(code);
+                }
+            }
+            for (table, codes) in wanted {
+                refs.prefetch(&mut conn, table, codes).await?;
+            }
+            let inputs: Vec<&E::Input> = batch.iter().map(|(_, i)| i).collect();
+            match ops::upsert_many::<E>(&mut conn, &mut refs, &inputs).await? {
+                Ok(c) => {
+                    counts.created += c.created;
+                    counts.updated += c.updated;
+                    counts.unchanged += c.unchanged;
+                }
+                Err(problems) => {
+                    errors.extend(
+                        problems
+                            .into_iter()
+                            .map(|(i, e)| row_error::<E::Input>(batch[i].0, e)),
+                    );
+                }
+            }
+            if errors.len() >= MAX_IMPORT_ERRORS {
+                break;
+            }
+        }
+        if !errors.is_empty() {
+            tx.rollback().await?;
+            errors.sort_by_key(|e| e.row);
+            return Err(StoreError::InvalidRows(errors));
+        }
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(ImportReport {
+            kind: E::Input::KIND.to_string(),
+            rows: rows.len(),
+            created: counts.created,
+            updated: counts.updated,
+            unchanged: counts.unchanged,
+            dry_run,
+        })
+    }
+
+    /// Every stored row of a kind as import inputs, in id order, for export.
+    pub async fn export<E: Importable>(&self) -> Result<Vec<E::Input>, StoreError> {
+        let mut c = self.db.read().await?;
+        let mut conn = c.conn();
+        let mut out = Vec::new();
+        let mut after = 0;
+        loop {
+            let (items, next) = E::export_page(&mut conn, after, 5000).await?;
+            out.extend(items);
+            match next {
+                Some(id) => after = id,
+                None => return Ok(out),
+            }
+        }
+    }
+
+    pub async fn counts(&self) -> Result<Counts, StoreError> {
+        let mut c = self.db.read().await?;
+        let mut conn = c.conn();
+        let mut counts = Counts::default();
+        for (table, slot) in [
+            ("regions", &mut counts.regions),
+            ("sites", &mut counts.sites),
+            ("elements", &mut counts.elements),
+            ("customers", &mut counts.customers),
+            ("circuits", &mut counts.circuits),
+            ("contractors", &mut counts.contractors),
+            ("staff", &mut counts.staff),
+            ("instruments", &mut counts.instruments),
+            ("vehicles", &mut counts.vehicles),
+        ] {
+            let (n,): (i64,) = conn
+                .fetch_one(&format!("SELECT COUNT(*) FROM {table}"), &[])
+                .await?;
+            *slot = n;
+        }
+        Ok(counts)
+    }
+
+    /// Whether nothing at all is stored yet (no region, no customer).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let mut c = self.db.read().await?;
+        let mut conn = c.conn();
+        let regions: Option<(i64,)> = conn
+            .fetch_optional("SELECT id FROM regions LIMIT 1", &[])
+            .await?;
+        let customers: Option<(i64,)> = conn
+            .fetch_optional("SELECT id FROM customers LIMIT 1", &[])
+            .await?;
+        Ok(regions.is_none() && customers.is_none())
+    }
+
+    /// Writes the demo dataset (upserting, so it may run again). `progress` is told each kind
+    /// and how many of it were written.
+    pub async fn load_demo(
+        &self,
+        demo: &Demo,
+        progress: impl FnMut(&str, usize),
+    ) -> Result<Counts, StoreError> {
+        self.load_demo_parts(demo, true, progress).await
+    }
+
+    /// The demo dataset without its circuits: what an import benchmark's circuits refer to.
+    pub async fn load_demo_without_circuits(
+        &self,
+        demo: &Demo,
+        progress: impl FnMut(&str, usize),
+    ) -> Result<Counts, StoreError> {
+        self.load_demo_parts(demo, false, progress).await
+    }
+
+    async fn load_demo_parts(
+        &self,
+        demo: &Demo,
+        circuits: bool,
+        mut progress: impl FnMut(&str, usize),
+    ) -> Result<Counts, StoreError> {
+        // A region's parent must be stored before it is referred to: one level at a time.
+        let regions = demo.regions();
+        for level in jike_domain::RegionLevel::ALL {
+            let of_level: Vec<_> = regions
+                .iter()
+                .filter(|r| r.level == *level)
+                .cloned()
+                .collect();
+            self.demo_batch::<Regions>(&of_level).await?;
+        }
+        progress("regions", demo.regions().len());
+        self.demo_batch::<Contractors>(&demo.contractors()).await?;
+        progress("contractors", demo.contractors().len());
+        self.demo_stream::<Sites>(demo.site_count(), |i| demo.site(i), &mut progress, "sites")
+            .await?;
+        self.demo_stream::<Elements>(
+            demo.element_count(),
+            |i| demo.element(i),
+            &mut progress,
+            "elements",
+        )
+        .await?;
+        self.demo_stream::<Customers>(
+            demo.customer_count(),
+            |i| demo.customer(i),
+            &mut progress,
+            "customers",
+        )
+        .await?;
+        if circuits {
+            self.demo_stream::<Circuits>(
+                demo.circuit_count(),
+                |i| demo.circuit(i),
+                &mut progress,
+                "circuits",
+            )
+            .await?;
+        }
+        self.demo_stream::<StaffMembers>(
+            demo.staff_count(),
+            |i| demo.staff(i),
+            &mut progress,
+            "staff",
+        )
+        .await?;
+        let instruments = demo.instruments();
+        self.demo_batch::<Instruments>(&instruments).await?;
+        progress("instruments", instruments.len());
+        let vehicles = demo.vehicles();
+        self.demo_batch::<Vehicles>(&vehicles).await?;
+        progress("vehicles", vehicles.len());
+        self.counts().await
+    }
+
+    async fn demo_stream<E: Entity>(
+        &self,
+        count: usize,
+        item: impl Fn(usize) -> E::Input,
+        progress: &mut impl FnMut(&str, usize),
+        what: &str,
+    ) -> Result<(), StoreError> {
+        let mut start = 0;
+        while start < count {
+            let end = (start + IMPORT_BATCH).min(count);
+            let batch: Vec<E::Input> = (start..end).map(&item).collect();
+            self.demo_batch::<E>(&batch).await?;
+            progress(what, end);
+            start = end;
+        }
+        Ok(())
+    }
+
+    async fn demo_batch<E: Entity>(&self, inputs: &[E::Input]) -> Result<(), StoreError> {
+        let mut tx = self.db.begin().await?;
+        let mut refs = Resolver::default();
+        {
+            let mut conn = tx.conn();
+            let mut wanted: HashMap<&'static str, Vec<&str>> = HashMap::new();
+            for input in inputs {
+                for (table, code) in E::references(input) {
+                    wanted.entry(table).or_default().push(code);
+                }
+            }
+            for (table, codes) in wanted {
+                refs.prefetch(&mut conn, table, codes).await?;
+            }
+            let refs_in: Vec<&E::Input> = inputs.iter().collect();
+            if let Err(problems) = ops::upsert_many::<E>(&mut conn, &mut refs, &refs_in).await? {
+                let (i, e) = &problems[0];
+                return Err(StoreError::Corrupt(format!(
+                    "demo {} '{}' is invalid: {e}",
+                    E::SPEC.noun,
+                    E::code(&inputs[*i])
+                )));
+            }
+        }
+        tx.commit().await
+    }
+}
+
+/// A store problem with one input row, as the import report shows it: the field is turned into
+/// the file's column when there is one.
+fn row_error<T: Sheet>(row: usize, e: FieldError) -> RowError {
+    let base = e.field.split(['[', '.']).next().unwrap_or(&e.field);
+    match jike_sheets::column_label::<T>(base, jike_sheets::HeaderLang::Chinese) {
+        Some(label) => RowError {
+            row,
+            column: Some(label.to_string()),
+            reason: e.reason,
+        },
+        None => RowError {
+            row,
+            column: None,
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// Reads a file of `kind` and imports it; see [`Store::import`].
+impl Store {
+    pub async fn import_file(
+        &self,
+        kind: jike_sheets::Kind,
+        format: jike_sheets::Format,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<ImportReport, StoreError> {
+        use jike_sheets::Kind;
+        match kind {
+            Kind::Customers => self.import_bytes::<Customers>(format, bytes, dry_run).await,
+            Kind::Circuits => self.import_bytes::<Circuits>(format, bytes, dry_run).await,
+            Kind::Sites => self.import_bytes::<Sites>(format, bytes, dry_run).await,
+            Kind::Elements => self.import_bytes::<Elements>(format, bytes, dry_run).await,
+            Kind::Staff => {
+                self.import_bytes::<StaffMembers>(format, bytes, dry_run)
+                    .await
+            }
+        }
+    }
+
+    async fn import_bytes<E: Importable>(
+        &self,
+        format: jike_sheets::Format,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<ImportReport, StoreError> {
+        let parsed = jike_sheets::read::<E::Input>(format, bytes).map_err(sheet_error)?;
+        self.import::<E>(&parsed.rows, dry_run).await
+    }
+
+    /// Writes every stored row of `kind` as a file that [`Store::import_file`] reads back.
+    pub async fn export_file(
+        &self,
+        kind: jike_sheets::Kind,
+        format: jike_sheets::Format,
+        lang: jike_sheets::HeaderLang,
+    ) -> Result<Vec<u8>, StoreError> {
+        use jike_sheets::Kind;
+        match kind {
+            Kind::Customers => self.export_bytes::<Customers>(format, lang).await,
+            Kind::Circuits => self.export_bytes::<Circuits>(format, lang).await,
+            Kind::Sites => self.export_bytes::<Sites>(format, lang).await,
+            Kind::Elements => self.export_bytes::<Elements>(format, lang).await,
+            Kind::Staff => self.export_bytes::<StaffMembers>(format, lang).await,
+        }
+    }
+
+    async fn export_bytes<E: Importable>(
+        &self,
+        format: jike_sheets::Format,
+        lang: jike_sheets::HeaderLang,
+    ) -> Result<Vec<u8>, StoreError> {
+        let records = self.export::<E>().await?;
+        jike_sheets::write::<E::Input>(format, &records, lang).map_err(sheet_error)
+    }
+}
+
+fn sheet_error(e: jike_sheets::SheetError) -> StoreError {
+    match e {
+        jike_sheets::SheetError::Invalid(rows) => StoreError::InvalidRows(rows),
+        #[allow(unreachable_patterns)]
+        other => StoreError::InvalidRows(vec![RowError {
+            row: 0,
+            column: None,
+            reason: other.to_string(),
+        }]),
+    }
+}

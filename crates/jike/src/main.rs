@@ -1,1 +1,314 @@
-fn main() {}
+//! `jike`: the command line, thin over the store and the server.
+
+mod bench;
+mod config;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use jike_domain::demo::Demo;
+use jike_sheets::{Format, HeaderLang, Kind};
+use jike_store::{Store, StoreError};
+
+use crate::config::{FileConfig, Settings};
+
+/// jike 集客: service assurance of enterprise private lines.
+#[derive(Parser)]
+#[command(name = "jike", version, about, long_about = None)]
+struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://jike-data/jike.db]
+    #[arg(long, global = true, env = "JIKE_DATABASE")]
+    database: Option<String>,
+    /// Configuration file (TOML) [default: ./jike.toml when it exists]
+    #[arg(long, global = true, env = "JIKE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log filter, e.g. info or jike_store=debug [default: info]
+    #[arg(long, global = true, env = "JIKE_LOG")]
+    log: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API (migrating the database first)
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "JIKE_LISTEN")]
+        listen: Option<String>,
+        /// Fill an empty database with the demo dataset first
+        #[arg(long)]
+        demo: bool,
+        /// Scale of the demo dataset with --demo
+        #[arg(long, default_value_t = 1, requires = "demo")]
+        scale: u32,
+    },
+    /// Apply the embedded database migrations
+    Migrate,
+    /// Write the deterministic demo dataset (upserting: running it twice changes nothing)
+    Demo {
+        /// Multiply the dataset: 1 is ~3,000 circuits, 334 is ~1,000,000
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale: u32,
+    },
+    /// Import a .xlsx or CSV file: all rows or none
+    Import {
+        kind: KindArg,
+        file: PathBuf,
+        /// File format [default: from the file name, else from its content]
+        #[arg(long)]
+        format: Option<FormatArg>,
+        /// Check and count without writing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export every row of a kind as a file that import reads back
+    Export {
+        kind: KindArg,
+        #[arg(long, default_value = "csv")]
+        format: FormatArg,
+        /// Write to this file instead of standard output
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Header language
+        #[arg(long, default_value = "zh")]
+        headers: HeadersArg,
+    },
+    /// Measure whole-system performance on a scratch database (see README)
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Customers,
+    Circuits,
+    Sites,
+    Elements,
+    Staff,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Customers => Kind::Customers,
+            KindArg::Circuits => Kind::Circuits,
+            KindArg::Sites => Kind::Sites,
+            KindArg::Elements => Kind::Elements,
+            KindArg::Staff => Kind::Staff,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Xlsx,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Xlsx => Format::Xlsx,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HeadersArg {
+    Zh,
+    En,
+}
+
+/// Exit codes: 0 success, 1 the data was refused (bad rows, bad input), 2 usage (clap), 3 any
+/// other failure (database unreachable, I/O).
+const EXIT_REFUSED: u8 = 1;
+const EXIT_FAILED: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let refused = e.downcast_ref::<StoreError>().is_some_and(|s| {
+                matches!(
+                    s,
+                    StoreError::Invalid(_)
+                        | StoreError::InvalidRows(_)
+                        | StoreError::Conflict { .. }
+                )
+            });
+            if let Some(StoreError::InvalidRows(rows)) = e.downcast_ref::<StoreError>() {
+                eprintln!(
+                    "error: the file has {} problem(s); nothing was imported:",
+                    rows.len()
+                );
+                for row in rows {
+                    eprintln!("  {row}");
+                }
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(if refused { EXIT_REFUSED } else { EXIT_FAILED })
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let settings = Settings::resolve(cli.database, cli.log, listen, file);
+    init_logging(&settings.log);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    runtime.block_on(dispatch(cli.command, settings))
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { demo, scale, .. } => serve(settings, demo, scale).await,
+        Command::Migrate => {
+            let store = Store::connect(&settings.database).await?;
+            let ran = store.migrate().await?;
+            println!(
+                "migrated {}: {ran} migration(s) applied",
+                jike_store::db::redact(&settings.database)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { scale } => {
+            let store = Store::open(&settings.database).await?;
+            let counts = load_demo(&store, scale).await?;
+            println!("{}", serde_json::to_string_pretty(&counts)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            kind,
+            file,
+            format,
+            dry_run,
+            json,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let format = format
+                .map(Format::from)
+                .or_else(|| Format::from_path(&file))
+                .unwrap_or_else(|| Format::sniff(&bytes));
+            let store = Store::open(&settings.database).await?;
+            let report = store
+                .import_file(kind.into(), format, &bytes, dry_run)
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{} {}: {} rows, {} created, {} updated, {} unchanged{}",
+                    if dry_run { "checked" } else { "imported" },
+                    file.display(),
+                    report.rows,
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                    if dry_run {
+                        " (dry run: nothing written)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            kind,
+            format,
+            output,
+            headers,
+        } => {
+            let store = Store::open(&settings.database).await?;
+            let lang = match headers {
+                HeadersArg::Zh => HeaderLang::Chinese,
+                HeadersArg::En => HeaderLang::English,
+            };
+            let bytes = store.export_file(kind.into(), format.into(), lang).await?;
+            write_output(output.as_deref(), &bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(args) => bench::run(args).await.map(|()| ExitCode::SUCCESS),
+    }
+}
+
+fn write_output(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    match path {
+        Some(p) => {
+            std::fs::write(p, bytes).with_context(|| format!("cannot write {}", p.display()))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+async fn load_demo(store: &Store, scale: u32) -> anyhow::Result<jike_store::Counts> {
+    let demo = Demo::new(scale);
+    let counts = store
+        .load_demo(&demo, |what, n| {
+            tracing::info!(kind = what, written = n, "demo dataset")
+        })
+        .await?;
+    Ok(counts)
+}
+
+async fn serve(settings: Settings, demo: bool, scale: u32) -> anyhow::Result<ExitCode> {
+    let listen: SocketAddr = settings.listen.parse().map_err(|_| {
+        anyhow!(
+            "--listen: '{}' is not an address like 127.0.0.1:8080",
+            settings.listen
+        )
+    })?;
+    let store = Store::open(&settings.database).await?;
+    if demo {
+        if store.is_empty().await? {
+            eprintln!("filling the empty database with the demo dataset (scale {scale}) …");
+            load_demo(&store, scale).await?;
+        } else {
+            eprintln!("the database already holds data: --demo leaves it as it is");
+        }
+    }
+    let config = jike_server::ServerConfig {
+        max_upload_bytes: settings.max_upload_bytes,
+        ..Default::default()
+    };
+    let database = jike_store::db::redact(&settings.database);
+    jike_server::serve(store.clone(), config, listen, |addr| {
+        println!("jike is serving http://{addr}/ (API http://{addr}/api/v1/openapi.json, database {database})");
+    })
+    .await
+    .with_context(|| format!("cannot serve on {listen}"))?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,153 @@
+//! `POST /api/v1/import/{kind}` and `GET /api/v1/export/{kind}`.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jike_domain::FieldError;
+use jike_sheets::{Format, HeaderLang, Kind};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::resources::{parse_bool, Json};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub(crate) struct ImportQuery {
+    format: Option<String>,
+    dry_run: Option<String>,
+}
+
+fn kind_of(raw: &str) -> Result<Kind, ApiError> {
+    raw.parse::<Kind>().map_err(|_| {
+        ApiError::NotFound(format!("'{raw}' cannot be imported or exported; use customers, circuits, sites, elements or staff"))
+    })
+}
+
+fn format_of(raw: &str) -> Result<Format, ApiError> {
+    raw.parse::<Format>().map_err(|_| {
+        ApiError::Invalid(vec![FieldError::new(
+            "format",
+            format!("'{raw}' is not csv or xlsx"),
+        )])
+    })
+}
+
+/// The body is the file itself, or a multipart form whose `file` part is.
+async fn file_bytes(req: Request, state: &AppState) -> Result<(Bytes, Option<String>), ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let limit = state.config.max_upload_bytes;
+    if content_type.starts_with("multipart/form-data") {
+        let mut form = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(|e| multipart_error(e, limit))?
+        {
+            if field.name() == Some("file") {
+                let name = field.file_name().map(str::to_string);
+                let bytes = field.bytes().await.map_err(|e| multipart_error(e, limit))?;
+                return Ok((bytes, name));
+            }
+        }
+        Err(ApiError::Invalid(vec![FieldError::new(
+            "file",
+            "the form has no `file` part",
+        )]))
+    } else {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(limit)
+            } else {
+                ApiError::BadRequest(e.body_text())
+            }
+        })?;
+        let guess = if content_type.contains("spreadsheetml") {
+            Some("upload.xlsx".to_string())
+        } else if content_type.contains("csv") {
+            Some("upload.csv".to_string())
+        } else {
+            None
+        };
+        Ok((bytes, guess))
+    }
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge(limit)
+    } else {
+        ApiError::BadRequest(e.body_text())
+    }
+}
+
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    Query(q): Query<ImportQuery>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    let dry_run = parse_bool("dry_run", q.dry_run.as_deref().unwrap_or(""))?;
+    let (bytes, name) = file_bytes(req, &state).await?;
+    if bytes.is_empty() {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "file",
+            "the file is empty",
+        )]));
+    }
+    let format = match q.format.as_deref() {
+        Some(f) => format_of(f)?,
+        None => name
+            .as_deref()
+            .and_then(|n| Format::from_path(std::path::Path::new(n)))
+            .unwrap_or_else(|| Format::sniff(&bytes)),
+    };
+    let report = state
+        .store
+        .import_file(kind, format, &bytes, dry_run)
+        .await?;
+    Ok(Json(report).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ExportQuery {
+    format: Option<String>,
+    headers: Option<String>,
+}
+
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    let format = format_of(q.format.as_deref().unwrap_or("csv"))?;
+    let lang = match q.headers.as_deref().unwrap_or("zh") {
+        "zh" | "cn" | "chinese" => HeaderLang::Chinese,
+        "en" | "english" => HeaderLang::English,
+        other => {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "headers",
+                format!("'{other}' is not zh or en"),
+            )]));
+        }
+    };
+    let bytes = state.store.export_file(kind, format, lang).await?;
+    let disposition = format!("attachment; filename=\"{kind}.{}\"", format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

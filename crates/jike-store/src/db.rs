@@ -1,0 +1,443 @@
+//! The two backends behind one small surface: SQL text with `$1…$n` placeholders and a slice of
+//! [`Val`]s in, rows out. Both SQLite and PostgreSQL accept `$n`, so almost all SQL is written
+//! once; where the dialects differ, the difference is here, visibly (see [`Backend`]).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{FromRow, PgPool, Row, SqlitePool};
+
+use crate::error::StoreError;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// How many values one statement may bind: SQLite allows 32,766, PostgreSQL 65,535.
+    pub fn max_binds(self) -> usize {
+        match self {
+            Backend::Sqlite => 32_000,
+            Backend::Postgres => 60_000,
+        }
+    }
+}
+
+/// A value bound to a placeholder. Each carries its type even when null, since PostgreSQL
+/// refuses a text-typed null for a bigint column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<String>),
+    Time(Option<DateTime<Utc>>),
+    Date(Option<NaiveDate>),
+}
+
+impl Val {
+    pub fn text(s: impl Into<String>) -> Val {
+        Val::Text(Some(s.into()))
+    }
+    pub fn int(i: i64) -> Val {
+        Val::Int(Some(i))
+    }
+}
+
+/// A row type that both backends can decode.
+pub trait FromBoth:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> FromBoth for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// The pool of either backend.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Opens `sqlite://PATH` (created with its folder when missing, WAL journal) or
+    /// `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            if path.is_empty() {
+                return Err(StoreError::Config(format!(
+                    "'{url}' names no file; write sqlite://PATH"
+                )));
+            }
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Config(format!(
+                            "cannot create the folder {} for the database: {e}",
+                            dir.display()
+                        ))
+                    })?;
+                }
+            }
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Config(format!("'{url}': {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-16000")
+                .pragma("temp_store", "memory");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::Config(format!("cannot open {url}: {e}")))?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Config(format!("'{url}': {e}")))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|e| {
+                    StoreError::Config(format!("cannot connect to {}: {e}", redact(url)))
+                })?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(StoreError::Config(format!(
+                "'{}' is not a database URL; use sqlite://PATH or postgres://USER@HOST/DB",
+                redact(url)
+            )))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the embedded migrations that have not run yet; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let (migrator, applied) = match self {
+            Db::Sqlite(p) => (
+                &SQLITE_MIGRATOR,
+                applied_versions(Conn::Sqlite(&mut *p.acquire().await?)).await,
+            ),
+            Db::Postgres(p) => (
+                &POSTGRES_MIGRATOR,
+                applied_versions(Conn::Postgres(&mut *p.acquire().await?)).await,
+            ),
+        };
+        let before = applied.unwrap_or(0);
+        match self {
+            Db::Sqlite(p) => migrator.run(p).await?,
+            Db::Postgres(p) => migrator.run(p).await?,
+        }
+        Ok(migrator.iter().count().saturating_sub(before))
+    }
+
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            // BEGIN IMMEDIATE takes the write lock at once, so two writers queue on busy_timeout
+            // instead of one failing when its read snapshot is upgraded to a write.
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A connection of the pool, outside any transaction, for reads.
+    pub async fn read(&self) -> Result<Pooled, StoreError> {
+        Ok(match self {
+            Db::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Db::Postgres(p) => Pooled::Postgres(p.acquire().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+async fn applied_versions(mut conn: Conn<'_>) -> Result<usize, StoreError> {
+    let rows: Vec<(i64,)> = conn
+        .fetch_all(
+            "SELECT version FROM _sqlx_migrations WHERE success = TRUE",
+            &[],
+        )
+        .await
+        .unwrap_or_default();
+    Ok(rows.len())
+}
+
+/// Hides the password of a database URL in messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// A connection taken from the pool.
+pub enum Pooled {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+}
+
+impl Pooled {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// A transaction of either backend; dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A borrowed connection of either backend: the one surface the rest of the store uses.
+pub enum Conn<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+macro_rules! bind_vals {
+    ($query:expr, $vals:expr) => {{
+        let mut q = $query;
+        for v in $vals {
+            q = match v {
+                Val::Int(x) => q.bind(*x),
+                Val::Real(x) => q.bind(*x),
+                Val::Text(x) => q.bind(x.as_deref()),
+                Val::Time(x) => q.bind(*x),
+                Val::Date(x) => q.bind(*x),
+            };
+        }
+        q
+    }};
+}
+
+impl Conn<'_> {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn execute(&mut self, sql: &str, vals: &[Val]) -> Result<u64, StoreError> {
+        Ok(match self {
+            Conn::Sqlite(c) => bind_vals!(sqlx::query(sql), vals)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            Conn::Postgres(c) => bind_vals!(sqlx::query(sql), vals)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub async fn fetch_all<R: FromBoth>(
+        &mut self,
+        sql: &str,
+        vals: &[Val],
+    ) -> Result<Vec<R>, StoreError> {
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                bind_vals!(sqlx::query_as::<_, R>(sql), vals)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                bind_vals!(sqlx::query_as::<_, R>(sql), vals)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn fetch_optional<R: FromBoth>(
+        &mut self,
+        sql: &str,
+        vals: &[Val],
+    ) -> Result<Option<R>, StoreError> {
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                bind_vals!(sqlx::query_as::<_, R>(sql), vals)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                bind_vals!(sqlx::query_as::<_, R>(sql), vals)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn fetch_one<R: FromBoth>(
+        &mut self,
+        sql: &str,
+        vals: &[Val],
+    ) -> Result<R, StoreError> {
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                bind_vals!(sqlx::query_as::<_, R>(sql), vals)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                bind_vals!(sqlx::query_as::<_, R>(sql), vals)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    /// Reads rows as values typed like `like`: column `i` of each row is decoded as the variant
+    /// of `like[i]`. Used to compare stored rows with the rows an import would write.
+    pub async fn fetch_vals(
+        &mut self,
+        sql: &str,
+        vals: &[Val],
+        like: &[Val],
+    ) -> Result<Vec<Vec<Val>>, StoreError> {
+        match self {
+            Conn::Sqlite(c) => {
+                let rows = bind_vals!(sqlx::query(sql), vals)
+                    .fetch_all(&mut **c)
+                    .await?;
+                rows.iter().map(|r| decode_vals(r, like)).collect()
+            }
+            Conn::Postgres(c) => {
+                let rows = bind_vals!(sqlx::query(sql), vals)
+                    .fetch_all(&mut **c)
+                    .await?;
+                rows.iter().map(|r| decode_vals(r, like)).collect()
+            }
+        }
+    }
+}
+
+fn decode_vals<R>(row: &R, like: &[Val]) -> Result<Vec<Val>, StoreError>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<f64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<DateTime<Utc>>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<NaiveDate>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    like.iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            Ok(match kind {
+                Val::Int(_) => Val::Int(row.try_get(i)?),
+                Val::Real(_) => Val::Real(row.try_get(i)?),
+                Val::Text(_) => Val::Text(row.try_get(i)?),
+                Val::Time(_) => Val::Time(row.try_get(i)?),
+                Val::Date(_) => Val::Date(row.try_get(i)?),
+            })
+        })
+        .collect()
+}
+
+/// `$first, $first+1, …` for `n` placeholders.
+pub fn placeholders(first: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 5);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('$');
+        s.push_str(&(first + i).to_string());
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_count_from_first() {
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(placeholders(1, 0), "");
+    }
+
+    #[test]
+    fn urls_hide_passwords() {
+        assert_eq!(
+            redact("postgres://jike:secret@db/jike"),
+            "postgres://jike:***@db/jike"
+        );
+        assert_eq!(redact("postgres://jike@db/jike"), "postgres://jike@db/jike");
+    }
+}

@@ -1,0 +1,68 @@
+//! The store's one error type. The HTTP edge maps it to problem details once; the command line
+//! prints it.
+
+use jike_domain::FieldError;
+use jike_sheets::RowError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No row of that kind with that id or code.
+    #[error("no {noun} with {key}")]
+    NotFound { noun: &'static str, key: String },
+    /// The input is wrong; every problem names its field.
+    #[error("invalid input: {}", join(.0))]
+    Invalid(Vec<FieldError>),
+    /// An import file has bad rows; nothing was written.
+    #[error("the file has {} problem(s); nothing was imported", .0.len())]
+    InvalidRows(Vec<RowError>),
+    /// The write contradicts what is stored: a code taken, a row still referred to.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        field: Option<String>,
+    },
+    /// A bad database URL or an unreachable database.
+    #[error("{0}")]
+    Config(String),
+    /// A stored value the code cannot read: a bug or a hand-edited database.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+fn join(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl StoreError {
+    pub fn invalid(field: impl Into<String>, reason: impl std::fmt::Display) -> StoreError {
+        StoreError::Invalid(vec![FieldError::new(field, reason)])
+    }
+
+    /// Turns a unique violation on `code` into a conflict naming the field.
+    pub(crate) fn on_unique(self, noun: &str, code: &str) -> StoreError {
+        match &self {
+            StoreError::Database(sqlx::Error::Database(db))
+                if db.kind() == sqlx::error::ErrorKind::UniqueViolation =>
+            {
+                StoreError::Conflict {
+                    message: format!("a {noun} with code '{code}' already exists"),
+                    field: Some("code".into()),
+                }
+            }
+            _ => self,
+        }
+    }
+}
+
+/// Reads a stored vocabulary code.
+pub(crate) fn stored<V: jike_domain::Vocabulary>(code: &str) -> Result<V, StoreError> {
+    V::parse(code).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

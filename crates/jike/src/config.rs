@@ -1,0 +1,109 @@
+//! Configuration in one place: command-line flags win over `JIKE_*` environment variables (clap
+//! reads both), which win over the TOML file (`--config`, `JIKE_CONFIG`, or `./jike.toml` when it
+//! exists), which wins over the defaults.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE: &str = "sqlite://jike-data/jike.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_CONFIG_FILE: &str = "jike.toml";
+
+/// The TOML file. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database: Option<String>,
+    pub listen: Option<String>,
+    pub log: Option<String>,
+    /// The largest import upload, in MiB.
+    pub max_upload_mb: Option<usize>,
+}
+
+impl FileConfig {
+    /// Reads the file named, or `./jike.toml` when none is named and it exists.
+    pub fn load(named: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let path: PathBuf = match named {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let default = PathBuf::from(DEFAULT_CONFIG_FILE);
+                if !default.exists() {
+                    return Ok(FileConfig::default());
+                }
+                default
+            }
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        let config: FileConfig = toml::from_str(&text)
+            .with_context(|| format!("the configuration file {} is not valid", path.display()))?;
+        if config.max_upload_mb == Some(0) {
+            bail!("{}: max_upload_mb must be at least 1", path.display());
+        }
+        Ok(config)
+    }
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: String,
+    pub log: String,
+    pub max_upload_bytes: usize,
+    pub listen: String,
+}
+
+impl Settings {
+    pub fn resolve(
+        database: Option<String>,
+        log: Option<String>,
+        listen: Option<String>,
+        file: FileConfig,
+    ) -> Settings {
+        Settings {
+            database: database
+                .or(file.database)
+                .unwrap_or_else(|| DEFAULT_DATABASE.to_string()),
+            log: log.or(file.log).unwrap_or_else(|| "info".to_string()),
+            listen: listen
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
+            max_upload_bytes: file.max_upload_mb.unwrap_or(64) << 20,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file = FileConfig {
+            database: Some("sqlite://file.db".into()),
+            listen: None,
+            log: Some("debug".into()),
+            max_upload_mb: Some(8),
+        };
+        let s = Settings::resolve(Some("sqlite://flag.db".into()), None, None, file);
+        assert_eq!(s.database, "sqlite://flag.db");
+        assert_eq!(s.log, "debug");
+        assert_eq!(s.listen, DEFAULT_LISTEN);
+        assert_eq!(s.max_upload_bytes, 8 << 20);
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let dir = std::env::temp_dir().join(format!("jike-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("jike.toml");
+        std::fs::write(&path, "databse = \"x\"\n").unwrap();
+        let err = FileConfig::load(Some(&path)).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("unknown field `databse`"),
+            "{err:#}"
+        );
+    }
+}

@@ -1,0 +1,499 @@
+//! The real `jike` binary and the real HTTP server it starts, on SQLite and on PostgreSQL.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use jike_store::testing::TestDb;
+use serde_json::{json, Value};
+
+fn jike(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jike"))
+        .args(args)
+        .args(["--database", db])
+        .env_remove("JIKE_DATABASE")
+        .env("JIKE_LOG", "warn")
+        .output()
+        .expect("run jike")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A `jike serve` child on a free port; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(db: &str, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jike"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--database",
+                db,
+                "--log",
+                "warn",
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start jike serve");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let start = line
+            .find("http://")
+            .unwrap_or_else(|| panic!("no URL printed: {line:?}"));
+        let url = line[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .trim_end_matches('/')
+            .to_string();
+        Server { child, base: url }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn write_customers_xlsx(path: &Path, rows: &[[&str; 8]]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let headers = [
+        "客户编码",
+        "客户名称",
+        "行业",
+        "服务等级",
+        "客户经理",
+        "联系人",
+        "联系电话",
+        "区域",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            // Phone numbers typed into Excel are numbers; the import must read them as text.
+            if c == 6 && !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) {
+                sheet
+                    .write_number(r as u32 + 1, c as u16, v.parse::<f64>().unwrap())
+                    .unwrap();
+            } else {
+                sheet.write_string(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[tokio::test]
+async fn the_cli_imports_and_exports_real_xlsx_files_on_both_databases() {
+    for db in TestDb::both().await {
+        let dir = tempfile::tempdir().unwrap();
+        let out = jike(&db.url, &["migrate"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+
+        // Customers may refer to no region: this file stands alone.
+        let good = dir.path().join("customers.xlsx");
+        write_customers_xlsx(
+            &good,
+            &[
+                [
+                    "C001",
+                    "市第一人民医院",
+                    "医疗",
+                    "金牌",
+                    "王经理",
+                    "张伟",
+                    "13812345678",
+                    "",
+                ],
+                [
+                    "C002",
+                    "地铁集团",
+                    "交通",
+                    "diamond",
+                    "李经理",
+                    "李娜",
+                    "13900001111",
+                    "",
+                ],
+            ],
+        );
+        let out = jike(&db.url, &["import", "customers", good.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("2 rows, 2 created, 0 updated, 0 unchanged"),
+            "{}",
+            text(&out.stdout)
+        );
+        let out = jike(
+            &db.url,
+            &["import", "customers", good.to_str().unwrap(), "--json"],
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["unchanged"], 2, "{report}");
+
+        // A bad file writes nothing, says every row and column, and exits 1.
+        let bad = dir.path().join("bad.xlsx");
+        write_customers_xlsx(
+            &bad,
+            &[
+                ["C003", "好客户", "教育", "银牌", "", "", "", ""],
+                ["C004", "坏客户", "教育", "白金", "", "", "", ""],
+                ["C 5", "", "教育", "铜牌", "", "", "12", ""],
+            ],
+        );
+        let out = jike(&db.url, &["import", "customers", bad.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(err.contains("row 3, column 服务等级"), "{err}");
+        assert!(err.contains("row 4, column 客户编码"), "{err}");
+        assert!(err.contains("row 4, column 客户名称"), "{err}");
+        let out = jike(&db.url, &["export", "customers", "--format", "csv"]);
+        assert!(
+            !text(&out.stdout).contains("C003"),
+            "a bad file must write nothing"
+        );
+
+        // Export writes what import reads.
+        let exported = dir.path().join("out.xlsx");
+        let out = jike(
+            &db.url,
+            &[
+                "export",
+                "customers",
+                "--format",
+                "xlsx",
+                "-o",
+                exported.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = jike(
+            &db.url,
+            &["import", "customers", exported.to_str().unwrap()],
+        );
+        assert!(
+            text(&out.stdout).contains("0 created, 0 updated, 2 unchanged"),
+            "{}",
+            text(&out.stdout)
+        );
+        let csv = text(&jike(&db.url, &["export", "customers", "--headers", "en"]).stdout);
+        assert!(csv.starts_with("code,name,industry,grade"), "{csv}");
+        assert!(
+            csv.contains("C001,市第一人民医院,医疗,gold,王经理,张伟,13812345678"),
+            "{csv}"
+        );
+        db.cleanup().await;
+    }
+}
+
+#[test]
+fn usage_and_connection_errors_have_their_own_exit_codes() {
+    let out = jike("sqlite://unused.db", &["import", "planets", "x.csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let out = jike("mysql://x", &["migrate"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("is not a database URL"),
+        "{}",
+        text(&out.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    let out = jike(&db, &["import", "customers", "/nonexistent/file.csv"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("cannot read /nonexistent/file.csv"));
+}
+
+#[tokio::test]
+async fn the_http_api_works_end_to_end_on_both_databases() {
+    for db in TestDb::both().await {
+        let server = Server::start(&db.url, &["--demo"]);
+        let http = reqwest::Client::new();
+
+        let health: Value = http
+            .get(server.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(health["status"], "ok");
+
+        // The OpenAPI document describes every kind and the transfer endpoints.
+        let doc: Value = http
+            .get(server.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        for path in [
+            "/api/v1/regions",
+            "/api/v1/sites/{id}",
+            "/api/v1/elements",
+            "/api/v1/customers",
+            "/api/v1/circuits/{id}",
+            "/api/v1/contractors",
+            "/api/v1/staff",
+            "/api/v1/instruments",
+            "/api/v1/vehicles",
+            "/api/v1/import/{kind}",
+            "/api/v1/export/{kind}",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path} is not documented");
+        }
+        assert!(doc["components"]["schemas"]["CircuitInput"].is_object());
+
+        // The demo dataset is there; listing pages with a cursor and masks contacts.
+        let page: Value = http
+            .get(server.url("/api/v1/circuits?business_type=数据专线&limit=5&sort=-bandwidth"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["items"].as_array().unwrap().len(), 5, "{page}");
+        let cursor = page["next_cursor"].as_str().unwrap();
+        let next = http
+            .get(server.url(&format!(
+                "/api/v1/circuits?business_type=data_line&limit=5&sort=-bandwidth&cursor={cursor}"
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(next.status(), 200);
+        let customers: Value = http
+            .get(server.url("/api/v1/customers?limit=1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let c = &customers["items"][0];
+        assert_eq!(c["contact_masked"], true);
+        assert!(c["contact_phone"].as_str().unwrap().contains("****"), "{c}");
+        let id = c["id"].as_i64().unwrap();
+        let revealed: Value = http
+            .get(server.url(&format!("/api/v1/customers/{id}?reveal=true")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(revealed["contact_masked"], false);
+        assert!(!revealed["contact_phone"].as_str().unwrap().contains('*'));
+
+        // Create, read, update, delete.
+        let input = json!({"code": "T-001", "name": "测试医院", "industry": "医疗", "grade": "钻石",
+                           "contact_phone": "13812345678"});
+        let created = http
+            .post(server.url("/api/v1/customers"))
+            .json(&input)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+        let location = created.headers()["location"].to_str().unwrap().to_string();
+        let body: Value = created.json().await.unwrap();
+        assert_eq!(body["grade"], "diamond");
+        let updated = http
+            .put(server.url(&location))
+            .json(&json!({"code": "T-001", "name": "测试医院", "grade": "gold"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(updated.status(), 200);
+        let history: Value = http
+            .get(server.url(&format!("{location}/grade-history")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+        assert_eq!(
+            http.delete(server.url(&location))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            204
+        );
+        assert_eq!(
+            http.get(server.url(&location))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+
+        // Bad input: problem details naming the field, nothing written.
+        let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
+            (
+                http.post(server.url("/api/v1/customers")).json(&json!({"code": "X", "name": "x", "grade": "gold", "colour": 1})),
+                422,
+                "colour",
+            ),
+            (http.post(server.url("/api/v1/customers")).json(&json!({"code": "X", "name": "x", "grade": "platinum"})), 422, "grade"),
+            (http.post(server.url("/api/v1/customers")).json(&json!({"name": "x", "grade": "gold"})), 422, "code"),
+            (
+                http.post(server.url("/api/v1/circuits")).json(&json!({"code": "L", "customer_code": "NOPE",
+                    "business_type": "data_line", "scope": "local", "bandwidth": "100X", "a_end": "a", "z_end": "z",
+                    "assurance_level": "AAA"})),
+                422,
+                "bandwidth",
+            ),
+            (
+                http.post(server.url("/api/v1/circuits")).json(&json!({"code": "L", "customer_code": "NOPE",
+                    "business_type": "data_line", "scope": "local", "bandwidth": "100M", "a_end": "a", "z_end": "z",
+                    "assurance_level": "AAA"})),
+                422,
+                "customer_code",
+            ),
+            (http.get(server.url("/api/v1/circuits?colour=red")), 422, "colour"),
+            (http.get(server.url("/api/v1/circuits?sort=colour")), 422, "sort"),
+            (http.get(server.url("/api/v1/circuits?limit=0")), 422, "limit"),
+            (http.get(server.url("/api/v1/circuits?cursor=forged")), 422, "cursor"),
+        ];
+        for (request, status, field) in cases {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status().as_u16(), status, "{field}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "application/problem+json"
+            );
+            let problem: Value = response.json().await.unwrap();
+            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        }
+        let response = http
+            .post(server.url("/api/v1/customers"))
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        let response = http
+            .post(server.url("/api/v1/customers"))
+            .body("code=x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 415);
+        assert_eq!(
+            http.get(server.url("/api/v1/customers/abc"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            http.get(server.url("/api/v1/nothing"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        let huge = "x".repeat(2 << 20);
+        // Its own client: the server closes a connection whose body it refused.
+        let response = reqwest::Client::new()
+            .post(server.url("/api/v1/customers"))
+            .header("content-type", "application/json")
+            .body(huge)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status() == 413 || response.status() == 400,
+            "{}",
+            response.status()
+        );
+
+        // Import through the API: a bad row answers 422 with the row, a good file 200.
+        let bad = "客户编码,客户名称,服务等级\nA1,甲,金牌\nA2,乙,白金\n";
+        let response = http
+            .post(server.url("/api/v1/import/customers?format=csv"))
+            .body(bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["rows"][0]["row"], 3, "{problem}");
+        assert_eq!(problem["rows"][0]["column"], "服务等级");
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes("code,name,grade\nA1,甲,gold\n".as_bytes().to_vec())
+                .file_name("c.csv"),
+        );
+        let response = http
+            .post(server.url("/api/v1/import/customers"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let report: Value = response.json().await.unwrap();
+        assert_eq!(report["created"], 1, "{report}");
+        assert_eq!(
+            http.post(server.url("/api/v1/import/planets"))
+                .body("x")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+
+        let xlsx = http
+            .get(server.url("/api/v1/export/circuits?format=xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(xlsx.status(), 200);
+        assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+
+        // Metrics count what was asked, by route template.
+        let metrics = http
+            .get(server.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(metrics.contains("jike_http_requests_total{method=\"GET\",route=\"/api/v1/circuits\",status=\"200\"}"), "{metrics}");
+        assert!(metrics.contains("jike_inventory_rows{kind=\"circuits\"}"));
+        drop(server);
+        db.cleanup().await;
+    }
+}
