@@ -17,11 +17,14 @@ fn written_columns<T: Sheet>(records: &[T]) -> Vec<usize> {
         .collect()
 }
 
-/// CSV, UTF-8 without BOM, `\n` line ends, quoted where RFC 4180 needs it.
+/// CSV, UTF-8 with a byte-order mark (so that Excel in China opens it as UTF-8, not GBK), `\n`
+/// line ends, quoted where RFC 4180 needs it. The reader skips the mark.
 pub(crate) fn write_csv<T: Sheet>(records: &[T], lang: HeaderLang) -> Result<Vec<u8>, SheetError> {
     let columns = T::columns();
     let kept = written_columns(records);
-    let mut out = csv::Writer::from_writer(Vec::with_capacity(64 + records.len() * 96));
+    let mut buffer = Vec::with_capacity(64 + records.len() * 96);
+    buffer.extend_from_slice("\u{feff}".as_bytes());
+    let mut out = csv::Writer::from_writer(buffer);
     let fail = |e: csv::Error| SheetError::Write(e.to_string());
     out.write_record(kept.iter().map(|&i| columns[i].label(lang)))
         .map_err(fail)?;

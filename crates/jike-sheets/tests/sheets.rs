@@ -245,7 +245,7 @@ fn the_path_notation_is_written_on_one_line() {
         "{csv}"
     );
     assert!(csv.starts_with(
-        "code,customer_code,business_type,scope,bandwidth,a_end,z_end,assurance_level,region,status,path\n"
+        "\u{feff}code,customer_code,business_type,scope,bandwidth,a_end,z_end,assurance_level,region,status,path\n"
     ));
 }
 
@@ -728,13 +728,11 @@ fn xlsx_problems_name_spreadsheet_rows_and_columns() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Speed
+// Size (the speed is measured in benches/read.rs, not here)
 
-/// The reader is meant to take 100,000 circuit rows of CSV in well under half a second (release
-/// build); debug builds only check that it works at that size.
 #[test]
-fn a_hundred_thousand_circuit_rows_read_quickly() {
-    let n = 100_000;
+fn twenty_thousand_circuit_rows_read_back_whole() {
+    let n = 20_000;
     let records: Vec<CircuitInput> = (0..n)
         .map(|i| {
             circuit(
@@ -748,13 +746,7 @@ fn a_hundred_thousand_circuit_rows_read_quickly() {
         })
         .collect();
     let bytes = write(Format::Csv, &records, HeaderLang::Chinese).unwrap();
-    let started = std::time::Instant::now();
     let parsed = read::<CircuitInput>(Format::Csv, &bytes).unwrap();
-    let took = started.elapsed();
     assert_eq!(parsed.rows.len(), n);
-    assert_eq!(parsed.rows[n - 1].1, records[n - 1]);
-    eprintln!("read {n} circuit rows of CSV in {took:?}");
-    if !cfg!(debug_assertions) {
-        assert!(took.as_millis() < 500, "{took:?}");
-    }
+    assert_eq!(parsed.rows[n - 1], (n + 1, records[n - 1].clone()));
 }

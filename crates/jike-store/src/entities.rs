@@ -45,7 +45,9 @@ const Q_CODE_NAME: Filter = Filter {
 
 const REGION_FILTER: Filter = Filter {
     param: "region",
-    sql: concat!("t.region_id IN ", crate::region_subtree!()),
+    // `+ 0` keeps the planner from reading the region index for each of the subtree's regions and
+    // sorting the union: walking rows in page order and testing membership stops after a page.
+    sql: concat!("t.region_id + 0 IN ", crate::region_subtree!()),
     kind: FilterKind::Text,
     doc: "in the region with this code or any region below it",
 };
@@ -664,7 +666,16 @@ impl Entity for Circuits {
                 kind: FilterKind::Vocab(vocab::<AssuranceLevel>),
                 doc: "service assurance level (R-SL2)",
             },
-            Filter { param: "grade", sql: "cu.grade = ?", kind: FilterKind::Vocab(vocab::<Grade>), doc: "the customer's grade" },
+            Filter {
+                param: "grade",
+                // A correlated lookup rather than `cu.grade = ?`: SQLite would otherwise start from
+                // the customers of that grade and sort all their circuits, or build a bloom filter
+                // over every customer, where walking circuits in order and looking up each
+                // customer stops after one page.
+                sql: "(SELECT g.grade FROM customers g WHERE g.id = t.customer_id) = ?",
+                kind: FilterKind::Vocab(vocab::<Grade>),
+                doc: "the customer's grade",
+            },
             REGION_FILTER,
             Filter {
                 param: "element",
@@ -675,8 +686,11 @@ impl Entity for Circuits {
             },
             Filter {
                 param: "contractor",
-                sql: "t.id IN (SELECT h.circuit_id FROM circuit_hops h LEFT JOIN elements e ON e.id = h.element_id \
-                      WHERE COALESCE(h.contractor_id, e.contractor_id) = (SELECT id FROM contractors WHERE code = ?))",
+                // Correlated, so that circuits are walked in page order and each is checked
+                // through its own hops, instead of collecting every hop of the contractor first.
+                sql: "EXISTS (SELECT 1 FROM circuit_hops h LEFT JOIN elements e ON e.id = h.element_id \
+                      WHERE h.circuit_id = t.id AND COALESCE(h.contractor_id, e.contractor_id) = \
+                      (SELECT id FROM contractors WHERE code = ?))",
                 kind: FilterKind::Text,
                 doc: "a hop of the path is maintained by this contractor",
             },

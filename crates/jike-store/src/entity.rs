@@ -264,20 +264,13 @@ impl Resolver {
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
-        for chunk in wanted.chunks(500) {
-            let sql = format!(
-                "SELECT id, code FROM {table} WHERE code IN ({})",
-                crate::db::placeholders(1, chunk.len())
-            );
-            let vals: Vec<Val> = chunk.iter().map(|c| Val::text(*c)).collect();
-            let rows: Vec<(i64, String)> = conn.fetch_all(&sql, &vals).await?;
-            let known = self.cache.entry(table).or_default();
-            for c in chunk {
-                known.insert((*c).to_string(), None);
-            }
-            for (id, code) in rows {
-                known.insert(code, Some(id));
-            }
+        let found = conn.ids_by_code(table, &wanted).await?;
+        let known = self.cache.entry(table).or_default();
+        for c in &wanted {
+            known.insert((*c).to_string(), None);
+        }
+        for (id, code) in found {
+            known.insert(code, Some(id));
         }
         Ok(())
     }

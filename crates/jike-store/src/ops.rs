@@ -535,14 +535,15 @@ pub(crate) async fn upsert_many<E: Entity>(
             vals.push(now.clone());
         }
         let sql = format!(
-            "INSERT INTO {} ({}, created_at, updated_at) VALUES {} ON CONFLICT (code) DO UPDATE SET {} RETURNING id, code",
+            "INSERT INTO {} ({}, created_at, updated_at) VALUES {} ON CONFLICT (code) DO UPDATE SET {}",
             E::SPEC.table,
             names.join(", "),
             tuples.join(", "),
             updates.join(", ")
         );
-        let rows: Vec<(i64, String)> = conn.fetch_all(&sql, &vals).await?;
-        for (id, code) in rows {
+        conn.execute(&sql, &vals).await?;
+        let codes: Vec<&str> = chunk.iter().map(|&i| E::code(inputs[i])).collect();
+        for (id, code) in conn.ids_by_code(E::SPEC.table, &codes).await? {
             refs.remember(E::SPEC.table, &code, id);
             ids.insert(code, id);
         }

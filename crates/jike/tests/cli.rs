@@ -196,7 +196,10 @@ async fn the_cli_imports_and_exports_real_xlsx_files_on_both_databases() {
             text(&out.stdout)
         );
         let csv = text(&jike(&db.url, &["export", "customers", "--headers", "en"]).stdout);
-        assert!(csv.starts_with("code,name,industry,grade"), "{csv}");
+        assert!(
+            csv.starts_with("\u{feff}code,name,industry,grade"),
+            "a BOM, then the header: {csv}"
+        );
         assert!(
             csv.contains("C001,市第一人民医院,医疗,gold,王经理,张伟,13812345678"),
             "{csv}"
