@@ -852,8 +852,7 @@ impl Entity for Circuits {
             );
             conn.execute(&sql, &vals).await?;
         }
-        let mut vals: Vec<Val> = Vec::new();
-        let mut tuples: Vec<String> = Vec::new();
+        let mut rows: Vec<Vec<Val>> = Vec::new();
         for w in changed {
             for (n, hop) in w
                 .input
@@ -871,19 +870,24 @@ impl Entity for Circuits {
                     Some(code) => refs.id(conn, "contractors", code).await?,
                     None => None,
                 };
-                tuples.push(format!("({})", placeholders(vals.len() + 1, 6)));
-                vals.push(Val::int(w.id));
-                vals.push(Val::int(n as i64 + 1));
-                vals.push(Val::Int(element));
-                vals.push(Val::Text(hop.segment.clone()));
-                vals.push(Val::Text(hop.domain.map(|d| d.code().to_string())));
-                vals.push(Val::Int(contractor));
-                if tuples.len() == 1000 {
-                    insert_hops(conn, &mut tuples, &mut vals).await?;
-                }
+                rows.push(vec![
+                    Val::int(w.id),
+                    Val::int(n as i64 + 1),
+                    Val::Int(element),
+                    Val::Text(hop.segment.clone()),
+                    Val::Text(hop.domain.map(|d| d.code().to_string())),
+                    Val::Int(contractor),
+                ]);
             }
         }
-        insert_hops(conn, &mut tuples, &mut vals).await
+        crate::ops::insert_many(
+            conn,
+            "INSERT INTO circuit_hops (circuit_id, seq, element_id, segment, domain, contractor_id) VALUES ",
+            "",
+            6,
+            rows,
+        )
+        .await
     }
 
     async fn load_children(
@@ -899,24 +903,6 @@ impl Entity for Circuits {
         }
         Ok(())
     }
-}
-
-async fn insert_hops(
-    conn: &mut Conn<'_>,
-    tuples: &mut Vec<String>,
-    vals: &mut Vec<Val>,
-) -> Result<(), StoreError> {
-    if tuples.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO circuit_hops (circuit_id, seq, element_id, segment, domain, contractor_id) VALUES {}",
-        tuples.join(", ")
-    );
-    conn.execute(&sql, vals).await?;
-    tuples.clear();
-    vals.clear();
-    Ok(())
 }
 
 #[derive(FromRow)]

@@ -466,7 +466,6 @@ pub(crate) async fn upsert_many<E: Entity>(
 
     // What is stored now, by code.
     let mut old: HashMap<String, (i64, Columns)> = HashMap::new();
-    let backend = conn.backend();
     for chunk in inputs.chunks(500) {
         let sql = format!(
             "SELECT id, {} FROM {} WHERE code IN ({})",
@@ -515,7 +514,6 @@ pub(crate) async fn upsert_many<E: Entity>(
 
     let now = Val::Time(Some(Utc::now()));
     let per_row = names.len() + 2;
-    let rows_per_statement = (backend.max_binds() / per_row).clamp(1, 1000);
     let updates: Vec<String> = names
         .iter()
         .filter(|c| **c != "code")
@@ -524,29 +522,27 @@ pub(crate) async fn upsert_many<E: Entity>(
             "updated_at = excluded.updated_at".to_string(),
         ))
         .collect();
-    let mut ids: HashMap<String, i64> = HashMap::new();
-    for chunk in to_write.chunks(rows_per_statement) {
-        let mut vals: Vec<Val> = Vec::with_capacity(chunk.len() * per_row);
-        let mut tuples: Vec<String> = Vec::with_capacity(chunk.len());
-        for &i in chunk {
-            tuples.push(format!("({})", placeholders(vals.len() + 1, per_row)));
-            vals.extend(all_cols[i].iter().map(|(_, v)| v.clone()));
-            vals.push(now.clone());
-            vals.push(now.clone());
-        }
-        let sql = format!(
-            "INSERT INTO {} ({}, created_at, updated_at) VALUES {} ON CONFLICT (code) DO UPDATE SET {}",
-            E::SPEC.table,
-            names.join(", "),
-            tuples.join(", "),
-            updates.join(", ")
-        );
-        conn.execute(&sql, &vals).await?;
-        let codes: Vec<&str> = chunk.iter().map(|&i| E::code(inputs[i])).collect();
-        for (id, code) in conn.ids_by_code(E::SPEC.table, &codes).await? {
-            refs.remember(E::SPEC.table, &code, id);
-            ids.insert(code, id);
-        }
+    let rows: Vec<Vec<Val>> = to_write
+        .iter()
+        .map(|&i| {
+            let mut row: Vec<Val> = all_cols[i].iter().map(|(_, v)| v.clone()).collect();
+            row.push(now.clone());
+            row.push(now.clone());
+            row
+        })
+        .collect();
+    let head = format!(
+        "INSERT INTO {} ({}, created_at, updated_at) VALUES ",
+        E::SPEC.table,
+        names.join(", ")
+    );
+    let tail = format!(" ON CONFLICT (code) DO UPDATE SET {}", updates.join(", "));
+    insert_many(conn, &head, &tail, per_row, rows).await?;
+    let codes: Vec<&str> = to_write.iter().map(|&i| E::code(inputs[i])).collect();
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(codes.len());
+    for (id, code) in conn.ids_by_code(E::SPEC.table, &codes).await? {
+        refs.remember(E::SPEC.table, &code, id);
+        ids.insert(code, id);
     }
 
     let written: Vec<Written<'_, E::Input>> = to_write
@@ -565,6 +561,54 @@ pub(crate) async fn upsert_many<E: Entity>(
         E::after_write(conn, refs, chunk).await?;
     }
     Ok(Ok(counts))
+}
+
+/// Inserts rows of `width` values with multi-row statements `head VALUES (…), (…) tail`, at most
+/// 1,000 rows or the backend's bind limit each. The next statement is built while the database
+/// runs the one before: with SQLite the statement runs on sqlx's worker thread, so building and
+/// running overlap on two cores.
+pub(crate) async fn insert_many(
+    conn: &mut Conn<'_>,
+    head: &str,
+    tail: &str,
+    width: usize,
+    rows: Vec<Vec<Val>>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let per_statement = (conn.backend().max_binds() / width).clamp(1, 1000);
+    let build = |chunk: Vec<Vec<Val>>| -> (String, Vec<Val>) {
+        let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * width * 6);
+        sql.push_str(head);
+        let mut vals = Vec::with_capacity(chunk.len() * width);
+        for (n, row) in chunk.into_iter().enumerate() {
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(&placeholders(vals.len() + 1, width));
+            sql.push(')');
+            vals.extend(row);
+        }
+        sql.push_str(tail);
+        (sql, vals)
+    };
+    let mut rows = rows.into_iter();
+    let take = |rows: &mut std::vec::IntoIter<Vec<Val>>| -> Option<Vec<Vec<Val>>> {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_statement).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    };
+    let mut next = take(&mut rows).map(build);
+    while let Some((sql, vals)) = next.take() {
+        let following = take(&mut rows);
+        let (done, built) =
+            futures_util::future::join(conn.execute(&sql, &vals), async { following.map(build) })
+                .await;
+        done?;
+        next = built;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
