@@ -500,3 +500,25 @@ async fn the_http_api_works_end_to_end_on_both_databases() {
         db.cleanup().await;
     }
 }
+
+#[test]
+fn the_example_files_import_into_the_demo_dataset_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let out = jike(&db, &["demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    for (kind, file) in [
+        ("customers", "customers.csv"),
+        ("circuits", "circuits.csv"),
+        ("circuits", "circuits-en.csv"),
+        ("sites", "sites.csv"),
+        ("elements", "elements.csv"),
+        ("staff", "staff.csv"),
+    ] {
+        let out = jike(&db, &["import", kind, examples.join(file).to_str().unwrap(), "--json"]);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!((report["created"].as_u64(), report["updated"].as_u64()), (Some(0), Some(0)), "{file}: {report}");
+    }
+}
