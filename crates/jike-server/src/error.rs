@@ -62,8 +62,8 @@ pub enum ApiError {
     BadRequest(String),
     #[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
-    #[error("the body is larger than {0} bytes")]
-    TooLarge(usize),
+    #[error("{0}")]
+    TooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -179,7 +179,7 @@ impl From<JsonRejection> for ApiError {
             ),
             JsonRejection::BytesRejection(e) => {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::BadRequest("the body is too large".into())
+                    ApiError::TooLarge("the JSON body is larger than the service accepts".into())
                 } else {
                     ApiError::BadRequest(e.body_text())
                 }

@@ -64,7 +64,9 @@ async fn file_bytes(req: Request, state: &AppState) -> Result<(Bytes, Option<Str
     } else {
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge(limit)
+                ApiError::TooLarge(format!(
+                    "the file is larger than {limit} bytes (max_upload_mb)"
+                ))
             } else {
                 ApiError::BadRequest(e.body_text())
             }
@@ -82,7 +84,9 @@ async fn file_bytes(req: Request, state: &AppState) -> Result<(Bytes, Option<Str
 
 fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) -> ApiError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::TooLarge(limit)
+        ApiError::TooLarge(format!(
+            "the file is larger than {limit} bytes (max_upload_mb)"
+        ))
     } else {
         ApiError::BadRequest(e.body_text())
     }

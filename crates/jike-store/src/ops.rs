@@ -236,27 +236,28 @@ pub(crate) async fn list<E: Entity>(
 }
 
 pub(crate) async fn get<E: Entity>(conn: &mut Conn<'_>, id: i64) -> Result<E::Output, StoreError> {
-    let sql = format!("{} WHERE t.id = $1", E::SPEC.select);
-    let row: Option<E::Row> = conn.fetch_optional(&sql, &[Val::int(id)]).await?;
-    let row = row.ok_or_else(|| StoreError::NotFound {
-        noun: E::SPEC.noun,
-        key: format!("id {id}"),
-    })?;
-    let mut out = [E::output(row)?];
-    E::load_children(conn, &mut out, true).await?;
-    let [out] = out;
-    Ok(out)
+    get_one::<E>(conn, "t.id", Val::int(id), || format!("id {id}")).await
 }
 
 pub(crate) async fn get_by_code<E: Entity>(
     conn: &mut Conn<'_>,
     code: &str,
 ) -> Result<E::Output, StoreError> {
-    let sql = format!("{} WHERE t.code = $1", E::SPEC.select);
-    let row: Option<E::Row> = conn.fetch_optional(&sql, &[Val::text(code)]).await?;
+    get_one::<E>(conn, "t.code", Val::text(code), || format!("code '{code}'")).await
+}
+
+/// The one row whose `column` equals `value`, with its children.
+async fn get_one<E: Entity>(
+    conn: &mut Conn<'_>,
+    column: &str,
+    value: Val,
+    key: impl FnOnce() -> String,
+) -> Result<E::Output, StoreError> {
+    let sql = format!("{} WHERE {column} = $1", E::SPEC.select);
+    let row: Option<E::Row> = conn.fetch_optional(&sql, &[value]).await?;
     let row = row.ok_or_else(|| StoreError::NotFound {
         noun: E::SPEC.noun,
-        key: format!("code '{code}'"),
+        key: key(),
     })?;
     let mut out = [E::output(row)?];
     E::load_children(conn, &mut out, true).await?;

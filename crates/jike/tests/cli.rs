@@ -516,9 +516,21 @@ fn the_example_files_import_into_the_demo_dataset_unchanged() {
         ("elements", "elements.csv"),
         ("staff", "staff.csv"),
     ] {
-        let out = jike(&db, &["import", kind, examples.join(file).to_str().unwrap(), "--json"]);
+        let out = jike(
+            &db,
+            &[
+                "import",
+                kind,
+                examples.join(file).to_str().unwrap(),
+                "--json",
+            ],
+        );
         assert!(out.status.success(), "{file}: {}", text(&out.stderr));
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!((report["created"].as_u64(), report["updated"].as_u64()), (Some(0), Some(0)), "{file}: {report}");
+        assert_eq!(
+            (report["created"].as_u64(), report["updated"].as_u64()),
+            (Some(0), Some(0)),
+            "{file}: {report}"
+        );
     }
 }
