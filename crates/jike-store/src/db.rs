@@ -80,23 +80,50 @@ impl Conn<'_> {
             );
             let vals: Vec<Val> = chunk.iter().map(|c| Val::text(*c)).collect();
             let (joined,): (Option<String>,) = self.fetch_one(&sql, &vals).await?;
-            for line in joined
-                .as_deref()
-                .unwrap_or_default()
-                .split('\n')
-                .filter(|l| !l.is_empty())
-            {
-                let (id, code) = line
-                    .split_once('\t')
-                    .ok_or_else(|| StoreError::Corrupt(format!("{table}: unreadable id list")))?;
-                let id = id
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("{table}: id '{id}'")))?;
-                out.push((id, code.to_string()));
-            }
+            split_id_codes(table, joined.as_deref().unwrap_or_default(), &mut out)?;
         }
         Ok(out)
     }
+}
+
+impl Conn<'_> {
+    /// Every `(id, code)` of `table`, read in slices of 50,000 aggregated into one row each.
+    pub async fn all_ids(&mut self, table: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let agg = match self.backend() {
+            Backend::Sqlite => "group_concat(id || char(9) || code, char(10))",
+            Backend::Postgres => "string_agg(id::text || chr(9) || code, chr(10))",
+        };
+        let sql = format!(
+            "SELECT {agg}, MAX(id) FROM (SELECT id, code FROM {table} WHERE id > $1 ORDER BY id LIMIT 50000) s"
+        );
+        let mut out = Vec::new();
+        let mut after = 0i64;
+        loop {
+            let (joined, last): (Option<String>, Option<i64>) =
+                self.fetch_one(&sql, &[Val::int(after)]).await?;
+            let Some(last) = last else { return Ok(out) };
+            split_id_codes(table, joined.as_deref().unwrap_or_default(), &mut out)?;
+            after = last;
+        }
+    }
+}
+
+/// Reads `id<TAB>code` lines.
+fn split_id_codes(
+    table: &str,
+    joined: &str,
+    out: &mut Vec<(i64, String)>,
+) -> Result<(), StoreError> {
+    for line in joined.split('\n').filter(|l| !l.is_empty()) {
+        let (id, code) = line
+            .split_once('\t')
+            .ok_or_else(|| StoreError::Corrupt(format!("{table}: unreadable id list")))?;
+        let id = id
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("{table}: id '{id}'")))?;
+        out.push((id, code.to_string()));
+    }
+    Ok(())
 }
 
 /// A row type that both backends can decode.
@@ -161,6 +188,15 @@ impl Db {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::Config(format!("'{url}': {e}")))?;
+            // One direct attempt first: the pool would retry until its acquire timeout, leaving
+            // a user with a wrong URL waiting ten seconds for the same message.
+            use sqlx::Connection;
+            let probe = sqlx::PgConnection::connect_with(&options)
+                .await
+                .map_err(|e| {
+                    StoreError::Config(format!("cannot connect to {}: {e}", redact(url)))
+                })?;
+            let _ = probe.close().await;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

@@ -791,7 +791,7 @@ impl Entity for Circuits {
                         conn,
                         "elements",
                         "network element",
-                        &format!("path[{n}].element"),
+                        HopField(n, "element"),
                         e,
                         problems,
                     )
@@ -802,7 +802,7 @@ impl Entity for Circuits {
                         conn,
                         "contractors",
                         "contractor",
-                        &format!("path[{n}].contractor"),
+                        HopField(n, "contractor"),
                         c,
                         problems,
                     )

@@ -190,6 +190,21 @@ impl<I> Written<'_, I> {
 #[derive(Default)]
 pub struct Resolver {
     cache: HashMap<&'static str, HashMap<String, Option<i64>>>,
+    /// Tables read whole: a code missing from the cache is missing from the table.
+    complete: std::collections::HashSet<&'static str>,
+}
+
+/// Above this many codes to look up at once, [`Resolver::prefetch`] reads the whole table
+/// (codes and ids only), which is cheaper than probing it code by code.
+const READ_WHOLE_TABLE_ABOVE: usize = 5_000;
+
+/// A field of a path hop, written out only when needed: `path[2].element`.
+pub struct HopField(pub usize, pub &'static str);
+
+impl std::fmt::Display for HopField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "path[{}].{}", self.0, self.1)
+    }
 }
 
 impl Resolver {
@@ -202,6 +217,9 @@ impl Resolver {
     ) -> Result<Option<i64>, StoreError> {
         if let Some(hit) = self.cache.get(table).and_then(|m| m.get(code)) {
             return Ok(*hit);
+        }
+        if self.complete.contains(table) {
+            return Ok(None);
         }
         let sql = format!("SELECT id FROM {table} WHERE code = $1");
         let id: Option<(i64,)> = conn.fetch_optional(&sql, &[Val::text(code)]).await?;
@@ -219,14 +237,16 @@ impl Resolver {
         conn: &mut Conn<'_>,
         table: &'static str,
         noun: &str,
-        field: &str,
+        field: impl std::fmt::Display + Send,
         code: &str,
         problems: &mut Vec<FieldError>,
     ) -> Result<Option<i64>, StoreError> {
         let id = self.id(conn, table, code).await?;
         if id.is_none() {
+            // The field is only written out when there is a problem: a path field such as
+            // `path[2].element` would otherwise be formatted for every hop of an import.
             problems.push(FieldError::new(
-                field,
+                field.to_string(),
                 format!("no {noun} with code '{code}'"),
             ));
         }
@@ -264,6 +284,19 @@ impl Resolver {
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
+        if self.complete.contains(table) || wanted.is_empty() {
+            return Ok(());
+        }
+        if wanted.len() > READ_WHOLE_TABLE_ABOVE {
+            let all = conn.all_ids(table).await?;
+            let known = self.cache.entry(table).or_default();
+            known.reserve(all.len());
+            for (id, code) in all {
+                known.insert(code, Some(id));
+            }
+            self.complete.insert(table);
+            return Ok(());
+        }
         let found = conn.ids_by_code(table, &wanted).await?;
         let known = self.cache.entry(table).or_default();
         for c in &wanted {
