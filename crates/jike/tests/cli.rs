@@ -534,3 +534,31 @@ fn the_example_files_import_into_the_demo_dataset_unchanged() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_upload_over_the_configured_limit_is_refused_with_413() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("jike.toml");
+    std::fs::write(&config, "max_upload_mb = 1\n").unwrap();
+    let db = format!("sqlite://{}", dir.path().join("j.db").display());
+    let server = Server::start(&db, &["--config", config.to_str().unwrap()]);
+    let mut csv = String::from("code,name,grade\n");
+    while csv.len() < (1 << 20) + 1000 {
+        csv.push_str("C0000001,某某客户名称比较长的一家公司,gold\n");
+    }
+    let response = reqwest::Client::new()
+        .post(server.url("/api/v1/import/customers?format=csv"))
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let problem: Value = response.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("max_upload_mb"),
+        "{problem}"
+    );
+}
