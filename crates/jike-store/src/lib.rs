@@ -343,42 +343,12 @@ impl Store {
                 .execute("PRAGMA cache_size = -131072", &[])
                 .await?;
         }
-        let mut refs = Resolver::default();
-        let mut counts = WriteCounts::default();
-        let mut errors: Vec<RowError> = Vec::new();
-        for batch in rows.chunks(IMPORT_BATCH) {
-            let mut conn = tx.conn();
-            let mut wanted: HashMap<&'static str, Vec<&str>> = HashMap::new();
-            for (_, input) in batch {
-                for (table, code) in E::references(input) {
-                    wanted.entry(table).or_default().push(code);
-                }
-            }
-            for (table, codes) in wanted {
-                refs.prefetch(&mut conn, table, codes).await?;
-            }
-            let inputs: Vec<&E::Input> = batch.iter().map(|(_, i)| i).collect();
-            match ops::upsert_many::<E>(&mut conn, &mut refs, &inputs).await? {
-                Ok(c) => {
-                    counts.created += c.created;
-                    counts.updated += c.updated;
-                    counts.unchanged += c.unchanged;
-                }
-                Err(problems) => {
-                    errors.extend(
-                        problems
-                            .into_iter()
-                            .map(|(i, e)| row_error::<E::Input>(batch[i].0, e)),
-                    );
-                }
-            }
-            if errors.len() >= MAX_IMPORT_ERRORS {
-                break;
-            }
-        }
+        let outcome = import_batches::<E>(&mut tx.conn(), rows).await;
         if sqlite {
+            // Reset on every path: the connection goes back to the pool either way.
             tx.conn().execute("PRAGMA cache_size = -16000", &[]).await?;
         }
+        let (counts, mut errors) = outcome?;
         if !errors.is_empty() {
             tx.rollback().await?;
             errors.sort_by_key(|e| e.row);
@@ -568,15 +538,7 @@ impl Store {
         let mut refs = Resolver::default();
         {
             let mut conn = tx.conn();
-            let mut wanted: HashMap<&'static str, Vec<&str>> = HashMap::new();
-            for input in inputs {
-                for (table, code) in E::references(input) {
-                    wanted.entry(table).or_default().push(code);
-                }
-            }
-            for (table, codes) in wanted {
-                refs.prefetch(&mut conn, table, codes).await?;
-            }
+            prefetch_references::<E>(&mut conn, &mut refs, inputs.iter()).await?;
             let refs_in: Vec<&E::Input> = inputs.iter().collect();
             if let Err(problems) = ops::upsert_many::<E>(&mut conn, &mut refs, &refs_in).await? {
                 let (i, e) = &problems[0];
@@ -589,6 +551,55 @@ impl Store {
         }
         tx.commit().await
     }
+}
+
+/// Looks up at once every natural key the inputs refer to (see [`Resolver::prefetch`]).
+async fn prefetch_references<'a, E: Entity>(
+    conn: &mut db::Conn<'_>,
+    refs: &mut Resolver,
+    inputs: impl Iterator<Item = &'a E::Input>,
+) -> Result<(), StoreError> {
+    let mut wanted: HashMap<&'static str, Vec<&str>> = HashMap::new();
+    for input in inputs {
+        for (table, code) in E::references(input) {
+            wanted.entry(table).or_default().push(code);
+        }
+    }
+    for (table, codes) in wanted {
+        refs.prefetch(conn, table, codes).await?;
+    }
+    Ok(())
+}
+
+/// The batches of an import, in the caller's transaction: what they wrote, or every row problem
+/// (stopping after [`MAX_IMPORT_ERRORS`]).
+async fn import_batches<E: Importable>(
+    conn: &mut db::Conn<'_>,
+    rows: &[(usize, E::Input)],
+) -> Result<(WriteCounts, Vec<RowError>), StoreError> {
+    let mut refs = Resolver::default();
+    let mut counts = WriteCounts::default();
+    let mut errors: Vec<RowError> = Vec::new();
+    for batch in rows.chunks(IMPORT_BATCH) {
+        prefetch_references::<E>(conn, &mut refs, batch.iter().map(|(_, i)| i)).await?;
+        let inputs: Vec<&E::Input> = batch.iter().map(|(_, i)| i).collect();
+        match ops::upsert_many::<E>(conn, &mut refs, &inputs).await? {
+            Ok(c) => {
+                counts.created += c.created;
+                counts.updated += c.updated;
+                counts.unchanged += c.unchanged;
+            }
+            Err(problems) => errors.extend(
+                problems
+                    .into_iter()
+                    .map(|(i, e)| row_error::<E::Input>(batch[i].0, e)),
+            ),
+        }
+        if errors.len() >= MAX_IMPORT_ERRORS {
+            break;
+        }
+    }
+    Ok((counts, errors))
 }
 
 /// A store problem with one input row, as the import report shows it: the field is turned into
