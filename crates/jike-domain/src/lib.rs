@@ -2,6 +2,7 @@
 //! (`../shared/domain.md`). Pure: no I/O, no async, no database. Rule ids (`R-…`) in comments and
 //! tests point at the digest.
 
+pub mod calendar;
 pub mod demo;
 pub mod inventory;
 pub mod path;
@@ -12,3 +13,5 @@ pub use inventory::*;
 pub use path::{format_path, parse_path, Hop, HopInput};
 pub use values::{Bandwidth, FieldError, Problems};
 pub use vocab::*;
+
+pub use calendar::{Calendar, Workdays};

@@ -399,6 +399,131 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 工单类型 the kind of a work order (§11).
+    pub enum OrderKind ("order kind") {
+        /// 故障 a fault order (§4).
+        Fault = "fault" ["故障", "故障单"],
+        /// 投诉 a complaint order, handled like a fault by default (R-F11).
+        Complaint = "complaint" ["投诉", "投诉单"],
+        /// 巡检 an inspection (R-W2).
+        Inspection = "inspection" ["巡检", "现场巡检"],
+        /// 开通 provisioning (R-W3).
+        Provisioning = "provisioning" ["开通", "业务开通"],
+        /// 资源勘查 a resource survey (R-W3).
+        ResourceSurvey = "resource_survey" ["资源勘查", "勘查"],
+        /// 交维验收 handover acceptance (R-W1).
+        Handover = "handover" ["交维验收", "交维"],
+        /// 资产清点 an asset count (R-W4).
+        AssetCount = "asset_count" ["资产清点"],
+    }
+}
+
+impl OrderKind {
+    /// Faults and complaints (R-F11): an incident, with restoration, observation (R-F10) and
+    /// escalation to joint handling (R-F4, R-F5); every other kind is planned work.
+    pub fn is_incident(self) -> bool {
+        matches!(self, OrderKind::Fault | OrderKind::Complaint)
+    }
+}
+
+vocabulary! {
+    /// 室 a room of the operator's network operations (§1, §11).
+    pub enum Room ("room") {
+        /// 监控室 / 网管中心 the monitoring room.
+        Monitoring = "monitoring" ["监控室", "网管中心"],
+        /// 传送网室 the transport room, lead room for transmission alarms (R-F2).
+        Transport = "transport" ["传送网室"],
+        /// 服务支撑室 the service support room, lead room for every other alarm (R-F2).
+        ServiceSupport = "service_support" ["服务支撑室"],
+        /// 数据室 the data room.
+        Data = "data" ["数据室"],
+        /// 核心网室 the core network room.
+        Core = "core" ["核心网室"],
+        /// 动力环境室 the power and environment room.
+        Power = "power" ["动力环境室"],
+    }
+}
+
+vocabulary! {
+    /// 工单事件 what happened to a work order: every change of an order is one append-only
+    /// event of one of these types (see `order.rs`).
+    pub enum EventType ("event type") {
+        /// 故障发生 the fault occurred (or the complaint came in): the start of restoration time.
+        Occurred = "occurred" ["故障发生", "发生"],
+        /// 派单 dispatched to the handler (the lead room R-F2, or a contractor).
+        Dispatched = "dispatched" ["派单"],
+        /// 受理 accepted by the handler.
+        Accepted = "accepted" ["受理"],
+        /// 联系客户 the customer's technical contact was reached (R-F8).
+        CustomerContacted = "customer_contacted" ["联系客户", "已联系客户"],
+        /// 出发 on the way to the site.
+        EnRoute = "en_route" ["出发", "在途"],
+        /// 到达现场 on site (R-F4: within 2 h for important customers).
+        OnSite = "on_site" ["到达现场", "到场"],
+        /// 挂起 suspended, with a reason and an approver (R-C3): every running clock pauses.
+        Suspended = "suspended" ["挂起"],
+        /// 解挂 resumed after a suspension: the clocks run again.
+        Resumed = "resumed" ["解挂", "恢复计时"],
+        /// 业务恢复 service restored (先抢通, R-F1).
+        Restored = "restored" ["业务恢复"],
+        /// 观察 start of the observation after restoration (R-F10).
+        Observing = "observing" ["观察", "开始观察"],
+        /// 客户确认 the customer confirmed the service is back (R-F10).
+        Confirmed = "confirmed" ["客户确认"],
+        /// 回单 the handler's reply: the order goes back to the dispatcher.
+        Replied = "replied" ["回单"],
+        /// 归档 closed and archived.
+        Closed = "closed" ["归档", "关闭"],
+        /// 驳回 rejected back to the dispatcher.
+        Rejected = "rejected" ["驳回"],
+        /// 转派 reassigned to another handler.
+        Reassigned = "reassigned" ["转派"],
+        /// 重开 reopened: the problem is back.
+        Reopened = "reopened" ["重开"],
+        /// 进展通报 a progress update published (R-F6, hourly during joint handling).
+        UpdatePublished = "update_published" ["进展通报"],
+        /// 验收通过 handover acceptance passed (R-W1).
+        Passed = "passed" ["验收通过"],
+        /// 资料移交 the handover documents were delivered (R-W1).
+        DocumentsDelivered = "documents_delivered" ["资料移交", "资料交付"],
+        /// 完成 the work is done (inspection, provisioning, survey, asset count).
+        Completed = "completed" ["完成", "已完成"],
+    }
+}
+
+vocabulary! {
+    /// 工单状态 the state of a work order, derived from its events (EOMS style).
+    pub enum OrderState ("order state") {
+        /// 新建 created, not yet dispatched.
+        New = "new" ["新建"],
+        /// 已派单 dispatched.
+        Dispatched = "dispatched" ["已派单", "派单"],
+        /// 已受理 accepted.
+        Accepted = "accepted" ["已受理", "受理"],
+        /// 处理中 in progress (sub-steps: customer contacted, en route, on site).
+        InProgress = "in_progress" ["处理中"],
+        /// 挂起 suspended (R-C3).
+        Suspended = "suspended" ["挂起", "已挂起"],
+        /// 已驳回 rejected back to the dispatcher.
+        Rejected = "rejected" ["已驳回", "驳回"],
+        /// 业务恢复 service restored, observation running (R-F10).
+        Restored = "restored" ["业务恢复", "已恢复"],
+        /// 观察中 observing after restoration (R-F10).
+        Observing = "observing" ["观察中"],
+        /// 客户已确认 the customer confirmed.
+        Confirmed = "confirmed" ["客户已确认", "已确认"],
+        /// 验收通过 handover acceptance passed, documents due (R-W1).
+        Passed = "passed" ["验收通过", "已验收"],
+        /// 已完成 the work is done (planned work; handover: documents delivered).
+        Completed = "completed" ["已完成", "完成"],
+        /// 已回单 replied.
+        Replied = "replied" ["已回单", "回单"],
+        /// 已归档 closed.
+        Closed = "closed" ["已归档", "归档"],
+    }
+}
+
 /// Writes a list of vocabulary codes joined by `sep`.
 pub fn join_codes<V: Vocabulary>(values: &[V], sep: &str) -> String {
     let mut out = String::new();
@@ -475,6 +600,10 @@ mod tests {
         check::<InstrumentKind>();
         check::<VehicleKind>();
         check::<AssetStatus>();
+        check::<OrderKind>();
+        check::<Room>();
+        check::<EventType>();
+        check::<OrderState>();
     }
 
     #[test]
