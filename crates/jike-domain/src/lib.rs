@@ -5,7 +5,10 @@
 pub mod calendar;
 pub mod demo;
 pub mod inventory;
+pub mod order;
 pub mod path;
+pub mod policy;
+pub mod sla;
 pub mod values;
 pub mod vocab;
 
@@ -15,3 +18,6 @@ pub use values::{Bandwidth, FieldError, Problems};
 pub use vocab::*;
 
 pub use calendar::{Calendar, Workdays};
+pub use order::{derive_state, lead_room, Event, EventAt, Status, TransitionError};
+pub use policy::{Policy, PolicyError, Rule};
+pub use sla::{evaluate, evaluate_order, Evaluation};
