@@ -250,6 +250,30 @@ impl Db {
         })
     }
 
+    /// A transaction for a bulk import. On SQLite its connection runs without foreign-key
+    /// checks, with a bigger page cache, and is closed instead of returned to the pool, so the
+    /// pool never sees those settings (and a dropped import rolls back as the connection
+    /// closes). Dropping the checks is sound because an import resolves every reference it
+    /// writes, by code, inside this same transaction; they cost more than the rows themselves
+    /// (three parent lookups per path hop). On PostgreSQL it is an ordinary transaction.
+    pub async fn begin_import(&self) -> Result<ImportTx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(p) => {
+                let mut conn = p.acquire().await?;
+                conn.close_on_drop();
+                for pragma in [
+                    "PRAGMA foreign_keys = OFF",
+                    "PRAGMA cache_size = -131072",
+                    "BEGIN IMMEDIATE",
+                ] {
+                    sqlx::query(pragma).execute(&mut *conn).await?;
+                }
+                ImportTx::Sqlite(conn)
+            }
+            Db::Postgres(p) => ImportTx::Postgres(p.begin().await?),
+        })
+    }
+
     /// A connection of the pool, outside any transaction, for reads.
     pub async fn read(&self) -> Result<Pooled, StoreError> {
         Ok(match self {
@@ -332,6 +356,41 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => t.rollback().await?,
             Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// See [`Db::begin_import`]; dropped without [`ImportTx::commit`], it rolls back.
+pub enum ImportTx {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl ImportTx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            ImportTx::Sqlite(c) => Conn::Sqlite(c),
+            ImportTx::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            ImportTx::Sqlite(mut c) => {
+                sqlx::query("COMMIT").execute(&mut *c).await?;
+            }
+            ImportTx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            ImportTx::Sqlite(mut c) => {
+                sqlx::query("ROLLBACK").execute(&mut *c).await?;
+            }
+            ImportTx::Postgres(t) => t.rollback().await?,
         }
         Ok(())
     }

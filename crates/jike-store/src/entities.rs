@@ -457,6 +457,7 @@ impl Entity for Customers {
     type Input = CustomerInput;
     type Output = Customer;
     type Row = CustomerRow;
+    const CHILD_TABLES: &'static [&'static str] = &["customer_grades"];
     const SPEC: Spec = Spec {
         table: "customers",
         noun: "customer",
@@ -633,6 +634,7 @@ impl Entity for Circuits {
     type Input = CircuitInput;
     type Output = Circuit;
     type Row = CircuitRow;
+    const CHILD_TABLES: &'static [&'static str] = &["circuit_hops"];
     const SPEC: Spec = Spec {
         table: "circuits",
         noun: "circuit",

@@ -119,6 +119,10 @@ pub trait Entity: Send + Sync + 'static {
 
     const SPEC: Spec;
 
+    /// The tables besides [`Spec::table`] that a write of this kind fills (a path, a grade
+    /// history): a bulk import rebuilds their indexes too.
+    const CHILD_TABLES: &'static [&'static str] = &[];
+
     fn output(row: Self::Row) -> Result<Self::Output, StoreError>;
 
     fn id(output: &Self::Output) -> i64;

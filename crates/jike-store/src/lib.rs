@@ -334,21 +334,15 @@ impl Store {
         rows: &[(usize, E::Input)],
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
-        let mut tx = self.db.begin().await?;
-        let sqlite = self.backend() == Backend::Sqlite;
-        if sqlite {
-            // A large import touches every index page of its table: give this connection a
-            // bigger page cache for the while (the server's connections keep 16 MB each).
-            tx.conn()
-                .execute("PRAGMA cache_size = -131072", &[])
-                .await?;
-        }
-        let outcome = import_batches::<E>(&mut tx.conn(), rows).await;
-        if sqlite {
-            // Reset on every path: the connection goes back to the pool either way.
-            tx.conn().execute("PRAGMA cache_size = -16000", &[]).await?;
-        }
-        let (counts, mut errors) = outcome?;
+        let started = std::time::Instant::now();
+        let mut tx = self.db.begin_import().await?;
+        let rebuild = if self.backend() == Backend::Sqlite && rows.len() >= BULK_IMPORT_ROWS {
+            bulk_index_drop::<E>(&mut tx.conn(), rows.len()).await?
+        } else {
+            Vec::new()
+        };
+        let (counts, mut errors) = import_batches::<E>(&mut tx.conn(), rows).await?;
+        let batches_done = started.elapsed();
         if !errors.is_empty() {
             tx.rollback().await?;
             errors.sort_by_key(|e| e.row);
@@ -357,8 +351,23 @@ impl Store {
         if dry_run {
             tx.rollback().await?;
         } else {
+            for create in &rebuild {
+                tx.conn().execute(create, &[]).await?;
+            }
+            let indexes_done = started.elapsed();
             tx.commit().await?;
+            let committed = started.elapsed();
             self.refresh_statistics().await?;
+            tracing::debug!(
+                kind = %E::Input::KIND,
+                rows = rows.len(),
+                write_ms = batches_done.as_millis() as u64,
+                rebuilt_indexes = rebuild.len(),
+                index_ms = (indexes_done - batches_done).as_millis() as u64,
+                commit_ms = (committed - indexes_done).as_millis() as u64,
+                analyze_ms = (started.elapsed() - committed).as_millis() as u64,
+                "import written"
+            );
         }
         Ok(ImportReport {
             kind: E::Input::KIND.to_string(),
@@ -553,6 +562,50 @@ impl Store {
     }
 }
 
+/// From this many rows on, a SQLite import may rebuild indexes instead of updating them.
+const BULK_IMPORT_ROWS: usize = 10_000;
+
+/// When an import brings at least twice as many rows as its table holds, SQLite builds an index from
+/// sorted rows much faster than it updates it row by row: the secondary indexes of the kind's
+/// tables are dropped here, inside the import's transaction, and the statements to create them
+/// again returned (run them before commit; a rollback restores them by itself). Unique indexes
+/// stay: the upsert by code and its conflict checks need them.
+async fn bulk_index_drop<E: Importable>(
+    conn: &mut db::Conn<'_>,
+    incoming: usize,
+) -> Result<Vec<String>, StoreError> {
+    let sql = format!("SELECT max(id) FROM {}", E::SPEC.table);
+    let rows = conn.fetch_vals(&sql, &[], &[Val::Int(None)]).await?;
+    let stored = match rows.first().and_then(|r| r.first()) {
+        Some(Val::Int(Some(n))) => *n as usize,
+        _ => 0,
+    };
+    // Not when the import mostly rewrites what is there (a re-import changes nothing and
+    // should cost nothing more).
+    if incoming < 2 * stored {
+        return Ok(Vec::new());
+    }
+    let mut tables = vec![E::SPEC.table];
+    tables.extend(E::CHILD_TABLES);
+    let sql = format!(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({})",
+        db::placeholders(1, tables.len())
+    );
+    let names: Vec<Val> = tables.iter().map(|t| Val::text(*t)).collect();
+    let indexes = conn
+        .fetch_vals(&sql, &names, &[Val::Text(None), Val::Text(None)])
+        .await?;
+    let mut creates = Vec::with_capacity(indexes.len());
+    for index in indexes {
+        if let [Val::Text(Some(name)), Val::Text(Some(create))] = index.as_slice() {
+            conn.execute(&format!("DROP INDEX \"{name}\""), &[]).await?;
+            creates.push(create.clone());
+        }
+    }
+    Ok(creates)
+}
+
 /// Looks up at once every natural key the inputs refer to (see [`Resolver::prefetch`]).
 async fn prefetch_references<'a, E: Entity>(
     conn: &mut db::Conn<'_>,
@@ -648,7 +701,14 @@ impl Store {
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
+        let started = std::time::Instant::now();
         let parsed = jike_sheets::read::<E::Input>(format, bytes).map_err(sheet_error)?;
+        tracing::debug!(
+            kind = %E::Input::KIND,
+            rows = parsed.rows.len(),
+            read_ms = started.elapsed().as_millis() as u64,
+            "import file read"
+        );
         self.import::<E>(&parsed.rows, dry_run).await
     }
 
