@@ -194,7 +194,7 @@ pub enum Refusal {
         needed_secs: i64,
     },
     /// The event is earlier than the one before it.
-    OutOfOrder { previous_at: i64 },
+    OutOfOrder { earlier_by_secs: i64 },
 }
 
 /// An event an order refuses in its state (HTTP 409 in the server), with the events it accepts.
@@ -234,10 +234,10 @@ impl std::fmt::Display for TransitionError {
                 f,
                 "'{event}' is refused: the service has been observed for {observed_secs} s since restoration, at least {needed_secs} s are required (R-F10)"
             ),
-            Refusal::OutOfOrder { previous_at } => write!(
+            Refusal::OutOfOrder { earlier_by_secs } => write!(
                 f,
-                "'{event}' is out of time order: events are appended in non-decreasing time, and it is earlier than the event before it ({} s earlier)",
-                previous_at
+                "'{event}' is out of time order: events are appended in non-decreasing time, and it is {} s earlier than the event before it",
+                earlier_by_secs
             ),
         }
     }
@@ -317,7 +317,7 @@ impl Status {
         if let Some(prev) = self.last_at {
             if event.at < prev {
                 return Err(refuse(Refusal::OutOfOrder {
-                    previous_at: prev - event.at,
+                    earlier_by_secs: prev - event.at,
                 }));
             }
         }
@@ -569,7 +569,12 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.index, 1);
-        assert_eq!(err.error.refusal, Refusal::OutOfOrder { previous_at: 60 });
+        assert_eq!(
+            err.error.refusal,
+            Refusal::OutOfOrder {
+                earlier_by_secs: 60
+            }
+        );
         // Equal times are fine.
         assert!(derive_state(
             OrderKind::Fault,
