@@ -2,6 +2,7 @@
 
 mod bench;
 mod config;
+mod sla;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -89,6 +90,12 @@ enum Command {
     },
     /// Measure whole-system performance on a scratch database (see README)
     Bench(bench::BenchArgs),
+    /// SLA clocks of one order, offline (no database)
+    #[command(subcommand)]
+    Sla(sla::SlaCommand),
+    /// The Chinese working-day calendar (R-C2)
+    #[command(subcommand)]
+    Calendar(sla::CalendarCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -168,6 +175,12 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The SLA and calendar commands are pure: no configuration, database or runtime.
+    let cli = match cli.command {
+        Command::Sla(c) => return Ok(sla::run_sla(c)),
+        Command::Calendar(c) => return Ok(sla::run_calendar(c)),
+        command => Cli { command, ..cli },
+    };
     let file = FileConfig::load(cli.config.as_deref())?;
     let listen = match &cli.command {
         Command::Serve { listen, .. } => listen.clone(),
@@ -262,6 +275,8 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => bench::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Sla(c) => Ok(sla::run_sla(c)),
+        Command::Calendar(c) => Ok(sla::run_calendar(c)),
     }
 }
 
