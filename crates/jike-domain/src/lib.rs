@@ -11,6 +11,7 @@ pub mod policy;
 pub mod sla;
 pub mod values;
 pub mod vocab;
+pub mod workorder;
 
 pub use inventory::*;
 pub use path::{format_path, parse_path, Hop, HopInput};
@@ -21,3 +22,4 @@ pub use calendar::{Calendar, Workdays};
 pub use order::{derive_state, lead_room, Event, EventAt, Status, TransitionError};
 pub use policy::{Policy, PolicyError, Rule};
 pub use sla::{evaluate, evaluate_order, Evaluation};
+pub use workorder::*;

@@ -25,6 +25,11 @@ pub struct Problem {
     /// Problems with rows of an uploaded file, each with its row number and column.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<RowError>,
+    /// For an event an order refuses (409): the order's state and the events it accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_events: Option<Vec<String>>,
 }
 
 impl Problem {
@@ -37,6 +42,8 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             rows: Vec::new(),
+            state: None,
+            allowed_events: None,
         }
     }
 }
@@ -86,6 +93,11 @@ impl ApiError {
                     "The file has bad rows",
                 ),
                 StoreError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
+                StoreError::Transition { .. } => (
+                    StatusCode::CONFLICT,
+                    "illegal-transition",
+                    "Event not allowed in this state",
+                ),
                 StoreError::Config(_)
                 | StoreError::Corrupt(_)
                 | StoreError::Database(_)
@@ -134,9 +146,17 @@ impl ApiError {
             ApiError::Store(StoreError::InvalidRows(r)) => (Vec::new(), r.clone()),
             _ => (Vec::new(), Vec::new()),
         };
+        let (state, allowed_events) = match self {
+            ApiError::Store(StoreError::Transition { state, allowed, .. }) => {
+                (Some(state.clone()), Some(allowed.clone()))
+            }
+            _ => (None, None),
+        };
         Problem {
             errors,
             rows,
+            state,
+            allowed_events,
             ..Problem::simple(status.as_u16(), kind, title, &detail)
         }
     }

@@ -4,7 +4,9 @@
 pub mod error;
 pub mod metrics;
 pub mod openapi;
+pub mod orders;
 pub mod resources;
+pub mod scheduler;
 mod transfer;
 
 use std::net::SocketAddr;
@@ -104,6 +106,7 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
             get(resources::grade_history),
         )
         .route("/api/v1/export/{kind}", get(transfer::export))
+        .merge(orders::routes())
         .layer(DefaultBodyLimit::max(config.max_json_bytes));
     let import = Router::new()
         .route("/api/v1/import/{kind}", post(transfer::import))
@@ -186,9 +189,31 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(store, config))
-        .with_graceful_shutdown(shutdown())
-        .await
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
+        }
+    };
+    let fired = Arc::new(tokio::sync::Notify::new());
+    let owner = scheduler::instance_name();
+    tracing::info!(instance = %owner, "scheduler starting");
+    let timers = tokio::spawn(scheduler::run(
+        store.clone(),
+        scheduler::SchedulerConfig::default(),
+        owner,
+        fired,
+        stopped(),
+    ));
+    let served = axum::serve(listener, router(store, config))
+        .with_graceful_shutdown(async move {
+            shutdown().await;
+            let _ = stop_tx.send(true);
+        })
+        .await;
+    let _ = timers.await;
+    served
 }
 
 async fn shutdown() {

@@ -21,6 +21,13 @@ pub enum StoreError {
         message: String,
         field: Option<String>,
     },
+    /// An event the order's state does not accept, with the events it does.
+    #[error("{message}")]
+    Transition {
+        message: String,
+        state: String,
+        allowed: Vec<String>,
+    },
     /// A bad database URL or an unreachable database.
     #[error("{0}")]
     Config(String),

@@ -9,6 +9,8 @@ pub mod entities;
 pub mod entity;
 pub mod error;
 pub mod ops;
+pub mod orders;
+pub mod outbox;
 pub mod testing;
 
 use std::collections::HashMap;
@@ -26,6 +28,7 @@ pub use entities::*;
 pub use entity::Entity;
 pub use error::StoreError;
 pub use ops::{ListParams, Page, WriteCounts, DEFAULT_LIMIT, MAX_LIMIT};
+pub use orders::{Created, Fanout, Fired, Idempotency, Orders, PolicyVersion, TimerView, WorkdayYearRecord};
 
 use entity::Resolver;
 
@@ -33,6 +36,7 @@ use entity::Resolver;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    sla: std::sync::Arc<orders::SlaCache>,
 }
 
 /// What an import did, or would do with `dry_run`.
@@ -242,6 +246,7 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         Ok(Store {
             db: Db::connect(url).await?,
+            sla: Default::default(),
         })
     }
 
@@ -262,7 +267,9 @@ impl Store {
 
     /// Applies the embedded migrations not yet applied; returns how many ran.
     pub async fn migrate(&self) -> Result<usize, StoreError> {
-        self.db.migrate().await
+        let ran = self.db.migrate().await?;
+        self.ensure_default_policy().await?;
+        Ok(ran)
     }
 
     pub async fn close(&self) {

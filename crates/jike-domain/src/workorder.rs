@@ -1,0 +1,311 @@
+//! 工单 work orders as the API and the store exchange them: what creates an order, what records
+//! an event, and how an order reads back. The rules (state machine, clocks) are in `order.rs`
+//! and `sla.rs`; this module is the shape of the data and its validation.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::inventory::Validate;
+use crate::values::{check_code, check_optional_text, check_text, FieldError, Problems};
+use crate::vocab::{BusinessType, EventType, Grade, OrderKind, OrderState, Room};
+
+const TITLE_MAX: usize = 200;
+const TEXT_MAX: usize = 4000;
+const LIST_MAX: usize = 200;
+/// The largest `data` object of an event (an on-site record, R-F9), as JSON.
+pub const EVENT_DATA_MAX_BYTES: usize = 16 * 1024;
+
+/// An alarm an order concerns (告警). R-F2: a transmission alarm makes the transport room lead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmInput {
+    /// The alarm's id in the network management system.
+    pub alarm_id: String,
+    /// 传输告警: raised by the transmission network (SDH, PTN, OTN …).
+    #[serde(default)]
+    pub transmission: bool,
+    #[serde(default)]
+    pub text: String,
+    pub raised_at: Option<DateTime<FixedOffset>>,
+}
+
+/// 新建工单 what creates a work order. Only `kind` and `title` are required; the rest is
+/// derived where it can be: the grade from the customer's grade at `occurred_at` (R-SL3), the
+/// business type and region from the first circuit, the lead room from the alarms (R-F2), the
+/// contractor from the failed hop of the first circuit's path (R-MD).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderCreate {
+    pub kind: OrderKind,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub customer_code: Option<String>,
+    #[serde(default)]
+    pub circuit_codes: Vec<String>,
+    #[serde(default)]
+    pub element_codes: Vec<String>,
+    pub site_code: Option<String>,
+    pub region_code: Option<String>,
+    #[serde(default)]
+    pub alarms: Vec<AlarmInput>,
+    /// When the fault occurred (the start of the restoration clock); default: now.
+    pub occurred_at: Option<DateTime<FixedOffset>>,
+    pub grade: Option<Grade>,
+    pub business_type: Option<BusinessType>,
+    pub lead_room: Option<Room>,
+    pub contractor_code: Option<String>,
+    /// The hop of the first circuit's path that failed (from 1): its contractor, or the
+    /// contractor of its element, maintains the order (R-MD).
+    pub failed_hop: Option<u32>,
+    /// Who creates it (until accounts exist, the caller says so; default `api`).
+    pub actor: Option<String>,
+}
+
+fn check_codes(p: &mut Problems, field: &str, codes: &[String]) {
+    if codes.len() > LIST_MAX {
+        p.add(field, format!("lists more than {LIST_MAX} codes"));
+    }
+    for (i, c) in codes.iter().enumerate() {
+        p.check(&format!("{field}[{i}]"), check_code(c));
+    }
+}
+
+impl Validate for OrderCreate {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        p.check("title", check_text(&self.title, TITLE_MAX));
+        p.check(
+            "description",
+            check_optional_text(&self.description, TEXT_MAX),
+        );
+        for (field, code) in [
+            ("customer_code", &self.customer_code),
+            ("site_code", &self.site_code),
+            ("region_code", &self.region_code),
+            ("contractor_code", &self.contractor_code),
+        ] {
+            if let Some(c) = code {
+                p.check(field, check_code(c));
+            }
+        }
+        check_codes(&mut p, "circuit_codes", &self.circuit_codes);
+        check_codes(&mut p, "element_codes", &self.element_codes);
+        if self.alarms.len() > LIST_MAX {
+            p.add("alarms", format!("lists more than {LIST_MAX} alarms"));
+        }
+        for (i, a) in self.alarms.iter().enumerate() {
+            p.check(
+                &format!("alarms[{i}].alarm_id"),
+                check_text(&a.alarm_id, 100),
+            );
+            p.check(
+                &format!("alarms[{i}].text"),
+                check_optional_text(&a.text, TEXT_MAX),
+            );
+        }
+        if let Some(actor) = &self.actor {
+            p.check("actor", check_text(actor, 100));
+        }
+        match self.failed_hop {
+            Some(0) => p.add("failed_hop", "counts from 1"),
+            Some(_) if self.circuit_codes.is_empty() => p.add(
+                "failed_hop",
+                "needs circuit_codes: it is a hop of the first circuit",
+            ),
+            _ => {}
+        }
+        if self.customer_code.is_none() && self.circuit_codes.is_empty() && self.grade.is_none() {
+            p.add(
+                "grade",
+                "is needed when the order names neither a customer nor a circuit",
+            );
+        }
+        p.into_result()
+    }
+}
+
+/// 工单事件 what records one event on an order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventCreate {
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    /// When it happened; default: now. Not before the order's last event, not in the future.
+    pub at: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub note: String,
+    /// R-C3: the reason of a suspension.
+    pub reason: Option<String>,
+    /// R-C3: who approved a suspension.
+    pub approved_by: Option<String>,
+    pub actor: Option<String>,
+    /// 转派 a reassignment to another contractor.
+    pub contractor_code: Option<String>,
+    /// 转派 a reassignment to another lead room.
+    pub lead_room: Option<Room>,
+    /// Details, such as the on-site record (故障现场处理记录, R-F9): a JSON object.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
+}
+
+impl Validate for EventCreate {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        p.check("note", check_optional_text(&self.note, TEXT_MAX));
+        if let Some(r) = &self.reason {
+            p.check("reason", check_text(r, 500));
+        }
+        if let Some(a) = &self.approved_by {
+            p.check("approved_by", check_text(a, 100));
+        }
+        if let Some(a) = &self.actor {
+            p.check("actor", check_text(a, 100));
+        }
+        if let Some(c) = &self.contractor_code {
+            p.check("contractor_code", check_code(c));
+        }
+        if (self.contractor_code.is_some() || self.lead_room.is_some())
+            && self.kind != EventType::Reassigned
+            && self.kind != EventType::Dispatched
+        {
+            p.add(
+                "contractor_code",
+                "is only taken by a dispatched or reassigned event",
+            );
+        }
+        match &self.data {
+            None => {}
+            Some(serde_json::Value::Object(_)) => {
+                let size = serde_json::to_string(&self.data).map_or(0, |s| s.len());
+                if size > EVENT_DATA_MAX_BYTES {
+                    p.add(
+                        "data",
+                        format!("is {size} bytes of JSON, more than {EVENT_DATA_MAX_BYTES}"),
+                    );
+                }
+            }
+            Some(_) => p.add("data", "must be a JSON object"),
+        }
+        p.into_result()
+    }
+}
+
+/// One alarm of an order, as read back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Alarm {
+    pub alarm_id: String,
+    pub transmission: bool,
+    pub text: String,
+    pub raised_at: Option<DateTime<FixedOffset>>,
+}
+
+/// One event of an order, as read back.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OrderEvent {
+    /// Its position in the order's history, from 1.
+    pub seq: i64,
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    pub at: DateTime<FixedOffset>,
+    /// When the service recorded it.
+    pub recorded_at: DateTime<FixedOffset>,
+    pub actor: String,
+    pub note: String,
+    pub reason: Option<String>,
+    pub approved_by: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// 工单 a work order as read back. The detail (`GET /orders/{id}`) adds its links, events,
+/// live clocks and the events its state allows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Order {
+    pub id: i64,
+    pub code: String,
+    pub kind: OrderKind,
+    pub title: String,
+    pub description: String,
+    pub state: OrderState,
+    pub grade: Grade,
+    pub business_type: Option<BusinessType>,
+    pub customer_code: Option<String>,
+    pub customer_name: Option<String>,
+    pub site_code: Option<String>,
+    pub region_code: Option<String>,
+    pub contractor_code: Option<String>,
+    pub contractor_name: Option<String>,
+    pub lead_room: Option<Room>,
+    pub occurred_at: DateTime<FixedOffset>,
+    /// Any clock breached (as of the last event or timer).
+    pub breached: bool,
+    /// When the order escalated to joint handling (R-F4, R-F5), if it did.
+    pub joint_handling_at: Option<DateTime<FixedOffset>>,
+    /// The next instant the scheduler looks at it.
+    pub next_due_at: Option<DateTime<FixedOffset>>,
+    pub policy_version: i64,
+    pub created_by: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub closed_at: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub circuit_codes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_codes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Vec<Alarm>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<OrderEvent>>,
+    /// The live clocks, as `jike sla evaluate` prints them, evaluated now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub sla: Option<crate::sla::Report>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_events: Option<Vec<EventType>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn create(json: &str) -> Result<OrderCreate, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn an_order_takes_codes_or_chinese_names_and_refuses_unknown_fields() {
+        let o = create(r#"{"kind": "故障", "title": "中断", "customer_code": "C1"}"#).unwrap();
+        assert_eq!(o.kind, OrderKind::Fault);
+        assert!(o.validate().is_ok());
+        let e = create(r#"{"kind": "fault", "title": "x", "colour": "red"}"#).unwrap_err();
+        assert!(e.to_string().contains("colour"), "{e}");
+        assert!(create(r#"{"kind": "repair", "title": "x"}"#).is_err());
+    }
+
+    #[test]
+    fn an_order_needs_a_title_and_a_grade_it_can_derive() {
+        let o = create(r#"{"kind": "fault", "title": " "}"#).unwrap();
+        let errors = o.validate().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["title", "grade"]);
+        let o =
+            create(r#"{"kind": "fault", "title": "x", "grade": "gold", "failed_hop": 2}"#).unwrap();
+        let errors = o.validate().unwrap_err();
+        assert_eq!(errors[0].field, "failed_hop");
+    }
+
+    #[test]
+    fn an_event_names_its_bad_fields() {
+        let e: EventCreate =
+            serde_json::from_str(r#"{"type": "suspended", "data": [1], "contractor_code": "CT1"}"#)
+                .unwrap();
+        let errors = e.validate().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["contractor_code", "data"]);
+        let e: EventCreate =
+            serde_json::from_str(r#"{"type": "reassigned", "contractor_code": "CT2"}"#).unwrap();
+        assert!(e.validate().is_ok());
+        assert!(serde_json::from_str::<EventCreate>(r#"{"type": "teleported"}"#).is_err());
+    }
+}

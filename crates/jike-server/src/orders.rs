@@ -1,0 +1,262 @@
+//! The work-order endpoints (`/api/v1/orders`), the SLA policy and the working-day calendar
+//! (`/api/v1/sla/…`, `/api/v1/calendars/…`), and the evaluator as a service
+//! (`POST /api/v1/sla/evaluate`, the same contract as `jike sla evaluate`).
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::Utc;
+use jike_domain::{EventCreate, FieldError, OrderCreate};
+use jike_store::{Idempotency, ListParams, Orders};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::resources::Json;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/orders", get(list).post(create))
+        .route("/api/v1/orders/{id}", get(read))
+        .route("/api/v1/orders/{id}/events", get(events).post(record_event))
+        .route("/api/v1/orders/{id}/timers", get(timers))
+        .route("/api/v1/sla/policies", get(policies).post(load_policy))
+        .route("/api/v1/sla/policies/{id}", get(policy_source))
+        .route("/api/v1/sla/evaluate", post(evaluate))
+        .route(
+            "/api/v1/calendars/workdays",
+            get(workday_years).put(load_workday_year),
+        )
+}
+
+/// The idempotency header of a request from another system.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+fn list_params(pairs: Vec<(String, String)>) -> Result<ListParams, ApiError> {
+    let mut params = ListParams::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "sort" => params.sort = Some(v),
+            "limit" => {
+                params.limit = Some(v.trim().parse().map_err(|_| {
+                    ApiError::Invalid(vec![FieldError::new(
+                        "limit",
+                        format!("'{v}' is not a whole number"),
+                    )])
+                })?)
+            }
+            "cursor" => params.cursor = Some(v),
+            _ if v.is_empty() => {}
+            _ => params.filters.push((k, v)),
+        }
+    }
+    Ok(params)
+}
+
+/// `GET /api/v1/orders`: filters kind, state, open, grade, lead_room, breached, customer,
+/// contractor, region, circuit, element, code_prefix, q; sort; cursor pagination.
+async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query?;
+    let page = state.store.list::<Orders>(&list_params(pairs)?).await?;
+    Ok(Json(page).into_response())
+}
+
+/// An order is named by its id or by its code (`GD-20251001-000001`).
+async fn find(state: &AppState, key: &str) -> Result<jike_domain::Order, ApiError> {
+    let now = Utc::now();
+    match key.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(state.store.order(id, now).await?),
+        _ => Ok(state.store.order_by_code(key, now).await?),
+    }
+}
+
+async fn read(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(find(&state, &key).await?).into_response())
+}
+
+/// `POST /api/v1/orders`: 201 with the order; with an `Idempotency-Key` header a repeated
+/// request answers 200 with the order the first one made (`Idempotent-Replayed: true`).
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(input): Json<OrderCreate>,
+) -> Result<Response, ApiError> {
+    let idempotency = match headers.get(IDEMPOTENCY_KEY) {
+        None => None,
+        Some(v) => {
+            let key = v
+                .to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .ok_or_else(|| {
+                    ApiError::Invalid(vec![FieldError::new(
+                        "Idempotency-Key",
+                        "must be 1 to 200 visible ASCII characters",
+                    )])
+                })?;
+            // The digest of the request as understood (not as spelled): a retry that differs
+            // only in whitespace or key order is the same request.
+            let canonical = serde_json::to_vec(&input).unwrap_or_default();
+            Some(Idempotency {
+                key: key.to_string(),
+                request_hash: hex::encode(Sha256::digest(&canonical)),
+            })
+        }
+    };
+    let created = state
+        .store
+        .create_order(&input, idempotency.as_ref(), Utc::now())
+        .await?;
+    let location = format!("/api/v1/orders/{}", created.order.id);
+    let status = if created.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        [
+            (header::LOCATION, location),
+            (
+                header::HeaderName::from_static("idempotent-replayed"),
+                created.replayed.to_string(),
+            ),
+        ],
+        Json(created.order),
+    )
+        .into_response())
+}
+
+async fn order_id(state: &AppState, key: &str) -> Result<i64, ApiError> {
+    match key.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Ok(state.store.order_by_code(key, Utc::now()).await?.id),
+    }
+}
+
+/// `POST /api/v1/orders/{id}/events`: 201 with the order as it now stands; 409 with
+/// `allowed_events` when its state refuses the event.
+async fn record_event(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    Json(input): Json<EventCreate>,
+) -> Result<Response, ApiError> {
+    let id = order_id(&state, &key).await?;
+    let order = state.store.record_event(id, &input, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(order)).into_response())
+}
+
+async fn events(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Response, ApiError> {
+    let order = find(&state, &key).await?;
+    Ok(Json(order.events.unwrap_or_default()).into_response())
+}
+
+async fn timers(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = order_id(&state, &key).await?;
+    // 404 for an unknown order rather than an empty list.
+    state.store.order(id, Utc::now()).await?;
+    Ok(Json(state.store.timers_of(id).await?).into_response())
+}
+
+async fn policies(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.policy_versions().await?).into_response())
+}
+
+fn text_body(body: &Bytes, what: &str) -> Result<String, ApiError> {
+    String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::BadRequest(format!("the {what} must be UTF-8 text")))
+}
+
+/// `POST /api/v1/sla/policies`: a new policy version, the TOML file as the body.
+async fn load_policy(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let source = text_body(&body, "policy file")?;
+    let version = state.store.load_policy(&source, "api").await?;
+    Ok((StatusCode::CREATED, Json(version)).into_response())
+}
+
+/// `GET /api/v1/sla/policies/{id}`: the policy file of a version, as loaded.
+async fn policy_source(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| ApiError::NotFound(format!("'{id}' is not a policy id")))?;
+    let source = state.store.policy_source(id).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/toml; charset=utf-8")],
+        source,
+    )
+        .into_response())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvaluateQuery {
+    at: Option<String>,
+}
+
+/// `POST /api/v1/sla/evaluate?at=TIME`: the body is an events file; the answer is what
+/// `jike sla evaluate` prints, with the stored policy in force at the first event.
+async fn evaluate(
+    State(state): State<AppState>,
+    query: Result<Query<EvaluateQuery>, axum::extract::rejection::QueryRejection>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let Query(q) = query?;
+    let text = text_body(&body, "events file")?;
+    let input = jike_domain::sla::parse_order_json(&text).map_err(|e| sla_error(e.into()))?;
+    let at = match q.at.as_deref() {
+        Some(t) => jike_domain::sla::parse_time(t, "at").map_err(|e| sla_error(e.into()))?,
+        None => Utc::now().timestamp(),
+    };
+    let first = input.events.first().map_or(at, |e| e.at);
+    let policy = state
+        .store
+        .policy_in_force(jike_store::orders::utc(first))
+        .await?;
+    let days = state.store.workdays().await?;
+    let report = jike_domain::evaluate_order(&policy, &days, &input, at).map_err(sla_error)?;
+    Ok(Json(report).into_response())
+}
+
+fn sla_error(e: jike_domain::sla::SlaError) -> ApiError {
+    use jike_domain::sla::{InputError, SlaError};
+    match e {
+        SlaError::Input(InputError::Field { field, message }) => {
+            ApiError::Invalid(vec![FieldError::new(field, message)])
+        }
+        other => ApiError::Invalid(vec![FieldError::new("events", other.to_string())]),
+    }
+}
+
+async fn workday_years(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.workday_years().await?).into_response())
+}
+
+/// `PUT /api/v1/calendars/workdays`: one year of the official calendar (R-C2), as the TOML year
+/// file `jike calendar load` reads.
+async fn load_workday_year(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let source = text_body(&body, "calendar file")?;
+    let year = state.store.load_workday_year(&source, "api").await?;
+    Ok(Json(serde_json::json!({ "year": year, "loaded": true })).into_response())
+}

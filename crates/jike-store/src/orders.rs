@@ -1,0 +1,1772 @@
+//! 工单 work orders in the database: creating them (idempotently), appending events (the state
+//! is derived from them, `order.rs`), their clocks (`sla.rs`) turned into durable timers, and
+//! the scheduler's side: claiming due timers with leases and firing each exactly once, with its
+//! notifications written to the outbox in the same transaction.
+//!
+//! The SLA policy of an order is the one in force when it occurred (`sla_policies`, with
+//! history), so changing the policy never rewrites the clocks of older orders.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use jike_domain::calendar::{parse_year, CHINA_OFFSET};
+use jike_domain::order::{Event, EventAt, Status};
+use jike_domain::sla::{evaluate, ClockState, DueKind, Evaluation, OrderHeader, OrderInput};
+use jike_domain::*;
+use serde::Serialize;
+use sqlx::FromRow;
+
+use crate::db::{Backend, Conn, Val};
+use crate::entity::*;
+use crate::error::{stored, StoreError};
+use crate::Store;
+
+/// Unix seconds of an instant (SLA arithmetic is in whole seconds).
+pub fn secs(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+/// The instant of Unix seconds; out-of-range values clamp to the epoch (they cannot come from a
+/// parsed RFC 3339 time).
+pub fn utc(s: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(s, 0).unwrap_or_default()
+}
+
+/// An instant as the API shows it: in the display zone, Asia/Shanghai (+08:00).
+pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&DISPLAY_ZONE)
+}
+
+const DISPLAY_ZONE: FixedOffset = match FixedOffset::east_opt(CHINA_OFFSET) {
+    Some(zone) => zone,
+    None => panic!("+08:00 is a valid offset"),
+};
+
+/// The policies and calendars the clocks need, cached: a policy row never changes once
+/// written, and workday years change only through [`Store::load_workday_year`].
+#[derive(Default)]
+pub(crate) struct SlaCache {
+    policies: Mutex<HashMap<i64, Arc<Policy>>>,
+    workdays: RwLock<Option<Arc<Workdays>>>,
+    fanout: RwLock<Option<Arc<dyn Fanout>>>,
+}
+
+impl std::fmt::Debug for SlaCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SlaCache")
+    }
+}
+
+/// Who is told of what: the server's notification settings, asked for the targets of a topic
+/// when a notification is written to the outbox.
+pub trait Fanout: Send + Sync {
+    fn targets(&self, topic: &str) -> Vec<crate::outbox::Target>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listing and reading
+
+pub struct Orders;
+
+#[derive(FromRow)]
+pub struct OrderRow {
+    id: i64,
+    code: String,
+    kind: String,
+    title: String,
+    description: String,
+    state: String,
+    grade: String,
+    business_type: Option<String>,
+    customer_code: Option<String>,
+    customer_name: Option<String>,
+    site_code: Option<String>,
+    region_code: Option<String>,
+    contractor_code: Option<String>,
+    contractor_name: Option<String>,
+    lead_room: Option<String>,
+    occurred_at: DateTime<Utc>,
+    breached: i64,
+    joint_handling_at: Option<DateTime<Utc>>,
+    next_due_at: Option<DateTime<Utc>>,
+    policy_id: i64,
+    created_by: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+fn vocab<V: Vocabulary>(text: &str) -> Result<&'static str, String> {
+    V::parse(text).map(|v| v.code()).map_err(|e| e.to_string())
+}
+
+fn boolean(text: &str) -> Result<&'static str, String> {
+    match text.trim() {
+        "true" | "1" | "yes" => Ok("1"),
+        "false" | "0" | "no" => Ok("0"),
+        _ => Err(format!("'{text}' is not true or false")),
+    }
+}
+
+impl Entity for Orders {
+    type Input = OrderCreate;
+    type Output = Order;
+    type Row = OrderRow;
+    const SPEC: Spec = Spec {
+        table: "orders",
+        noun: "work order",
+        select: "SELECT t.id, t.code, t.kind, t.title, t.description, t.state, t.grade, t.business_type, \
+                 cu.code AS customer_code, cu.name AS customer_name, s.code AS site_code, r.code AS region_code, \
+                 c.code AS contractor_code, c.name AS contractor_name, t.lead_room, t.occurred_at, t.breached, \
+                 t.joint_handling_at, t.next_due_at, t.policy_id, t.created_by, t.created_at, t.updated_at, \
+                 t.closed_at FROM orders t LEFT JOIN customers cu ON cu.id = t.customer_id \
+                 LEFT JOIN sites s ON s.id = t.site_id LEFT JOIN regions r ON r.id = t.region_id \
+                 LEFT JOIN contractors c ON c.id = t.contractor_id",
+        filters: &[
+            Filter { param: "kind", sql: "t.kind = ?", kind: FilterKind::Vocab(vocab::<OrderKind>), doc: "order kind" },
+            Filter { param: "state", sql: "t.state = ?", kind: FilterKind::Vocab(vocab::<OrderState>), doc: "order state" },
+            Filter {
+                param: "open",
+                sql: "((t.state <> 'closed') = (? = '1'))",
+                kind: FilterKind::Vocab(boolean),
+                doc: "true: not closed; false: closed",
+            },
+            Filter { param: "grade", sql: "t.grade = ?", kind: FilterKind::Vocab(vocab::<Grade>), doc: "service grade" },
+            Filter {
+                param: "lead_room",
+                sql: "t.lead_room = ?",
+                kind: FilterKind::Vocab(vocab::<Room>),
+                doc: "lead room (R-F2)",
+            },
+            Filter {
+                param: "breached",
+                sql: "t.breached = CAST(? AS INTEGER)",
+                kind: FilterKind::Vocab(boolean),
+                doc: "a clock breached",
+            },
+            Filter {
+                param: "customer",
+                sql: "t.customer_id = (SELECT id FROM customers WHERE code = ?)",
+                kind: FilterKind::Text,
+                doc: "customer code",
+            },
+            Filter {
+                param: "contractor",
+                sql: "t.contractor_id = (SELECT id FROM contractors WHERE code = ?)",
+                kind: FilterKind::Text,
+                doc: "contractor code",
+            },
+            Filter {
+                param: "region",
+                sql: concat!("t.region_id + 0 IN ", crate::region_subtree!()),
+                kind: FilterKind::Text,
+                doc: "in the region with this code or any region below it",
+            },
+            Filter {
+                param: "circuit",
+                sql: "t.id IN (SELECT oc.order_id FROM order_circuits oc JOIN circuits ci ON ci.id = oc.circuit_id \
+                      WHERE ci.code = ?)",
+                kind: FilterKind::Text,
+                doc: "concerns the circuit with this code",
+            },
+            Filter {
+                param: "element",
+                sql: "t.id IN (SELECT oe.order_id FROM order_elements oe JOIN elements e ON e.id = oe.element_id \
+                      WHERE e.code = ?)",
+                kind: FilterKind::Text,
+                doc: "concerns the network element with this code",
+            },
+            code_prefix(),
+            Filter {
+                param: "q",
+                sql: "(LOWER(t.code) LIKE ? OR LOWER(t.title) LIKE ?)",
+                kind: FilterKind::Contains,
+                doc: "code or title contains (case-insensitive; scans)",
+            },
+        ],
+        sorts: &[
+            ID_SORTS[0],
+            ID_SORTS[1],
+            Sort { name: "occurred_at", column: "t.occurred_at", ty: SortType::Time },
+            ID_SORTS[2],
+            ID_SORTS[3],
+        ],
+        dependents: &[],
+    };
+
+    fn output(r: OrderRow) -> Result<Order, StoreError> {
+        Ok(Order {
+            id: r.id,
+            code: r.code,
+            kind: stored(&r.kind)?,
+            title: r.title,
+            description: r.description,
+            state: stored(&r.state)?,
+            grade: stored(&r.grade)?,
+            business_type: r.business_type.as_deref().map(stored).transpose()?,
+            customer_code: r.customer_code,
+            customer_name: r.customer_name,
+            site_code: r.site_code,
+            region_code: r.region_code,
+            contractor_code: r.contractor_code,
+            contractor_name: r.contractor_name,
+            lead_room: r.lead_room.as_deref().map(stored).transpose()?,
+            occurred_at: local(r.occurred_at),
+            breached: r.breached != 0,
+            joint_handling_at: r.joint_handling_at.map(local),
+            next_due_at: r.next_due_at.map(local),
+            policy_version: r.policy_id,
+            created_by: r.created_by,
+            created_at: local(r.created_at),
+            updated_at: local(r.updated_at),
+            closed_at: r.closed_at.map(local),
+            circuit_codes: None,
+            element_codes: None,
+            alarms: None,
+            events: None,
+            sla: None,
+            allowed_events: None,
+        })
+    }
+    fn id(o: &Order) -> i64 {
+        o.id
+    }
+    fn code(i: &OrderCreate) -> &str {
+        &i.title
+    }
+    fn sort_value(o: &Order, sort: &str) -> Val {
+        match sort {
+            "code" => Val::text(&o.code),
+            "occurred_at" => Val::Time(Some(o.occurred_at.with_timezone(&Utc))),
+            "created_at" => Val::Time(Some(o.created_at.with_timezone(&Utc))),
+            "updated_at" => Val::Time(Some(o.updated_at.with_timezone(&Utc))),
+            _ => Val::int(o.id),
+        }
+    }
+
+    async fn columns(
+        _conn: &mut Conn<'_>,
+        _refs: &mut Resolver,
+        _input: &OrderCreate,
+        _problems: &mut Vec<FieldError>,
+    ) -> Result<Vec<(&'static str, Val)>, StoreError> {
+        // Orders are never upserted: they are created by `Store::create_order` and changed only
+        // by their events.
+        Err(StoreError::Corrupt(
+            "work orders are written through create_order and record_event".into(),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policies and calendars
+
+/// One version of the SLA policy, as stored.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PolicyVersion {
+    /// The row id; orders name it as their `policy_version`.
+    pub id: i64,
+    /// The `version` the file declares.
+    pub version: String,
+    pub valid_from: DateTime<FixedOffset>,
+    pub loaded_at: DateTime<FixedOffset>,
+    pub loaded_by: String,
+}
+
+#[derive(FromRow)]
+struct PolicyRow {
+    id: i64,
+    version: String,
+    valid_from: DateTime<Utc>,
+    loaded_at: DateTime<Utc>,
+    loaded_by: String,
+}
+
+impl From<PolicyRow> for PolicyVersion {
+    fn from(r: PolicyRow) -> Self {
+        PolicyVersion {
+            id: r.id,
+            version: r.version,
+            valid_from: local(r.valid_from),
+            loaded_at: local(r.loaded_at),
+            loaded_by: r.loaded_by,
+        }
+    }
+}
+
+/// A working-day year an administrator loaded (R-C2).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WorkdayYearRecord {
+    pub year: i32,
+    /// Where the year comes from: `builtin` or `loaded`.
+    pub origin: String,
+    /// 法定节假日 public holidays.
+    pub holidays: Vec<chrono::NaiveDate>,
+    /// 调休 weekend days declared working days.
+    pub make_up_workdays: Vec<chrono::NaiveDate>,
+    pub loaded_at: Option<DateTime<FixedOffset>>,
+    pub loaded_by: Option<String>,
+}
+
+fn policy_error(e: PolicyError) -> StoreError {
+    match e {
+        PolicyError::Invalid { field, message } => StoreError::invalid(field, message),
+        other => StoreError::invalid("policy", other),
+    }
+}
+
+impl Store {
+    /// Stores the default policy when the database has none, so that a new installation has
+    /// clocks from its first order.
+    pub async fn ensure_default_policy(&self) -> Result<(), StoreError> {
+        let mut tx = self.db.begin().await?;
+        let (n,): (i64,) = tx
+            .conn()
+            .fetch_one("SELECT count(*) FROM sla_policies", &[])
+            .await?;
+        if n == 0 {
+            insert_policy(
+                &mut tx.conn(),
+                policy::DEFAULT_POLICY_TOML,
+                "jike (default)",
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Stores a new version of the SLA policy (TOML). Its `version` must be new; it applies to
+    /// orders that occur from its `valid_from` on.
+    pub async fn load_policy(&self, source: &str, by: &str) -> Result<PolicyVersion, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let id = insert_policy(&mut tx.conn(), source, by).await?;
+        tx.commit().await?;
+        self.policy_version(id).await
+    }
+
+    pub async fn policy_versions(&self) -> Result<Vec<PolicyVersion>, StoreError> {
+        let mut c = self.db.read().await?;
+        let rows: Vec<PolicyRow> = c
+            .conn()
+            .fetch_all(
+                "SELECT id, version, valid_from, loaded_at, loaded_by FROM sla_policies ORDER BY valid_from, id",
+                &[],
+            )
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn policy_version(&self, id: i64) -> Result<PolicyVersion, StoreError> {
+        let mut c = self.db.read().await?;
+        let row: Option<PolicyRow> = c
+            .conn()
+            .fetch_optional(
+                "SELECT id, version, valid_from, loaded_at, loaded_by FROM sla_policies WHERE id = $1",
+                &[Val::int(id)],
+            )
+            .await?;
+        row.map(Into::into).ok_or_else(|| StoreError::NotFound {
+            noun: "SLA policy",
+            key: format!("id {id}"),
+        })
+    }
+
+    /// The policy file of a version, as it was loaded.
+    pub async fn policy_source(&self, id: i64) -> Result<String, StoreError> {
+        let mut c = self.db.read().await?;
+        let row: Option<(String,)> = c
+            .conn()
+            .fetch_optional(
+                "SELECT source FROM sla_policies WHERE id = $1",
+                &[Val::int(id)],
+            )
+            .await?;
+        row.map(|(s,)| s).ok_or_else(|| StoreError::NotFound {
+            noun: "SLA policy",
+            key: format!("id {id}"),
+        })
+    }
+
+    /// Loads (or replaces) one year of the working-day calendar (R-C2) from a year file, and
+    /// brings the timers of open orders in line with it. Returns the year.
+    pub async fn load_workday_year(&self, source: &str, by: &str) -> Result<i32, StoreError> {
+        let year = parse_year(source).map_err(|e| StoreError::invalid("calendar", e))?;
+        let now = Val::Time(Some(Utc::now()));
+        let mut tx = self.db.begin().await?;
+        tx.conn()
+            .execute(
+                "DELETE FROM workday_years WHERE year = $1",
+                &[Val::int(year.year.into())],
+            )
+            .await?;
+        tx.conn()
+            .execute(
+                "INSERT INTO workday_years (year, source, loaded_at, loaded_by) VALUES ($1, $2, $3, $4)",
+                &[Val::int(year.year.into()), Val::text(source), now, Val::text(by)],
+            )
+            .await?;
+        tx.commit().await?;
+        let loaded = year.year;
+        self.reload_workdays().await?;
+        self.reconcile_timers(Utc::now()).await?;
+        Ok(loaded)
+    }
+
+    /// The working-day years the service knows: built in, and loaded (a loaded year wins).
+    pub async fn workday_years(&self) -> Result<Vec<WorkdayYearRecord>, StoreError> {
+        let days = self.workdays().await?;
+        let mut c = self.db.read().await?;
+        let loaded: Vec<(i64, DateTime<Utc>, String)> = c
+            .conn()
+            .fetch_all("SELECT year, loaded_at, loaded_by FROM workday_years", &[])
+            .await?;
+        let loaded: HashMap<i64, (DateTime<Utc>, String)> = loaded
+            .into_iter()
+            .map(|(y, at, by)| (y, (at, by)))
+            .collect();
+        Ok(days
+            .years()
+            .map(|y| {
+                let l = loaded.get(&i64::from(y.year));
+                WorkdayYearRecord {
+                    year: y.year,
+                    origin: if l.is_some() { "loaded" } else { "builtin" }.into(),
+                    holidays: y.holidays.clone(),
+                    make_up_workdays: y.make_up_workdays.clone(),
+                    loaded_at: l.map(|(at, _)| local(*at)),
+                    loaded_by: l.map(|(_, by)| by.clone()),
+                }
+            })
+            .collect())
+    }
+
+    /// The working-day calendar: the built-in years with the loaded ones over them.
+    pub async fn workdays(&self) -> Result<Arc<Workdays>, StoreError> {
+        if let Ok(guard) = self.sla.workdays.read() {
+            if let Some(days) = guard.as_ref() {
+                return Ok(days.clone());
+            }
+        }
+        self.reload_workdays().await
+    }
+
+    async fn reload_workdays(&self) -> Result<Arc<Workdays>, StoreError> {
+        let mut c = self.db.read().await?;
+        let rows: Vec<(i64, String)> = c
+            .conn()
+            .fetch_all("SELECT year, source FROM workday_years ORDER BY year", &[])
+            .await?;
+        let mut days = Workdays::builtin();
+        for (year, source) in rows {
+            days.load(&source)
+                .map_err(|e| StoreError::Corrupt(format!("stored working-day year {year}: {e}")))?;
+        }
+        let days = Arc::new(days);
+        if let Ok(mut guard) = self.sla.workdays.write() {
+            *guard = Some(days.clone());
+        }
+        Ok(days)
+    }
+
+    /// Sets who is notified of what (the server's notification settings).
+    pub fn set_fanout(&self, fanout: Arc<dyn Fanout>) {
+        if let Ok(mut guard) = self.sla.fanout.write() {
+            *guard = Some(fanout);
+        }
+    }
+
+    fn targets(&self, topic: &str) -> Vec<crate::outbox::Target> {
+        self.sla
+            .fanout
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|f| f.targets(topic)))
+            .unwrap_or_default()
+    }
+
+    async fn policy(&self, conn: &mut Conn<'_>, id: i64) -> Result<Arc<Policy>, StoreError> {
+        if let Some(p) = self
+            .sla
+            .policies
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&id).cloned())
+        {
+            return Ok(p);
+        }
+        let row: Option<(String,)> = conn
+            .fetch_optional(
+                "SELECT source FROM sla_policies WHERE id = $1",
+                &[Val::int(id)],
+            )
+            .await?;
+        let (source,) = row.ok_or_else(|| StoreError::Corrupt(format!("no SLA policy {id}")))?;
+        let policy = Arc::new(
+            Policy::parse(&source)
+                .map_err(|e| StoreError::Corrupt(format!("stored SLA policy {id}: {e}")))?,
+        );
+        if let Ok(mut m) = self.sla.policies.lock() {
+            m.insert(id, policy.clone());
+        }
+        Ok(policy)
+    }
+
+    /// The SLA policy in force at `t`.
+    pub async fn policy_in_force(&self, t: DateTime<Utc>) -> Result<Arc<Policy>, StoreError> {
+        let mut c = self.db.read().await?;
+        Ok(self.policy_at(&mut c.conn(), t).await?.1)
+    }
+
+    /// The policy in force at `t`: the latest `valid_from` at or before it, else the earliest.
+    async fn policy_at(
+        &self,
+        conn: &mut Conn<'_>,
+        t: DateTime<Utc>,
+    ) -> Result<(i64, Arc<Policy>), StoreError> {
+        let row: Option<(i64,)> = conn
+            .fetch_optional(
+                "SELECT id FROM sla_policies WHERE valid_from <= $1 ORDER BY valid_from DESC, id DESC LIMIT 1",
+                &[Val::Time(Some(t))],
+            )
+            .await?;
+        let row = match row {
+            Some(r) => Some(r),
+            None => {
+                conn.fetch_optional(
+                    "SELECT id FROM sla_policies ORDER BY valid_from, id LIMIT 1",
+                    &[],
+                )
+                .await?
+            }
+        };
+        let (id,) = row.ok_or_else(|| {
+            StoreError::Config("no SLA policy is stored; run `jike migrate` or load one".into())
+        })?;
+        Ok((id, self.policy(conn, id).await?))
+    }
+}
+
+async fn insert_policy(conn: &mut Conn<'_>, source: &str, by: &str) -> Result<i64, StoreError> {
+    let policy = Policy::parse(source).map_err(policy_error)?;
+    let version = policy.version.to_string();
+    let valid_from = utc(policy.valid_from);
+    let taken: Option<(i64,)> = conn
+        .fetch_optional(
+            "SELECT id FROM sla_policies WHERE version = $1",
+            &[Val::text(&version)],
+        )
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict {
+            message: format!(
+                "SLA policy version {version} is already stored; give the new file a new version"
+            ),
+            field: Some("version".into()),
+        });
+    }
+    let (id,): (i64,) = conn
+        .fetch_one(
+            "INSERT INTO sla_policies (version, valid_from, source, loaded_at, loaded_by) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            &[
+                Val::text(version),
+                Val::Time(Some(valid_from)),
+                Val::text(source),
+                Val::Time(Some(Utc::now())),
+                Val::text(by),
+            ],
+        )
+        .await?;
+    Ok(id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creating orders and recording events
+
+/// The idempotency key of a request from another system, with a digest of its body: a retry
+/// with the same key and body gets the order the first request made.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// What a create did: the order, and whether it was made by an earlier request with the same
+/// idempotency key.
+#[derive(Debug)]
+pub struct Created {
+    pub order: Order,
+    pub replayed: bool,
+}
+
+/// The row of an order the write paths need.
+#[derive(FromRow)]
+struct OrderCore {
+    code: String,
+    kind: String,
+    grade: String,
+    business_type: Option<String>,
+    state: String,
+    policy_id: i64,
+    event_count: i64,
+}
+
+#[derive(FromRow)]
+struct EventRow {
+    seq: i64,
+    #[sqlx(rename = "type")]
+    kind: String,
+    at: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
+    actor: String,
+    note: String,
+    reason: Option<String>,
+    approved_by: Option<String>,
+    data: Option<String>,
+}
+
+impl EventRow {
+    fn event(&self) -> Result<Event, StoreError> {
+        Ok(Event {
+            kind: stored(&self.kind)?,
+            at: secs(self.at),
+            by: Some(self.actor.clone()),
+            note: Some(self.note.clone()),
+            reason: self.reason.clone(),
+            approved_by: self.approved_by.clone(),
+        })
+    }
+}
+
+/// Refuses an order that is not there.
+fn no_order(key: impl std::fmt::Display) -> StoreError {
+    StoreError::NotFound {
+        noun: "work order",
+        key: key.to_string(),
+    }
+}
+
+async fn lock_order(conn: &mut Conn<'_>, id: i64) -> Result<OrderCore, StoreError> {
+    // SQLite's write transaction already excludes other writers; PostgreSQL locks the row.
+    let lock = if conn.backend() == Backend::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT code, kind, grade, business_type, state, policy_id, event_count FROM orders WHERE id = $1{lock}"
+    );
+    conn.fetch_optional(&sql, &[Val::int(id)])
+        .await?
+        .ok_or_else(|| no_order(format!("id {id}")))
+}
+
+async fn events_of(conn: &mut Conn<'_>, order_id: i64) -> Result<Vec<EventRow>, StoreError> {
+    conn.fetch_all(
+        "SELECT seq, type, at, recorded_at, actor, note, reason, approved_by, data FROM order_events \
+         WHERE order_id = $1 ORDER BY seq",
+        &[Val::int(order_id)],
+    )
+    .await
+}
+
+/// The longest an event may lie in the future (clock skew between the caller and the service).
+const FUTURE_SKEW_SECS: i64 = 300;
+
+impl Store {
+    /// Creates a work order: checks and resolves what it refers to, derives what it leaves out
+    /// (grade R-SL3, lead room R-F2, contractor R-MD), records `occurred` for a fault or a
+    /// complaint, and writes its timers. With an idempotency key, a repeated request returns the
+    /// order the first one made (and a reused key with another body is refused).
+    pub async fn create_order(
+        &self,
+        input: &OrderCreate,
+        idempotency: Option<&Idempotency>,
+        now: DateTime<Utc>,
+    ) -> Result<Created, StoreError> {
+        input.validate().map_err(StoreError::Invalid)?;
+        if let Some(key) = idempotency {
+            if let Some(order) = self.replay(key).await? {
+                return Ok(Created {
+                    order,
+                    replayed: true,
+                });
+            }
+        }
+        let days = self.workdays().await?;
+        let mut tx = self.db.begin().await?;
+        let result = self
+            .insert_order(&mut tx.conn(), input, idempotency, now, &days)
+            .await;
+        let id = match result {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) && idempotency.is_some() => {
+                // Another request with the same key won the race.
+                drop(tx);
+                if let Some(key) = idempotency {
+                    if let Some(order) = self.replay(key).await? {
+                        return Ok(Created {
+                            order,
+                            replayed: true,
+                        });
+                    }
+                }
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
+        tx.commit().await?;
+        Ok(Created {
+            order: self.order(id, now).await?,
+            replayed: false,
+        })
+    }
+
+    async fn replay(&self, key: &Idempotency) -> Result<Option<Order>, StoreError> {
+        let mut c = self.db.read().await?;
+        let row: Option<(i64, Option<String>)> = c
+            .conn()
+            .fetch_optional(
+                "SELECT id, request_hash FROM orders WHERE idempotency_key = $1",
+                &[Val::text(&key.key)],
+            )
+            .await?;
+        drop(c);
+        match row {
+            None => Ok(None),
+            Some((id, hash)) if hash.as_deref() == Some(key.request_hash.as_str()) => {
+                Ok(Some(self.order(id, Utc::now()).await?))
+            }
+            Some(_) => Err(StoreError::Conflict {
+                message: format!(
+                    "the idempotency key '{}' was used for a different request",
+                    key.key
+                ),
+                field: Some("Idempotency-Key".into()),
+            }),
+        }
+    }
+
+    async fn insert_order(
+        &self,
+        conn: &mut Conn<'_>,
+        input: &OrderCreate,
+        idempotency: Option<&Idempotency>,
+        now: DateTime<Utc>,
+        days: &Workdays,
+    ) -> Result<i64, StoreError> {
+        let mut problems: Vec<FieldError> = Vec::new();
+        let mut refs = Resolver::default();
+        let customer = match &input.customer_code {
+            Some(c) => {
+                refs.require(
+                    conn,
+                    "customers",
+                    "customer",
+                    "customer_code",
+                    c,
+                    &mut problems,
+                )
+                .await?
+            }
+            None => None,
+        };
+        let mut circuits = Vec::with_capacity(input.circuit_codes.len());
+        for (i, code) in input.circuit_codes.iter().enumerate() {
+            let field = format!("circuit_codes[{i}]");
+            if let Some(id) = refs
+                .require(conn, "circuits", "circuit", field, code, &mut problems)
+                .await?
+            {
+                circuits.push(id);
+            }
+        }
+        let mut elements = Vec::with_capacity(input.element_codes.len());
+        for (i, code) in input.element_codes.iter().enumerate() {
+            let field = format!("element_codes[{i}]");
+            if let Some(id) = refs
+                .require(
+                    conn,
+                    "elements",
+                    "network element",
+                    field,
+                    code,
+                    &mut problems,
+                )
+                .await?
+            {
+                elements.push(id);
+            }
+        }
+        let site = match &input.site_code {
+            Some(c) => {
+                refs.require(conn, "sites", "site", "site_code", c, &mut problems)
+                    .await?
+            }
+            None => None,
+        };
+        let mut region = match &input.region_code {
+            Some(c) => {
+                refs.require(conn, "regions", "region", "region_code", c, &mut problems)
+                    .await?
+            }
+            None => None,
+        };
+        let mut contractor = match &input.contractor_code {
+            Some(c) => {
+                refs.require(
+                    conn,
+                    "contractors",
+                    "contractor",
+                    "contractor_code",
+                    c,
+                    &mut problems,
+                )
+                .await?
+            }
+            None => None,
+        };
+        let occurred = input
+            .occurred_at
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now);
+        let occurred = utc(secs(occurred));
+        if secs(occurred) > secs(now) + FUTURE_SKEW_SECS {
+            problems.push(FieldError::new("occurred_at", "is in the future"));
+        }
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+
+        // What the first circuit says of the rest (R-BT, R-MD).
+        let first_circuit: Option<(i64, String, Option<i64>)> = match circuits.first() {
+            Some(id) => {
+                conn.fetch_optional(
+                    "SELECT customer_id, business_type, region_id FROM circuits WHERE id = $1",
+                    &[Val::int(*id)],
+                )
+                .await?
+            }
+            None => None,
+        };
+        let customer = customer.or(first_circuit.as_ref().map(|c| c.0));
+        let business_type = match input.business_type {
+            Some(b) => Some(b),
+            None => first_circuit
+                .as_ref()
+                .map(|c| stored::<BusinessType>(&c.1))
+                .transpose()?,
+        };
+        if region.is_none() {
+            region = first_circuit.as_ref().and_then(|c| c.2);
+        }
+        if region.is_none() {
+            if let Some(cu) = customer {
+                let r: Option<(Option<i64>,)> = conn
+                    .fetch_optional(
+                        "SELECT region_id FROM customers WHERE id = $1",
+                        &[Val::int(cu)],
+                    )
+                    .await?;
+                region = r.and_then(|(r,)| r);
+            }
+        }
+        let grade = match input.grade {
+            Some(g) => g,
+            None => match customer {
+                Some(cu) => grade_at(conn, cu, occurred).await?,
+                None => {
+                    return Err(StoreError::invalid(
+                        "grade",
+                        "is needed: the order names no customer",
+                    ))
+                }
+            },
+        };
+        if contractor.is_none() {
+            contractor = match (input.failed_hop, circuits.first()) {
+                (Some(hop), Some(circuit)) => {
+                    contractor_of_hop(conn, *circuit, hop, region).await?
+                }
+                _ => None,
+            };
+        }
+        if contractor.is_none() {
+            if let Some(e) = elements.first() {
+                let c: Option<(Option<i64>,)> = conn
+                    .fetch_optional(
+                        "SELECT contractor_id FROM elements WHERE id = $1",
+                        &[Val::int(*e)],
+                    )
+                    .await?;
+                contractor = c.and_then(|(c,)| c);
+            }
+        }
+        let lead_room = match input.lead_room {
+            Some(r) => Some(r),
+            None if input.kind.is_incident() => {
+                Some(lead_room(input.alarms.iter().any(|a| a.transmission)))
+            }
+            None => None,
+        };
+        let (policy_id, policy) = self.policy_at(conn, occurred).await?;
+        let rule = policy
+            .lookup(input.kind, grade, business_type)
+            .map_err(policy_error)?;
+
+        let id = next_order_id(conn).await?;
+        let code = format!("GD-{}-{id:06}", local(now).format("%Y%m%d"));
+        let actor = input.actor.clone().unwrap_or_else(|| "api".into());
+        let t_now = Val::Time(Some(utc(secs(now))));
+        conn.execute(
+            "INSERT INTO orders (id, code, kind, title, description, state, grade, business_type, customer_id, \
+             site_id, region_id, contractor_id, lead_room, occurred_at, policy_id, idempotency_key, request_hash, \
+             event_count, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18)",
+            &[
+                Val::int(id),
+                Val::text(&code),
+                Val::text(input.kind.code()),
+                Val::text(input.title.trim()),
+                Val::text(input.description.trim()),
+                Val::text(grade.code()),
+                Val::Text(business_type.map(|b| b.code().to_string())),
+                Val::Int(customer),
+                Val::Int(site),
+                Val::Int(region),
+                Val::Int(contractor),
+                Val::Text(lead_room.map(|r| r.code().to_string())),
+                Val::Time(Some(occurred)),
+                Val::int(policy_id),
+                Val::Text(idempotency.map(|k| k.key.clone())),
+                Val::Text(idempotency.map(|k| k.request_hash.clone())),
+                Val::text(&actor),
+                t_now.clone(),
+            ],
+        )
+        .await?;
+        for c in dedup(&circuits) {
+            conn.execute(
+                "INSERT INTO order_circuits (order_id, circuit_id) VALUES ($1, $2)",
+                &[Val::int(id), Val::int(c)],
+            )
+            .await?;
+        }
+        for e in dedup(&elements) {
+            conn.execute(
+                "INSERT INTO order_elements (order_id, element_id) VALUES ($1, $2)",
+                &[Val::int(id), Val::int(e)],
+            )
+            .await?;
+        }
+        for (n, a) in input.alarms.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO order_alarms (order_id, seq, alarm_id, transmission, text, raised_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    Val::int(id),
+                    Val::int(n as i64 + 1),
+                    Val::text(a.alarm_id.trim()),
+                    Val::int(i64::from(a.transmission)),
+                    Val::text(a.text.trim()),
+                    Val::Time(a.raised_at.map(|t| t.with_timezone(&Utc))),
+                ],
+            )
+            .await?;
+        }
+        let mut events = Vec::new();
+        if input.kind.is_incident() {
+            let occurred_event = Event {
+                kind: EventType::Occurred,
+                at: secs(occurred),
+                by: Some(actor.clone()),
+                note: None,
+                reason: None,
+                approved_by: None,
+            };
+            insert_event(conn, id, 1, &occurred_event, now, None).await?;
+            events.push(occurred_event);
+        }
+        let status = Status::new(input.kind)
+            .with_observation(rule.observation_secs)
+            .fold(&events)
+            .map_err(|e| StoreError::invalid("occurred_at", e))?;
+        conn.execute(
+            "UPDATE orders SET state = $1, event_count = $2 WHERE id = $3",
+            &[
+                Val::text(status.state.code()),
+                Val::int(events.len() as i64),
+                Val::int(id),
+            ],
+        )
+        .await?;
+        let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
+        refresh_timers(conn, id, rule, days, &stamps, secs(now), status.state).await?;
+        let targets = self.targets("order.created");
+        if !targets.is_empty() {
+            let payload = serde_json::json!({
+                "topic": "order.created",
+                "subject": format!("【新工单】{code} {} {} {}", grade.zh(), input.kind.zh(), input.title.trim()),
+                "order": {"id": id, "code": code, "kind": input.kind, "grade": grade, "title": input.title.trim()},
+            });
+            crate::outbox::enqueue(
+                conn,
+                "order.created",
+                Some(id),
+                None,
+                &payload,
+                &targets,
+                now,
+            )
+            .await?;
+        }
+        Ok(id)
+    }
+
+    /// Appends an event to an order: refused (a conflict listing the allowed events) when the
+    /// order's state does not accept it (`order.rs`), otherwise recorded with the order's new
+    /// state, and its timers brought in line with its clocks.
+    pub async fn record_event(
+        &self,
+        order_id: i64,
+        input: &EventCreate,
+        now: DateTime<Utc>,
+    ) -> Result<Order, StoreError> {
+        input.validate().map_err(StoreError::Invalid)?;
+        let at = input.at.map(|t| t.with_timezone(&Utc)).unwrap_or(now);
+        if secs(at) > secs(now) + FUTURE_SKEW_SECS {
+            return Err(StoreError::invalid("at", "is in the future"));
+        }
+        let days = self.workdays().await?;
+        let mut tx = self.db.begin().await?;
+        let mut conn = tx.conn();
+        let core = lock_order(&mut conn, order_id).await?;
+        let kind: OrderKind = stored(&core.kind)?;
+        let grade: Grade = stored(&core.grade)?;
+        let bt = core
+            .business_type
+            .as_deref()
+            .map(stored::<BusinessType>)
+            .transpose()?;
+        let policy = self.policy(&mut conn, core.policy_id).await?;
+        let rule = policy.lookup(kind, grade, bt).map_err(policy_error)?;
+        let rows = events_of(&mut conn, order_id).await?;
+        let mut events = rows
+            .iter()
+            .map(EventRow::event)
+            .collect::<Result<Vec<_>, _>>()?;
+        let status = Status::new(kind)
+            .with_observation(rule.observation_secs)
+            .fold(&events)
+            .map_err(|e| StoreError::Corrupt(format!("order {}: stored events: {e}", core.code)))?;
+        let actor = input.actor.clone().unwrap_or_else(|| "api".into());
+        let event = Event {
+            kind: input.kind,
+            at: secs(at),
+            by: Some(actor),
+            note: Some(input.note.clone()),
+            reason: input.reason.clone(),
+            approved_by: input.approved_by.clone(),
+        };
+        let next = status.apply(&event).map_err(|e| StoreError::Transition {
+            message: e.to_string(),
+            state: e.from.code().to_string(),
+            allowed: e.allowed.iter().map(|a| a.code().to_string()).collect(),
+        })?;
+        let mut contractor = None;
+        if let Some(code) = &input.contractor_code {
+            let mut refs = Resolver::default();
+            let mut problems = Vec::new();
+            contractor = refs
+                .require(
+                    &mut conn,
+                    "contractors",
+                    "contractor",
+                    "contractor_code",
+                    code,
+                    &mut problems,
+                )
+                .await?;
+            if !problems.is_empty() {
+                return Err(StoreError::Invalid(problems));
+            }
+        }
+        let seq = core.event_count + 1;
+        insert_event(&mut conn, order_id, seq, &event, now, input.data.as_ref()).await?;
+        events.push(event);
+        let closed = (next.state == OrderState::Closed).then(|| Val::Time(Some(utc(secs(at)))));
+        conn.execute(
+            "UPDATE orders SET state = $1, event_count = $2, updated_at = $3, \
+             closed_at = $4, contractor_id = COALESCE($5, contractor_id), lead_room = COALESCE($6, lead_room) \
+             WHERE id = $7",
+            &[
+                Val::text(next.state.code()),
+                Val::int(seq),
+                Val::Time(Some(now)),
+                closed.unwrap_or(Val::Time(None)),
+                Val::Int(contractor),
+                Val::Text(input.lead_room.map(|r| r.code().to_string())),
+                Val::int(order_id),
+            ],
+        )
+        .await?;
+        let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
+        refresh_timers(
+            &mut conn,
+            order_id,
+            rule,
+            &days,
+            &stamps,
+            secs(now),
+            next.state,
+        )
+        .await?;
+        let targets = self.targets("order.event");
+        if !targets.is_empty() {
+            let payload = serde_json::json!({
+                "topic": "order.event",
+                "subject": format!("【工单进展】{} {}", core.code, input.kind.zh()),
+                "order": {"id": order_id, "code": core.code, "kind": kind, "grade": grade, "state": next.state},
+                "event": {"seq": seq, "type": input.kind, "at": local(at), "note": input.note},
+            });
+            crate::outbox::enqueue(
+                &mut conn,
+                "order.event",
+                Some(order_id),
+                None,
+                &payload,
+                &targets,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.order(order_id, now).await
+    }
+
+    /// An order with its links, events, live clocks at `now` and the events its state allows.
+    pub async fn order(&self, id: i64, now: DateTime<Utc>) -> Result<Order, StoreError> {
+        let mut c = self.db.read().await?;
+        let mut conn = c.conn();
+        let mut order = crate::ops::get::<Orders>(&mut conn, id).await?;
+        self.fill_detail(&mut conn, &mut order, now).await?;
+        Ok(order)
+    }
+
+    /// The same, by code.
+    pub async fn order_by_code(&self, code: &str, now: DateTime<Utc>) -> Result<Order, StoreError> {
+        let mut c = self.db.read().await?;
+        let mut conn = c.conn();
+        let mut order = crate::ops::get_by_code::<Orders>(&mut conn, code).await?;
+        self.fill_detail(&mut conn, &mut order, now).await?;
+        Ok(order)
+    }
+
+    async fn fill_detail(
+        &self,
+        conn: &mut Conn<'_>,
+        order: &mut Order,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let id = Val::int(order.id);
+        let circuits: Vec<(String,)> = conn
+            .fetch_all(
+                "SELECT c.code FROM order_circuits oc JOIN circuits c ON c.id = oc.circuit_id \
+                 WHERE oc.order_id = $1 ORDER BY c.code",
+                std::slice::from_ref(&id),
+            )
+            .await?;
+        let elements: Vec<(String,)> = conn
+            .fetch_all(
+                "SELECT e.code FROM order_elements oe JOIN elements e ON e.id = oe.element_id \
+                 WHERE oe.order_id = $1 ORDER BY e.code",
+                std::slice::from_ref(&id),
+            )
+            .await?;
+        let alarms: Vec<(String, i64, String, Option<DateTime<Utc>>)> = conn
+            .fetch_all(
+                "SELECT alarm_id, transmission, text, raised_at FROM order_alarms WHERE order_id = $1 ORDER BY seq",
+                std::slice::from_ref(&id),
+            )
+            .await?;
+        let rows = events_of(conn, order.id).await?;
+        let policy = self.policy(conn, order.policy_version).await?;
+        let days = self.workdays().await?;
+        let events = rows
+            .iter()
+            .map(EventRow::event)
+            .collect::<Result<Vec<_>, _>>()?;
+        let input = OrderInput {
+            order: OrderHeader {
+                kind: order.kind,
+                grade: order.grade,
+                business_type: order.business_type,
+            },
+            events,
+        };
+        // Evaluated at the last event when that is later than now (a clock skew allowance).
+        let at = input
+            .events
+            .last()
+            .map_or(secs(now), |e| e.at.max(secs(now)));
+        let report = evaluate_order(&policy, &days, &input, at)
+            .map_err(|e| StoreError::Corrupt(format!("order {}: {e}", order.code)))?;
+        let status = Status::new(order.kind).with_observation(
+            policy
+                .lookup(order.kind, order.grade, order.business_type)
+                .map(|r| r.observation_secs)
+                .unwrap_or(order::DEFAULT_OBSERVATION_SECS),
+        );
+        let allowed = status
+            .fold(&input.events)
+            .map(|s| s.allowed().to_vec())
+            .unwrap_or_default();
+        order.circuit_codes = Some(circuits.into_iter().map(|(c,)| c).collect());
+        order.element_codes = Some(elements.into_iter().map(|(c,)| c).collect());
+        order.alarms = Some(
+            alarms
+                .into_iter()
+                .map(|(alarm_id, tx, text, raised)| Alarm {
+                    alarm_id,
+                    transmission: tx != 0,
+                    text,
+                    raised_at: raised.map(local),
+                })
+                .collect(),
+        );
+        order.events = Some(
+            rows.into_iter()
+                .map(|r| {
+                    Ok(OrderEvent {
+                        seq: r.seq,
+                        kind: stored(&r.kind)?,
+                        at: local(r.at),
+                        recorded_at: local(r.recorded_at),
+                        actor: r.actor,
+                        note: r.note,
+                        reason: r.reason,
+                        approved_by: r.approved_by,
+                        data: r.data.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?,
+        );
+        order.sla = Some(report);
+        order.allowed_events = Some(allowed);
+        Ok(())
+    }
+}
+
+fn dedup(ids: &[i64]) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    ids.iter().copied().filter(|i| seen.insert(*i)).collect()
+}
+
+fn is_unique_violation(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database(sqlx::Error::Database(db))
+        if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
+async fn next_order_id(conn: &mut Conn<'_>) -> Result<i64, StoreError> {
+    let (id,): (i64,) = match conn.backend() {
+        Backend::Postgres => {
+            conn.fetch_one(
+                "SELECT nextval(pg_get_serial_sequence('orders', 'id'))",
+                &[],
+            )
+            .await?
+        }
+        // The write transaction holds SQLite's one write lock: nobody else takes this id.
+        Backend::Sqlite => {
+            conn.fetch_one("SELECT COALESCE(MAX(id), 0) + 1 FROM orders", &[])
+                .await?
+        }
+    };
+    Ok(id)
+}
+
+/// R-SL3: the customer's grade at `t`, from its history (the current grade when the history
+/// does not reach back that far).
+async fn grade_at(
+    conn: &mut Conn<'_>,
+    customer: i64,
+    t: DateTime<Utc>,
+) -> Result<Grade, StoreError> {
+    let row: Option<(String,)> = conn
+        .fetch_optional(
+            "SELECT grade FROM customer_grades WHERE customer_id = $1 AND valid_from <= $2 \
+             ORDER BY valid_from DESC LIMIT 1",
+            &[Val::int(customer), Val::Time(Some(t))],
+        )
+        .await?;
+    let row = match row {
+        Some(r) => r,
+        None => {
+            conn.fetch_one(
+                "SELECT grade FROM customers WHERE id = $1",
+                &[Val::int(customer)],
+            )
+            .await?
+        }
+    };
+    stored(&row.0)
+}
+
+/// R-MD: the contractor of a failed hop: the hop's own, else its element's, else one whose
+/// contract covers the hop's maintenance domain in the circuit's region (or a region above).
+async fn contractor_of_hop(
+    conn: &mut Conn<'_>,
+    circuit: i64,
+    hop: u32,
+    region: Option<i64>,
+) -> Result<Option<i64>, StoreError> {
+    let row: Option<(Option<i64>, Option<String>)> = conn
+        .fetch_optional(
+            "SELECT COALESCE(h.contractor_id, e.contractor_id), COALESCE(h.domain, e.domain) \
+             FROM circuit_hops h LEFT JOIN elements e ON e.id = h.element_id \
+             WHERE h.circuit_id = $1 AND h.seq = $2",
+            &[Val::int(circuit), Val::int(i64::from(hop))],
+        )
+        .await?;
+    let Some((direct, domain)) = row else {
+        return Err(StoreError::invalid(
+            "failed_hop",
+            format!("the first circuit's path has no hop {hop}"),
+        ));
+    };
+    if direct.is_some() {
+        return Ok(direct);
+    }
+    let (Some(domain), Some(region)) = (domain, region) else {
+        return Ok(None);
+    };
+    let found: Option<(i64,)> = conn
+        .fetch_optional(
+            "WITH RECURSIVE up(id) AS (SELECT id FROM regions WHERE id = $1 \
+             UNION ALL SELECT r.parent_id FROM regions r JOIN up ON r.id = up.id WHERE r.parent_id IS NOT NULL) \
+             SELECT cd.contractor_id FROM contractor_domains cd \
+             JOIN contractor_regions cr ON cr.contractor_id = cd.contractor_id \
+             WHERE cd.domain = $2 AND cr.region_id IN (SELECT id FROM up) \
+             ORDER BY cd.contractor_id LIMIT 1",
+            &[Val::int(region), Val::text(domain)],
+        )
+        .await?;
+    Ok(found.map(|(c,)| c))
+}
+
+async fn insert_event(
+    conn: &mut Conn<'_>,
+    order_id: i64,
+    seq: i64,
+    event: &Event,
+    now: DateTime<Utc>,
+    data: Option<&serde_json::Value>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO order_events (order_id, seq, type, at, recorded_at, actor, note, reason, approved_by, data) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            Val::int(order_id),
+            Val::int(seq),
+            Val::text(event.kind.code()),
+            Val::Time(Some(utc(event.at))),
+            Val::Time(Some(now)),
+            Val::text(event.by.as_deref().unwrap_or("api")),
+            Val::text(event.note.as_deref().unwrap_or("").trim()),
+            Val::Text(event.reason.clone()),
+            Val::Text(event.approved_by.clone()),
+            Val::Text(data.map(|d| d.to_string())),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers
+
+/// The timer rows an evaluation asks for: each upcoming instant of `dues()`, and what is
+/// already overdue but never announced (a breach or an escalation that lies in the past when
+/// the order is created or an event recorded late).
+fn wanted_timers(rule: &Rule, ev: &Evaluation, now: i64) -> Vec<(&'static str, String, i64)> {
+    let name = |i: Option<u8>| {
+        i.and_then(|i| rule.clocks.get(usize::from(i)))
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<(&'static str, String, i64)> = ev
+        .dues()
+        .map(|d| (d.kind.code(), name(d.clock), d.at))
+        .collect();
+    for (i, c) in ev.clocks().iter().enumerate() {
+        let clock = name(Some(i as u8));
+        match (c.state, c.deadline, c.warning_at) {
+            (ClockState::Breached, Some(d), _) if d <= now => {
+                out.push((DueKind::Breach.code(), clock, d))
+            }
+            (ClockState::Running, _, Some(w)) if w <= now => {
+                out.push((DueKind::Warning.code(), clock, w))
+            }
+            _ => {}
+        }
+    }
+    if let Some(t) = ev.escalated_at {
+        out.push((DueKind::Escalation.code(), String::new(), t));
+    }
+    out
+}
+
+/// Brings the unfired timers of an order in line with its clocks at `now`: unfired ones are
+/// replaced; a warning, breach or escalation that was fired once is never wanted again (pauses
+/// move deadlines, and a notice must not repeat); updates are keyed by their instant. Also
+/// keeps the order's summary columns (next due, breached, joint handling) current.
+async fn refresh_timers(
+    conn: &mut Conn<'_>,
+    order_id: i64,
+    rule: &Rule,
+    days: &Workdays,
+    stamps: &[EventAt],
+    now: i64,
+    state: OrderState,
+) -> Result<(), StoreError> {
+    let ev = evaluate(rule, days, stamps, now);
+    let id = Val::int(order_id);
+    let existing: Vec<TimerRow> = conn
+        .fetch_all(
+            "SELECT id, kind, clock, due_at, fired_at, fired_by FROM timers WHERE order_id = $1",
+            std::slice::from_ref(&id),
+        )
+        .await?;
+    let once: HashSet<(String, String)> = existing
+        .iter()
+        .filter(|t| t.fired_at.is_some() && t.kind != DueKind::Update.code())
+        .map(|t| (t.kind.clone(), t.clock.clone()))
+        .collect();
+    let fired_at: HashSet<(String, String, i64)> = existing
+        .iter()
+        .filter(|t| t.fired_at.is_some())
+        .map(|t| (t.kind.clone(), t.clock.clone(), secs(t.due_at)))
+        .collect();
+    let mut wanted: HashSet<(String, String, i64)> = HashSet::new();
+    if state != OrderState::Closed {
+        for (kind, clock, at) in wanted_timers(rule, &ev, now) {
+            let key = (kind.to_string(), clock);
+            if once.contains(&key) {
+                continue;
+            }
+            let due = (key.0, key.1, at);
+            if !fired_at.contains(&due) {
+                wanted.insert(due);
+            }
+        }
+    }
+    // Unfired timers keep their rows (and ids: a claimed timer stays fireable) when still
+    // wanted; the others go, and what is new is added.
+    let mut next: Option<i64> = None;
+    for timer in &existing {
+        if timer.fired_at.is_some() {
+            continue;
+        }
+        let key = (timer.kind.clone(), timer.clock.clone(), secs(timer.due_at));
+        if wanted.remove(&key) {
+            next = Some(next.map_or(key.2, |n: i64| n.min(key.2)));
+        } else {
+            conn.execute("DELETE FROM timers WHERE id = $1", &[Val::int(timer.id)])
+                .await?;
+        }
+    }
+    for (kind, clock, at) in wanted {
+        conn.execute(
+            "INSERT INTO timers (order_id, kind, clock, due_at) VALUES ($1, $2, $3, $4)",
+            &[
+                id.clone(),
+                Val::text(kind),
+                Val::text(clock),
+                Val::Time(Some(utc(at))),
+            ],
+        )
+        .await?;
+        next = Some(next.map_or(at, |n: i64| n.min(at)));
+    }
+    let breached = ev.clocks().iter().any(|c| c.state == ClockState::Breached);
+    conn.execute(
+        "UPDATE orders SET next_due_at = $1, breached = $2, joint_handling_at = $3 WHERE id = $4",
+        &[
+            Val::Time(next.map(utc)),
+            Val::int(i64::from(breached)),
+            Val::Time(ev.escalated_at.map(utc)),
+            id,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A timer the scheduler holds a lease on.
+#[derive(Debug, Clone, FromRow)]
+pub struct ClaimedTimer {
+    pub id: i64,
+    pub order_id: i64,
+}
+
+/// What firing a timer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fired {
+    /// Fired now, with this many notifications written to the outbox.
+    Fired { topic: String, notifications: usize },
+    /// Already fired, or replaced since it was claimed: nothing done.
+    Stale,
+}
+
+impl Store {
+    /// Leases up to `limit` due timers to `owner` until `lease_until`. With PostgreSQL, several
+    /// processes claim side by side: `FOR UPDATE SKIP LOCKED` hands each row to one of them.
+    pub async fn claim_timers(
+        &self,
+        owner: &str,
+        limit: i64,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Vec<ClaimedTimer>, StoreError> {
+        let skip = if self.backend() == Backend::Postgres {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "UPDATE timers SET lease_owner = $1, lease_until = $2 WHERE id IN \
+             (SELECT id FROM timers WHERE fired_at IS NULL AND due_at <= $3 \
+              AND (lease_until IS NULL OR lease_until < $3) ORDER BY due_at LIMIT $4{skip}) \
+             RETURNING id, order_id"
+        );
+        let mut tx = self.db.begin().await?;
+        let claimed: Vec<ClaimedTimer> = tx
+            .conn()
+            .fetch_all(
+                &sql,
+                &[
+                    Val::text(owner),
+                    Val::Time(Some(lease_until)),
+                    Val::Time(Some(now)),
+                    Val::int(limit),
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Fires one claimed timer, exactly once: in one transaction, it is marked fired (only if
+    /// it is still unfired and leased to `owner`), its notifications are written to the outbox,
+    /// and the order's timers are brought forward (the next hourly update, R-F6).
+    pub async fn fire_timer(
+        &self,
+        timer_id: i64,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Fired, StoreError> {
+        let days = self.workdays().await?;
+        let mut tx = self.db.begin().await?;
+        let mut conn = tx.conn();
+        let row: Option<(i64, String, String, DateTime<Utc>)> = conn
+            .fetch_optional(
+                "SELECT order_id, kind, clock, due_at FROM timers WHERE id = $1",
+                &[Val::int(timer_id)],
+            )
+            .await?;
+        let Some((order_id, kind, clock, due_at)) = row else {
+            return Ok(Fired::Stale);
+        };
+        let core = lock_order(&mut conn, order_id).await?;
+        let marked = conn
+            .execute(
+                "UPDATE timers SET fired_at = $1, fired_by = $2 WHERE id = $3 AND fired_at IS NULL AND lease_owner = $2",
+                &[Val::Time(Some(now)), Val::text(owner), Val::int(timer_id)],
+            )
+            .await?;
+        if marked == 0 {
+            return Ok(Fired::Stale);
+        }
+        let order_kind: OrderKind = stored(&core.kind)?;
+        let grade: Grade = stored(&core.grade)?;
+        let bt = core
+            .business_type
+            .as_deref()
+            .map(stored::<BusinessType>)
+            .transpose()?;
+        let policy = self.policy(&mut conn, core.policy_id).await?;
+        let rule = policy.lookup(order_kind, grade, bt).map_err(policy_error)?;
+        let rows = events_of(&mut conn, order_id).await?;
+        let events = rows
+            .iter()
+            .map(EventRow::event)
+            .collect::<Result<Vec<_>, _>>()?;
+        let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
+        let ev = evaluate(rule, &days, &stamps, secs(now));
+        let state: OrderState = stored(&core.state)?;
+        let (topic, subject) = notice(&kind, &clock, &core.code, grade, order_kind, due_at);
+        let clock_view = rule
+            .clock(&clock)
+            .and_then(|i| ev.clocks().get(i))
+            .map(|c| {
+                serde_json::json!({
+                    "name": clock,
+                    "state": c.state.code(),
+                    "deadline": c.deadline.map(|d| local(utc(d))),
+                    "remaining_seconds": c.remaining_secs,
+                    "breached_by_seconds": c.breached_by_secs,
+                })
+            });
+        let payload = serde_json::json!({
+            "topic": topic,
+            "subject": subject,
+            "due_at": local(due_at),
+            "fired_at": local(now),
+            "order": {
+                "id": order_id, "code": core.code, "kind": order_kind, "grade": grade, "state": state,
+            },
+            "clock": clock_view,
+            "joint_handling_at": ev.escalated_at.map(|t| local(utc(t))),
+            "next_update_due": ev.next_update.map(|t| local(utc(t))),
+        });
+        let targets = self.targets(topic);
+        let n = crate::outbox::enqueue(
+            &mut conn,
+            topic,
+            Some(order_id),
+            Some(timer_id),
+            &payload,
+            &targets,
+            now,
+        )
+        .await?;
+        refresh_timers(&mut conn, order_id, rule, &days, &stamps, secs(now), state).await?;
+        tx.commit().await?;
+        Ok(Fired::Fired {
+            topic: topic.to_string(),
+            notifications: n,
+        })
+    }
+
+    /// Re-evaluates every open order and rewrites its unfired timers: after a working-day year
+    /// is loaded, and at start-up (a timer lost to a bug, or a build with other rules).
+    pub async fn reconcile_timers(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let days = self.workdays().await?;
+        let mut after = 0i64;
+        let mut done = 0usize;
+        loop {
+            let mut tx = self.db.begin().await?;
+            let mut conn = tx.conn();
+            let ids: Vec<(i64,)> = conn
+                .fetch_all(
+                    "SELECT id FROM orders WHERE state <> 'closed' AND id > $1 ORDER BY id LIMIT 500",
+                    &[Val::int(after)],
+                )
+                .await?;
+            if ids.is_empty() {
+                break;
+            }
+            for (id,) in &ids {
+                let core = lock_order(&mut conn, *id).await?;
+                let kind: OrderKind = stored(&core.kind)?;
+                let grade: Grade = stored(&core.grade)?;
+                let bt = core
+                    .business_type
+                    .as_deref()
+                    .map(stored::<BusinessType>)
+                    .transpose()?;
+                let policy = self.policy(&mut conn, core.policy_id).await?;
+                let rule = policy.lookup(kind, grade, bt).map_err(policy_error)?;
+                let rows = events_of(&mut conn, *id).await?;
+                let events = rows
+                    .iter()
+                    .map(EventRow::event)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
+                let state: OrderState = stored(&core.state)?;
+                refresh_timers(&mut conn, *id, rule, &days, &stamps, secs(now), state).await?;
+                done += 1;
+            }
+            after = ids.last().map_or(after, |(id,)| *id);
+            tx.commit().await?;
+        }
+        Ok(done)
+    }
+
+    /// Timers of an order (fired and pending), for the API and the tests.
+    pub async fn timers_of(&self, order_id: i64) -> Result<Vec<TimerView>, StoreError> {
+        let mut c = self.db.read().await?;
+        let rows: Vec<TimerRow> = c
+            .conn()
+            .fetch_all(
+                "SELECT id, kind, clock, due_at, fired_at, fired_by FROM timers WHERE order_id = $1 ORDER BY due_at, id",
+                &[Val::int(order_id)],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|t| TimerView {
+                id: t.id,
+                kind: t.kind,
+                clock: (!t.clock.is_empty()).then_some(t.clock),
+                due_at: local(t.due_at),
+                fired_at: t.fired_at.map(local),
+                fired_by: t.fired_by,
+            })
+            .collect())
+    }
+}
+
+#[derive(FromRow)]
+struct TimerRow {
+    id: i64,
+    kind: String,
+    clock: String,
+    due_at: DateTime<Utc>,
+    fired_at: Option<DateTime<Utc>>,
+    fired_by: Option<String>,
+}
+
+/// A durable timer as the API shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TimerView {
+    pub id: i64,
+    /// `warning`, `breach`, `escalation` or `update`.
+    pub kind: String,
+    pub clock: Option<String>,
+    pub due_at: DateTime<FixedOffset>,
+    pub fired_at: Option<DateTime<FixedOffset>>,
+    pub fired_by: Option<String>,
+}
+
+/// The topic and the Chinese subject line of a fired timer.
+fn notice(
+    kind: &str,
+    clock: &str,
+    code: &str,
+    grade: Grade,
+    order_kind: OrderKind,
+    due: DateTime<Utc>,
+) -> (&'static str, String) {
+    let when = local(due).format("%m-%d %H:%M");
+    let who = format!("{code} {}{}", grade.zh(), order_kind.zh());
+    match kind {
+        "warning" => (
+            "sla.warning",
+            format!("【时限预警】{who} {clock} 时限将至（{when}）"),
+        ),
+        "breach" => (
+            "sla.breach",
+            format!("【超时】{who} {clock} 已超时（时限 {when}）"),
+        ),
+        "escalation" => (
+            "order.joint_handling",
+            format!("【联合处理】{who} 升级为联合处理（{when}，R-F4/R-F5）"),
+        ),
+        _ => (
+            "order.update_due",
+            format!("【进展通报】{who} 应通报处理进展（{when}，R-F6）"),
+        ),
+    }
+}
