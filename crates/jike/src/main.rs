@@ -156,6 +156,7 @@ fn main() -> ExitCode {
                     StoreError::Invalid(_)
                         | StoreError::InvalidRows(_)
                         | StoreError::Conflict { .. }
+                        | StoreError::Transition { .. }
                 )
             });
             if let Some(StoreError::InvalidRows(rows)) = e.downcast_ref::<StoreError>() {
