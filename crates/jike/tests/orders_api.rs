@@ -1,0 +1,256 @@
+//! Work orders through the real `jike serve`, on SQLite and PostgreSQL: an order of every grade
+//! walked through its whole lifecycle over HTTP, the refusals (409 with the allowed events, 422
+//! naming the field), idempotent creation, the scheduler firing due timers, and the evaluator as
+//! a service.
+
+mod common;
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use common::Server;
+use jike_store::testing::TestDb;
+use serde_json::{json, Value};
+
+fn at(t: DateTime<Utc>) -> String {
+    t.with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap())
+        .to_rfc3339()
+}
+
+async fn get(http: &reqwest::Client, url: String) -> Value {
+    let r = http.get(&url).send().await.unwrap();
+    assert!(r.status().is_success(), "GET {url}: {}", r.status());
+    r.json().await.unwrap()
+}
+
+async fn post(http: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
+    let r = http.post(&url).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// A circuit of a customer of `grade` in the demo dataset.
+async fn circuit_of_grade(http: &reqwest::Client, server: &Server, grade: &str) -> String {
+    let customers = get(
+        http,
+        server.url(&format!("/api/v1/customers?grade={grade}&limit=50")),
+    )
+    .await;
+    for c in customers["items"].as_array().unwrap() {
+        let code = c["code"].as_str().unwrap();
+        let circuits = get(
+            http,
+            server.url(&format!("/api/v1/circuits?customer={code}&limit=1")),
+        )
+        .await;
+        if let Some(first) = circuits["items"].as_array().unwrap().first() {
+            return first["code"].as_str().unwrap().to_string();
+        }
+    }
+    panic!("the demo has no circuit of a {grade} customer");
+}
+
+fn clock<'a>(order: &'a Value, name: &str) -> &'a Value {
+    order["sla"]["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn orders_walk_their_lifecycle_through_the_real_server_on_both_databases() {
+    for db in TestDb::both().await {
+        let server = Server::start(&db.url, &["--demo"]);
+        let http = reqwest::Client::new();
+        let orders = server.url("/api/v1/orders");
+        // Whole seconds: SLA instants are kept to the second.
+        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
+        let t0 = now - Duration::hours(5);
+        let m = |minutes: i64| at(t0 + Duration::minutes(minutes));
+
+        for grade in ["diamond", "gold", "silver", "bronze", "standard"] {
+            let circuit = circuit_of_grade(&http, &server, grade).await;
+            let (status, order) = post(
+                &http,
+                orders.clone(),
+                json!({
+                    "kind": "故障",
+                    "title": format!("{grade} 专线中断"),
+                    "circuit_codes": [circuit],
+                    "failed_hop": 1,
+                    "alarms": [{"alarm_id": "ALM-9", "transmission": true, "text": "R_LOS"}],
+                    "occurred_at": m(0),
+                }),
+            )
+            .await;
+            assert_eq!(status, 201, "{order}");
+            assert_eq!(order["grade"], grade, "R-SL3: from the customer");
+            assert_eq!(order["lead_room"], "transport", "R-F2");
+            assert!(order["contractor_code"].is_string(), "R-MD: {order}");
+            assert_eq!(order["occurred_at"], m(0), "times come back in +08:00");
+            let events = server.url(&format!("/api/v1/orders/{}/events", order["id"]));
+            let step = |kind: &str, minutes: i64| json!({"type": kind, "at": m(minutes), "actor": "张工", "note": "ok"});
+            for (kind, minutes) in [
+                ("dispatched", 2),
+                ("accepted", 5),
+                ("customer_contacted", 8),
+                ("en_route", 10),
+                ("on_site", 60),
+            ] {
+                let (status, body) = post(&http, events.clone(), step(kind, minutes)).await;
+                assert_eq!(status, 201, "{kind}: {body}");
+            }
+            // R-C3: a suspension without approval is refused, naming what it lacks.
+            let (status, body) = post(&http, events.clone(), step("suspended", 70)).await;
+            assert_eq!(status, 409, "{body}");
+            let (status, _) = post(
+                &http,
+                events.clone(),
+                json!({"type": "挂起", "at": m(70), "reason": "客户机房无法进入", "approved_by": "李经理"}),
+            )
+            .await;
+            assert_eq!(status, 201);
+            let (_, suspended) = post(&http, events.clone(), step("resumed", 100)).await;
+            assert_eq!(clock(&suspended, "restore")["paused_seconds"], 1800);
+            let (_, restored) = post(&http, events.clone(), step("restored", 130)).await;
+            assert_eq!(restored["state"], "restored");
+            assert_eq!(clock(&restored, "restore")["state"], "met");
+            // R-F10: not confirmed before an hour of observation; 409 lists what is allowed.
+            let (status, refused) = post(&http, events.clone(), step("confirmed", 150)).await;
+            assert_eq!(status, 409, "{refused}");
+            assert_eq!(refused["state"], "restored");
+            assert!(refused["allowed_events"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("observing")));
+            for (kind, minutes) in [
+                ("observing", 131),
+                ("confirmed", 195),
+                ("replied", 200),
+                ("closed", 210),
+            ] {
+                let (status, body) = post(&http, events.clone(), step(kind, minutes)).await;
+                assert_eq!(status, 201, "{kind}: {body}");
+            }
+            let done = get(
+                &http,
+                server.url(&format!(
+                    "/api/v1/orders/{}",
+                    order["code"].as_str().unwrap()
+                )),
+            )
+            .await;
+            assert_eq!(done["state"], "closed");
+            assert_eq!(done["events"].as_array().unwrap().len(), 13);
+            assert_eq!(done["allowed_events"], json!(["reopened"]));
+        }
+        let closed = get(&http, server.url("/api/v1/orders?state=closed&limit=10")).await;
+        assert_eq!(closed["items"].as_array().unwrap().len(), 5);
+
+        // Idempotent creation by another system.
+        let circuit = circuit_of_grade(&http, &server, "gold").await;
+        let body = json!({"kind": "fault", "title": "EOMS 工单", "circuit_codes": [circuit],
+                          "occurred_at": at(now - Duration::hours(5))});
+        let send = || {
+            http.post(&orders)
+                .header("Idempotency-Key", "EOMS-2025-0001")
+                .json(&body)
+                .send()
+        };
+        let first = send().await.unwrap();
+        assert_eq!(first.status(), 201);
+        let first: Value = first.json().await.unwrap();
+        let again = send().await.unwrap();
+        assert_eq!(again.status(), 200);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(first["id"], again["id"]);
+
+        // That order is 5 hours old and never dispatched: its breaches are due; the scheduler
+        // fires them, once.
+        let timers_url = server.url(&format!("/api/v1/orders/{}/timers", first["id"]));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let timers = get(&http, timers_url.clone()).await;
+            let fired: Vec<&Value> = timers
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["fired_at"].is_string())
+                .collect();
+            if fired
+                .iter()
+                .any(|t| t["kind"] == "breach" && t["clock"] == "restore")
+            {
+                assert!(fired.iter().all(|t| t["fired_by"].is_string()));
+                assert!(fired.iter().any(|t| t["kind"] == "escalation"));
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the scheduler did not fire: {timers}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let detail = get(
+            &http,
+            server.url(&format!("/api/v1/orders/{}", first["id"])),
+        )
+        .await;
+        assert_eq!(detail["breached"], true);
+        assert!(detail["joint_handling_at"].is_string(), "R-F4: {detail}");
+        assert_eq!(detail["sla"]["escalations"][0]["kind"], "joint_handling");
+
+        // Bad input names the field.
+        let (status, problem) = post(
+            &http,
+            orders.clone(),
+            json!({"kind": "fault", "title": "x", "colour": "red"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(problem["errors"][0]["field"], "colour");
+        let (status, problem) = post(
+            &http,
+            orders.clone(),
+            json!({"kind": "fault", "title": "x", "customer_code": "NOBODY"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(problem["errors"][0]["field"], "customer_code");
+        let (status, _) = post(
+            &http,
+            server.url("/api/v1/orders/999999/events"),
+            json!({"type": "accepted"}),
+        )
+        .await;
+        assert_eq!(status, 404);
+        let (status, problem) = post(
+            &http,
+            server.url(&format!("/api/v1/orders/{}/events", first["id"])),
+            json!({"type": "teleported"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{problem}");
+
+        // The policy versions, and the evaluator as a service (the CLI's contract).
+        let policies = get(&http, server.url("/api/v1/sla/policies")).await;
+        assert_eq!(policies.as_array().unwrap().len(), 1);
+        let (status, report) = post(
+            &http,
+            server.url("/api/v1/sla/evaluate?at=2025-10-01T13:00:00%2B08:00"),
+            json!({"order": {"kind": "fault", "grade": "gold", "business_type": "data_line"},
+                   "events": [{"type": "occurred", "at": "2025-10-01T10:00:00+08:00"},
+                              {"type": "dispatched", "at": "2025-10-01T10:05:00+08:00"}]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["escalations"][0]["at"], "2025-10-01T11:00:00+08:00");
+        assert_eq!(
+            report["updates_due"],
+            json!(["2025-10-01T12:00:00+08:00", "2025-10-01T13:00:00+08:00"])
+        );
+        drop(server);
+        db.cleanup().await;
+    }
+}
