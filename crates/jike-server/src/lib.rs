@@ -77,6 +77,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let paths = utoipa::openapi::PathsBuilder::new();
     let paths = for_each_resource!(add_doc, paths, &mut schemas);
     let paths = openapi::add_other(paths, &mut schemas);
+    let paths = openapi::add_orders(paths, &mut schemas);
     openapi::document(paths, schemas)
 }
 

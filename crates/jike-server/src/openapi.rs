@@ -349,6 +349,195 @@ pub(crate) fn add_other(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuil
         )
 }
 
+fn ok_json(description: &str, schema: RefOr<Schema>) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", json(schema))
+        .build()
+}
+
+fn array_of<T: ToSchema>() -> RefOr<Schema> {
+    ArrayBuilder::new().items(reference::<T>()).into()
+}
+
+fn json_body(schema: RefOr<Schema>) -> Option<utoipa::openapi::request_body::RequestBody> {
+    Some(
+        RequestBodyBuilder::new()
+            .required(Some(Required::True))
+            .content("application/json", json(schema))
+            .build(),
+    )
+}
+
+fn text_body(media: &str, description: &str) -> Option<utoipa::openapi::request_body::RequestBody> {
+    Some(
+        RequestBodyBuilder::new()
+            .required(Some(Required::True))
+            .description(Some(description))
+            .content(
+                media,
+                ContentBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+/// The work-order, SLA policy and calendar paths (`orders.rs`).
+pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
+    use jike_domain::{EventCreate, Order, OrderCreate};
+    use jike_store::{Page, PolicyVersion, TimerView, WorkdayYearRecord};
+    collect::<Order>(schemas);
+    collect::<OrderCreate>(schemas);
+    collect::<EventCreate>(schemas);
+    collect::<PolicyVersion>(schemas);
+    collect::<TimerView>(schemas);
+    collect::<WorkdayYearRecord>(schemas);
+    collect::<Page<Order>>(schemas);
+    const TAG: &str = "orders 工单";
+    let id = || string_param("id", ParameterIn::Path, true, "the order's id or code");
+    let mut list = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("list_orders"))
+        .summary(Some("List work orders with filters, sorting and cursor pagination"));
+    for f in <jike_store::Orders as jike_store::Entity>::SPEC.filters {
+        list = list.parameter(string_param(f.param, ParameterIn::Query, false, f.doc));
+    }
+    for p in paging_params().iter().filter(|p| **p != "reveal") {
+        list = list.parameter(string_param(p, ParameterIn::Query, false, "paging"));
+    }
+    let list = list
+        .response("200", ok_json("one page of orders", reference::<Page<Order>>()))
+        .response("422", problem("a bad filter value"));
+    let create = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("create_order"))
+        .summary(Some("Create a work order"))
+        .description(Some(
+            "Grade, business type, region, lead room (R-F2) and contractor (R-MD) are derived when left out. \
+             With an Idempotency-Key header a retried request returns the order the first one made (200, \
+             Idempotent-Replayed: true); the same key with another body is a 409.",
+        ))
+        .parameter(string_param(
+            "Idempotency-Key",
+            ParameterIn::Header,
+            false,
+            "a key from the calling system: one order per key",
+        ))
+        .request_body(json_body(reference::<OrderCreate>()))
+        .response("201", ok_json("the order, with its clocks", reference::<Order>()))
+        .response("200", ok_json("the order an earlier request with this key made", reference::<Order>()))
+        .response("409", problem("the idempotency key was used for another request"))
+        .response("422", problem("bad input, each problem naming its field"));
+    let read = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("read_order"))
+        .summary(Some("A work order with its links, events, live clocks and allowed events"))
+        .parameter(id())
+        .response("200", ok_json("the order", reference::<Order>()))
+        .response("404", problem("no such order"));
+    let record = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("record_event"))
+        .summary(Some("Record an event: dispatch, accept, on site, suspend, restore, close …"))
+        .parameter(id())
+        .request_body(json_body(reference::<EventCreate>()))
+        .response("201", ok_json("the order as it now stands", reference::<Order>()))
+        .response("404", problem("no such order"))
+        .response("409", problem("the order's state refuses the event; `allowed_events` lists what it accepts"))
+        .response("422", problem("bad input, each problem naming its field"));
+    let events = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("order_events"))
+        .summary(Some("The events of an order, oldest first"))
+        .parameter(id())
+        .response("200", ok_json("events", array_of::<jike_domain::OrderEvent>()))
+        .response("404", problem("no such order"));
+    collect::<jike_domain::OrderEvent>(schemas);
+    let timers = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("order_timers"))
+        .summary(Some("The durable timers of an order: warnings, breaches, escalation, updates"))
+        .parameter(id())
+        .response("200", ok_json("timers", array_of::<TimerView>()))
+        .response("404", problem("no such order"));
+    const SLA: &str = "SLA 服务等级";
+    let policies = OperationBuilder::new()
+        .tag(SLA)
+        .operation_id(Some("sla_policies"))
+        .summary(Some("The stored versions of the SLA policy"))
+        .response("200", ok_json("versions, oldest first", array_of::<PolicyVersion>()));
+    let load_policy = OperationBuilder::new()
+        .tag(SLA)
+        .operation_id(Some("load_sla_policy"))
+        .summary(Some("Store a new version of the SLA policy (TOML)"))
+        .request_body(text_body("application/toml", "the policy file; see examples/sla-policy.toml"))
+        .response("201", ok_json("the stored version", reference::<PolicyVersion>()))
+        .response("409", problem("that version is already stored"))
+        .response("422", problem("the file is invalid; the problem names the field"));
+    let policy = OperationBuilder::new()
+        .tag(SLA)
+        .operation_id(Some("sla_policy_source"))
+        .summary(Some("The policy file of a version, as loaded"))
+        .parameter(string_param("id", ParameterIn::Path, true, "the version's id"))
+        .response("200", ResponseBuilder::new().description("the TOML file").build())
+        .response("404", problem("no such version"));
+    let evaluate = OperationBuilder::new()
+        .tag(SLA)
+        .operation_id(Some("sla_evaluate"))
+        .summary(Some("Evaluate one order's events against the stored policy (as `jike sla evaluate`)"))
+        .parameter(string_param("at", ParameterIn::Query, false, "RFC 3339; default now"))
+        .request_body(text_body("application/json", "{\"order\": {kind, grade, business_type}, \"events\": [{type, at, …}]}"))
+        .response("200", ResponseBuilder::new().description("clocks, escalations, updates_due").build())
+        .response("422", problem("bad events; the problem names the field"));
+    let years = OperationBuilder::new()
+        .tag(SLA)
+        .operation_id(Some("workday_years"))
+        .summary(Some("The working-day calendar's years (R-C2): built in and loaded"))
+        .response("200", ok_json("years", array_of::<WorkdayYearRecord>()));
+    let load_year = OperationBuilder::new()
+        .tag(SLA)
+        .operation_id(Some("load_workday_year"))
+        .summary(Some("Load or replace one year of the official calendar (TOML year file)"))
+        .request_body(text_body("application/toml", "year = 2027, holidays = [...], make_up_workdays = [...]"))
+        .response("200", ResponseBuilder::new().description("the year loaded").build())
+        .response("422", problem("the file is invalid"));
+    paths
+        .path(
+            "/api/v1/orders",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, list)
+                .operation(HttpMethod::Post, create)
+                .build(),
+        )
+        .path("/api/v1/orders/{id}", PathItemBuilder::new().operation(HttpMethod::Get, read).build())
+        .path(
+            "/api/v1/orders/{id}/events",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, events)
+                .operation(HttpMethod::Post, record)
+                .build(),
+        )
+        .path("/api/v1/orders/{id}/timers", PathItemBuilder::new().operation(HttpMethod::Get, timers).build())
+        .path(
+            "/api/v1/sla/policies",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, policies)
+                .operation(HttpMethod::Post, load_policy)
+                .build(),
+        )
+        .path("/api/v1/sla/policies/{id}", PathItemBuilder::new().operation(HttpMethod::Get, policy).build())
+        .path("/api/v1/sla/evaluate", PathItemBuilder::new().operation(HttpMethod::Post, evaluate).build())
+        .path(
+            "/api/v1/calendars/workdays",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, years)
+                .operation(HttpMethod::Put, load_year)
+                .build(),
+        )
+}
+
 pub(crate) fn document(paths: PathsBuilder, schemas: Schemas) -> OpenApi {
     let mut components = ComponentsBuilder::new();
     for (name, schema) in schemas {

@@ -178,8 +178,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // The SLA and calendar commands are pure: no configuration, database or runtime.
     let cli = match cli.command {
-        Command::Sla(c) => return Ok(sla::run_sla(c)),
-        Command::Calendar(c) => return Ok(sla::run_calendar(c)),
+        Command::Sla(c) if c.is_pure() => return Ok(sla::run_sla(c)),
+        Command::Calendar(c) if c.is_pure() => return Ok(sla::run_calendar(c)),
         command => Cli { command, ..cli },
     };
     let file = FileConfig::load(cli.config.as_deref())?;
@@ -276,8 +276,14 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => bench::run(args).await.map(|()| ExitCode::SUCCESS),
-        Command::Sla(c) => Ok(sla::run_sla(c)),
-        Command::Calendar(c) => Ok(sla::run_calendar(c)),
+        Command::Sla(c) => {
+            let store = Store::open(&settings.database).await?;
+            sla::run_with_store(Some(c), None, &store).await
+        }
+        Command::Calendar(c) => {
+            let store = Store::open(&settings.database).await?;
+            sla::run_with_store(None, Some(c), &store).await
+        }
     }
 }
 

@@ -40,6 +40,21 @@ pub enum SlaCommand {
     },
     /// Print the default SLA policy (TOML), a starting point for --policy
     DefaultPolicy,
+    /// Store a new version of the SLA policy in the database (its `version` must be new; it
+    /// applies to orders that occur from its `valid_from` on)
+    LoadPolicy {
+        /// The policy file (TOML)
+        file: PathBuf,
+    },
+    /// List the policy versions stored in the database
+    Policies,
+}
+
+impl SlaCommand {
+    /// Whether the command runs without a database.
+    pub fn is_pure(&self) -> bool {
+        !matches!(self, SlaCommand::LoadPolicy { .. } | SlaCommand::Policies)
+    }
 }
 
 #[derive(Subcommand)]
@@ -60,6 +75,59 @@ pub enum CalendarCommand {
         #[arg(long = "workdays", value_name = "FILE")]
         workdays: Vec<PathBuf>,
     },
+    /// Load (or replace) one year of the official working-day calendar into the database
+    /// (R-C2), e.g. when the State Council announces the next year's schedule
+    Load {
+        /// The year file (TOML: year, holidays, make_up_workdays)
+        file: PathBuf,
+    },
+    /// List the working-day years the service knows, built in and loaded
+    Years,
+}
+
+impl CalendarCommand {
+    /// Whether the command runs without a database.
+    pub fn is_pure(&self) -> bool {
+        matches!(self, CalendarCommand::AddWorkdays { .. })
+    }
+}
+
+/// The commands of `jike sla` and `jike calendar` that work on the database.
+pub async fn run_with_store(
+    sla: Option<SlaCommand>,
+    calendar: Option<CalendarCommand>,
+    store: &jike_store::Store,
+) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let who = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+    match (sla, calendar) {
+        (Some(SlaCommand::LoadPolicy { file }), _) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let v = store.load_policy(&text, &who).await?;
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        (Some(SlaCommand::Policies), _) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&store.policy_versions().await?)?
+            );
+        }
+        (_, Some(CalendarCommand::Load { file })) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let year = store.load_workday_year(&text, &who).await?;
+            println!("loaded the working-day calendar of {year}");
+        }
+        (_, Some(CalendarCommand::Years)) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&store.workday_years().await?)?
+            );
+        }
+        _ => anyhow::bail!("this command does not use the database"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -100,6 +168,9 @@ pub fn run_sla(command: SlaCommand) -> ExitCode {
         SlaCommand::DefaultPolicy => {
             print!("{}", jike_domain::policy::DEFAULT_POLICY_TOML);
             ExitCode::SUCCESS
+        }
+        SlaCommand::LoadPolicy { .. } | SlaCommand::Policies => {
+            fail("this command needs the database")
         }
     }
 }
@@ -147,6 +218,9 @@ pub fn run_calendar(command: CalendarCommand) -> ExitCode {
                 }
                 Err(e) => fail(e),
             }
+        }
+        CalendarCommand::Load { .. } | CalendarCommand::Years => {
+            fail("this command needs the database")
         }
     }
 }

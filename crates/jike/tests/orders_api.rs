@@ -233,6 +233,16 @@ async fn orders_walk_their_lifecycle_through_the_real_server_on_both_databases()
         .await;
         assert_eq!(status, 422, "{problem}");
 
+        // The OpenAPI document has the order endpoints.
+        let doc = get(&http, server.url("/api/v1/openapi.json")).await;
+        for path in [
+            "/api/v1/orders",
+            "/api/v1/orders/{id}/events",
+            "/api/v1/sla/policies",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path} is not documented");
+        }
+
         // The policy versions, and the evaluator as a service (the CLI's contract).
         let policies = get(&http, server.url("/api/v1/sla/policies")).await;
         assert_eq!(policies.as_array().unwrap().len(), 1);
@@ -253,4 +263,65 @@ async fn orders_walk_their_lifecycle_through_the_real_server_on_both_databases()
         drop(server);
         db.cleanup().await;
     }
+}
+
+/// `jike calendar load` and `jike sla load-policy` write to the database; bad files are refused
+/// (exit 1) naming the problem, and nothing is stored.
+#[test]
+fn the_calendar_and_the_policy_are_loaded_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("j.db").display());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jike"))
+            .args(args)
+            .args(["--database", &db])
+            .env("JIKE_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "year = 2027\nholidays = [\"2026-05-01\"]\n").unwrap();
+    let out = run(&["calendar", "load", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2026-05-01"),
+        "{out:?}"
+    );
+    let good = dir.path().join("2027.toml");
+    std::fs::write(
+        &good,
+        "year = 2027\nholidays = [\"2027-01-01\"]\nmake_up_workdays = []\n",
+    )
+    .unwrap();
+    let out = run(&["calendar", "load", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = run(&["calendar", "years"]);
+    let years: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let loaded: Vec<&Value> = years
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|y| y["origin"] == "loaded")
+        .collect();
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0]["year"], 2027);
+
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, jike_domain::policy::DEFAULT_POLICY_TOML).unwrap();
+    let out = run(&["sla", "load-policy", policy.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "version 1 is already stored: {out:?}"
+    );
+    std::fs::write(
+        &policy,
+        jike_domain::policy::DEFAULT_POLICY_TOML.replace("version = 1", "version = 2"),
+    )
+    .unwrap();
+    let out = run(&["sla", "load-policy", policy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = run(&["sla", "policies"]);
+    let versions: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(versions.as_array().unwrap().len(), 2);
 }
