@@ -225,7 +225,9 @@ impl RetryPolicy {
 pub enum Recorded {
     Delivered,
     /// Failed; tried again at that instant.
-    Retry { next_attempt_at: DateTime<Utc> },
+    Retry {
+        next_attempt_at: DateTime<Utc>,
+    },
     /// Failed for the last allowed time.
     Failed,
     /// The lease had passed to another worker: nothing was written, the row is theirs.
@@ -435,19 +437,19 @@ impl Store {
         }
         tx.conn()
             .execute(
-            "INSERT INTO delivery_attempts (outbox_id, attempt, at, ok, status_code, error, \
+                "INSERT INTO delivery_attempts (outbox_id, attempt, at, ok, status_code, error, \
              duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                Val::int(row.id),
-                Val::int(attempt),
-                Val::Time(Some(result.at)),
-                Val::int(i64::from(result.ok)),
-                Val::Int(result.status_code),
-                Val::Text(error),
-                Val::int(result.duration_ms.max(0)),
-            ],
-        )
-        .await?;
+                &[
+                    Val::int(row.id),
+                    Val::int(attempt),
+                    Val::Time(Some(result.at)),
+                    Val::int(i64::from(result.ok)),
+                    Val::Int(result.status_code),
+                    Val::Text(error),
+                    Val::int(result.duration_ms.max(0)),
+                ],
+            )
+            .await?;
         tx.commit().await?;
         Ok(recorded)
     }
@@ -477,13 +479,9 @@ impl Store {
         if let Some(cursor) = &query.cursor {
             // The cursor is the id of the last row shown: ids only grow, so "newest first" is
             // "id descending" and the next page is the ids below it.
-            let before: i64 = cursor
-                .parse()
-                .ok()
-                .filter(|id| *id > 0)
-                .ok_or_else(|| {
-                    StoreError::invalid("cursor", "is not a cursor this service gave out")
-                })?;
+            let before: i64 = cursor.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
+                StoreError::invalid("cursor", "is not a cursor this service gave out")
+            })?;
             vals.push(Val::int(before));
             conds.push(format!("id < ${}", vals.len()));
         }
@@ -516,14 +514,17 @@ impl Store {
         let mut by_row: std::collections::HashMap<i64, Vec<DeliveryAttempt>> =
             std::collections::HashMap::new();
         for a in attempts {
-            by_row.entry(a.outbox_id).or_default().push(DeliveryAttempt {
-                attempt: a.attempt,
-                at: a.at,
-                ok: a.ok != 0,
-                status_code: a.status_code,
-                error: a.error,
-                duration_ms: a.duration_ms,
-            });
+            by_row
+                .entry(a.outbox_id)
+                .or_default()
+                .push(DeliveryAttempt {
+                    attempt: a.attempt,
+                    at: a.at,
+                    ok: a.ok != 0,
+                    status_code: a.status_code,
+                    error: a.error,
+                    duration_ms: a.duration_ms,
+                });
         }
         let next_cursor = match (more, rows.last()) {
             (true, Some(last)) => Some(last.id.to_string()),
