@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod metrics;
+pub mod notify;
 pub mod openapi;
 pub mod orders;
 pub mod resources;
@@ -31,6 +32,8 @@ pub struct ServerConfig {
     pub max_json_bytes: usize,
     /// The largest import file accepted, in bytes.
     pub max_upload_bytes: usize,
+    /// Where notifications go (`[notify]`); the worker that delivers them runs with `serve`.
+    pub notify: notify::NotifyConfig,
 }
 
 impl Default for ServerConfig {
@@ -38,6 +41,7 @@ impl Default for ServerConfig {
         ServerConfig {
             max_json_bytes: 1 << 20,
             max_upload_bytes: 64 << 20,
+            notify: notify::NotifyConfig::default(),
         }
     }
 }
@@ -78,6 +82,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let paths = for_each_resource!(add_doc, paths, &mut schemas);
     let paths = openapi::add_other(paths, &mut schemas);
     let paths = openapi::add_orders(paths, &mut schemas);
+    let paths = openapi::add_notifications(paths, &mut schemas);
     openapi::document(paths, schemas)
 }
 
@@ -95,6 +100,8 @@ fn add_doc<R: resources::Resource>(
 pub fn router(store: Store, config: ServerConfig) -> Router {
     let metrics = Arc::new(metrics::Metrics::default());
     let openapi = openapi().to_pretty_json().unwrap_or_else(|_| "{}".into());
+    // Order changes and fired timers write their notifications for these targets.
+    store.set_fanout(Arc::new(config.notify.clone()));
     let state = AppState {
         store,
         metrics: metrics.clone(),
@@ -108,6 +115,7 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
         )
         .route("/api/v1/export/{kind}", get(transfer::export))
         .merge(orders::routes())
+        .route("/api/v1/notifications", get(notify::list))
         .layer(DefaultBodyLimit::max(config.max_json_bytes));
     let import = Router::new()
         .route("/api/v1/import/{kind}", post(transfer::import))
@@ -189,6 +197,8 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
+    let deliveries = notify::Deliveries::start(store.clone(), Arc::new(config.notify.clone()))
+        .map_err(std::io::Error::other)?;
     ready(listener.local_addr()?);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = move || {
@@ -197,7 +207,8 @@ pub async fn serve(
             let _ = rx.wait_for(|s| *s).await;
         }
     };
-    let fired = Arc::new(tokio::sync::Notify::new());
+    // The delivery worker listens: what a timer writes to the outbox goes out at once.
+    let fired = notify::waker();
     let owner = scheduler::instance_name();
     tracing::info!(instance = %owner, "scheduler starting");
     let timers = tokio::spawn(scheduler::run(
@@ -214,6 +225,7 @@ pub async fn serve(
         })
         .await;
     let _ = timers.await;
+    deliveries.stop().await;
     served
 }
 

@@ -559,3 +559,64 @@ pub(crate) fn document(paths: PathsBuilder, schemas: Schemas) -> OpenApi {
         .components(Some(components.build()))
         .build()
 }
+
+/// `GET /api/v1/notifications`: the outbox with its delivery attempts.
+pub(crate) fn add_notifications(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
+    use jike_store::outbox::{DeliveryAttempt, Notification, NotificationPage};
+    collect::<jike_store::outbox::Channel>(schemas);
+    collect::<jike_store::outbox::DeliveryStatus>(schemas);
+    collect::<DeliveryAttempt>(schemas);
+    collect::<Notification>(schemas);
+    collect::<NotificationPage>(schemas);
+    let list = OperationBuilder::new()
+        .tag("notifications 通知")
+        .operation_id(Some("list_notifications"))
+        .summary(Some(
+            "Notifications (webhook and e-mail), newest first, with their delivery attempts",
+        ))
+        .parameter(string_param(
+            "order_id",
+            ParameterIn::Query,
+            false,
+            "only the notifications of this order",
+        ))
+        .parameter(string_param(
+            "status",
+            ParameterIn::Query,
+            false,
+            "pending, delivered or failed",
+        ))
+        .parameter(string_param(
+            "limit",
+            ParameterIn::Query,
+            false,
+            &format!(
+                "rows per page, 1 to {}, default {}",
+                jike_store::outbox::MAX_NOTIFICATION_LIMIT,
+                jike_store::DEFAULT_LIMIT
+            ),
+        ))
+        .parameter(string_param(
+            "cursor",
+            ParameterIn::Query,
+            false,
+            "the next_cursor of the previous page",
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("one page")
+                .content("application/json", json(reference::<NotificationPage>()))
+                .build(),
+        )
+        .response(
+            "422",
+            problem("an unknown parameter, a bad status, limit or cursor"),
+        );
+    paths.path(
+        "/api/v1/notifications",
+        PathItemBuilder::new()
+            .operation(HttpMethod::Get, list)
+            .build(),
+    )
+}
