@@ -20,6 +20,9 @@ pub struct FileConfig {
     pub log: Option<String>,
     /// The largest import upload, in MiB.
     pub max_upload_mb: Option<usize>,
+    /// `[notify]`: webhooks and e-mail (see `jike_server::notify`).
+    #[serde(default)]
+    pub notify: jike_server::notify::NotifyConfig,
 }
 
 impl FileConfig {
@@ -53,6 +56,9 @@ pub struct Settings {
     pub log: String,
     pub max_upload_bytes: usize,
     pub listen: String,
+    /// The file's `[notify]`; `serve` applies the `JIKE_WEBHOOK_*` and `JIKE_SMTP_*`
+    /// environment over it and checks it (`NotifyConfig::with_env`).
+    pub notify: jike_server::notify::NotifyConfig,
 }
 
 impl Settings {
@@ -71,6 +77,7 @@ impl Settings {
                 .or(file.listen)
                 .unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
             max_upload_bytes: file.max_upload_mb.unwrap_or(64) << 20,
+            notify: file.notify,
         }
     }
 }
@@ -86,6 +93,7 @@ mod tests {
             listen: None,
             log: Some("debug".into()),
             max_upload_mb: Some(8),
+            ..Default::default()
         };
         let s = Settings::resolve(Some("sqlite://flag.db".into()), None, None, file);
         assert_eq!(s.database, "sqlite://flag.db");
@@ -105,5 +113,28 @@ mod tests {
             format!("{err:#}").contains("unknown field `databse`"),
             "{err:#}"
         );
+    }
+
+    #[test]
+    fn the_notify_section_is_read_and_checked() {
+        let dir = std::env::temp_dir().join(format!("jike-config-notify-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("jike.toml");
+        std::fs::write(
+            &path,
+            "[notify]\nmax_attempts = 3\nbackoff_seconds = 2\n\n[[notify.webhooks]]\nurl = \"https://noc.example.com/hook\"\nsecret = \"s\"\ntopics = [\"order.*\"]\n\n[notify.email]\nhost = \"smtp.intranet\"\nfrom = \"集客 <jike@example.com>\"\nto = [\"noc@example.com\"]\n",
+        )
+        .unwrap();
+        let file = FileConfig::load(Some(&path)).unwrap();
+        let notify = file.notify.with_env(|_| None).unwrap();
+        assert_eq!(notify.max_attempts, 3);
+        assert_eq!(notify.webhooks[0].topics, vec!["order.*"]);
+        assert_eq!(notify.email.as_ref().map(|e| e.port), Some(25));
+
+        std::fs::write(&path, "[[notify.webhooks]]\nurl = \"hooks.example.com\"\n").unwrap();
+        let file = FileConfig::load(Some(&path)).unwrap();
+        let err = file.notify.with_env(|_| None).unwrap_err();
+        assert_eq!(err.field, "notify.webhooks[0].url", "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

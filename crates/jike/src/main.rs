@@ -318,6 +318,12 @@ async fn serve(settings: Settings, demo: bool, scale: u32) -> anyhow::Result<Exi
             settings.listen
         )
     })?;
+    // Checked before the database is touched: a bad webhook URL is a startup error.
+    let notify = settings
+        .notify
+        .clone()
+        .with_env(|name| std::env::var(name).ok())
+        .context("invalid notification settings")?;
     let store = Store::open(&settings.database).await?;
     if demo {
         if store.is_empty().await? {
@@ -329,6 +335,7 @@ async fn serve(settings: Settings, demo: bool, scale: u32) -> anyhow::Result<Exi
     }
     let config = jike_server::ServerConfig {
         max_upload_bytes: settings.max_upload_bytes,
+        notify,
         ..Default::default()
     };
     let database = jike_store::db::redact(&settings.database);
