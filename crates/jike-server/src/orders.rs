@@ -117,6 +117,8 @@ async fn create(
         .store
         .create_order(&input, idempotency.as_ref(), Utc::now())
         .await?;
+    // The order's notifications (if any are configured) go out now, not at the next poll.
+    crate::notify::wake();
     let location = format!("/api/v1/orders/{}", created.order.id);
     let status = if created.replayed {
         StatusCode::OK
@@ -153,6 +155,7 @@ async fn record_event(
 ) -> Result<Response, ApiError> {
     let id = order_id(&state, &key).await?;
     let order = state.store.record_event(id, &input, Utc::now()).await?;
+    crate::notify::wake();
     Ok((StatusCode::CREATED, Json(order)).into_response())
 }
 
