@@ -10,6 +10,8 @@ use jike_domain::demo::Demo;
 use jike_sheets::{Format, HeaderLang, Kind};
 use jike_store::Store;
 
+mod orders;
+
 #[derive(Args)]
 pub struct BenchArgs {
     #[command(subcommand)]
@@ -43,6 +45,10 @@ enum BenchWhat {
         #[arg(long = "db")]
         db: Option<String>,
     },
+    /// Create fault orders, then record their events, through the HTTP API of a `jike serve`
+    /// child process on a fresh SQLite database (or of the server at --url): throughput and
+    /// latency percentiles of each
+    Orders(orders::OrdersArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -57,6 +63,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             requests,
             db,
         } => list(scale, requests, db).await,
+        BenchWhat::Orders(args) => orders::run(args).await,
     }
 }
 
