@@ -662,6 +662,63 @@ async fn lock_order(conn: &mut Conn<'_>, id: i64) -> Result<OrderCore, StoreErro
         .ok_or_else(|| no_order(format!("id {id}")))
 }
 
+/// An order locked for a write, with what its clocks need: its policy's rule and its events.
+struct Locked {
+    core: OrderCore,
+    kind: OrderKind,
+    grade: Grade,
+    state: OrderState,
+    policy: Arc<Policy>,
+    rule_index: usize,
+    events: Vec<Event>,
+}
+
+impl Locked {
+    fn rule(&self) -> &Rule {
+        // `rule_index` came from this policy's lookup.
+        &self.policy.rules[self.rule_index]
+    }
+
+    fn stamps(&self) -> Vec<EventAt> {
+        self.events.iter().map(Event::stamp).collect()
+    }
+}
+
+impl Store {
+    async fn lock_for_clocks(&self, conn: &mut Conn<'_>, id: i64) -> Result<Locked, StoreError> {
+        let core = lock_order(conn, id).await?;
+        let kind: OrderKind = stored(&core.kind)?;
+        let grade: Grade = stored(&core.grade)?;
+        let state: OrderState = stored(&core.state)?;
+        let bt = core
+            .business_type
+            .as_deref()
+            .map(stored::<BusinessType>)
+            .transpose()?;
+        let policy = self.policy(conn, core.policy_id).await?;
+        let rule = policy.lookup(kind, grade, bt).map_err(policy_error)?;
+        let rule_index = policy
+            .rules
+            .iter()
+            .position(|r| std::ptr::eq(r, rule))
+            .ok_or_else(|| StoreError::Corrupt(format!("order {}: no policy rule", core.code)))?;
+        let events = events_of(conn, id)
+            .await?
+            .iter()
+            .map(EventRow::event)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Locked {
+            core,
+            kind,
+            grade,
+            state,
+            policy,
+            rule_index,
+            events,
+        })
+    }
+}
+
 async fn events_of(conn: &mut Conn<'_>, order_id: i64) -> Result<Vec<EventRow>, StoreError> {
     conn.fetch_all(
         "SELECT seq, type, at, recorded_at, actor, note, reason, approved_by, data FROM order_events \
@@ -1041,21 +1098,10 @@ impl Store {
         let days = self.workdays().await?;
         let mut tx = self.db.begin().await?;
         let mut conn = tx.conn();
-        let core = lock_order(&mut conn, order_id).await?;
-        let kind: OrderKind = stored(&core.kind)?;
-        let grade: Grade = stored(&core.grade)?;
-        let bt = core
-            .business_type
-            .as_deref()
-            .map(stored::<BusinessType>)
-            .transpose()?;
-        let policy = self.policy(&mut conn, core.policy_id).await?;
-        let rule = policy.lookup(kind, grade, bt).map_err(policy_error)?;
-        let rows = events_of(&mut conn, order_id).await?;
-        let mut events = rows
-            .iter()
-            .map(EventRow::event)
-            .collect::<Result<Vec<_>, _>>()?;
+        let locked = self.lock_for_clocks(&mut conn, order_id).await?;
+        let (core, kind, grade) = (&locked.core, locked.kind, locked.grade);
+        let rule = locked.rule();
+        let mut events = locked.events.clone();
         let status = Status::new(kind)
             .with_observation(rule.observation_secs)
             .fold(&events)
@@ -1578,7 +1624,7 @@ impl Store {
         let Some((order_id, kind, clock, due_at)) = row else {
             return Ok(Fired::Stale);
         };
-        let core = lock_order(&mut conn, order_id).await?;
+        let locked = self.lock_for_clocks(&mut conn, order_id).await?;
         let marked = conn
             .execute(
                 "UPDATE timers SET fired_at = $1, fired_by = $2 WHERE id = $3 AND fired_at IS NULL AND lease_owner = $2",
@@ -1588,23 +1634,11 @@ impl Store {
         if marked == 0 {
             return Ok(Fired::Stale);
         }
-        let order_kind: OrderKind = stored(&core.kind)?;
-        let grade: Grade = stored(&core.grade)?;
-        let bt = core
-            .business_type
-            .as_deref()
-            .map(stored::<BusinessType>)
-            .transpose()?;
-        let policy = self.policy(&mut conn, core.policy_id).await?;
-        let rule = policy.lookup(order_kind, grade, bt).map_err(policy_error)?;
-        let rows = events_of(&mut conn, order_id).await?;
-        let events = rows
-            .iter()
-            .map(EventRow::event)
-            .collect::<Result<Vec<_>, _>>()?;
-        let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
+        let (core, order_kind, grade, state) =
+            (&locked.core, locked.kind, locked.grade, locked.state);
+        let rule = locked.rule();
+        let stamps = locked.stamps();
         let ev = evaluate(rule, &days, &stamps, secs(now));
-        let state: OrderState = stored(&core.state)?;
         let (topic, subject) = notice(&kind, &clock, &core.code, grade, order_kind, due_at);
         let clock_view = rule
             .clock(&clock)
@@ -1668,24 +1702,18 @@ impl Store {
                 break;
             }
             for (id,) in &ids {
-                let core = lock_order(&mut conn, *id).await?;
-                let kind: OrderKind = stored(&core.kind)?;
-                let grade: Grade = stored(&core.grade)?;
-                let bt = core
-                    .business_type
-                    .as_deref()
-                    .map(stored::<BusinessType>)
-                    .transpose()?;
-                let policy = self.policy(&mut conn, core.policy_id).await?;
-                let rule = policy.lookup(kind, grade, bt).map_err(policy_error)?;
-                let rows = events_of(&mut conn, *id).await?;
-                let events = rows
-                    .iter()
-                    .map(EventRow::event)
-                    .collect::<Result<Vec<_>, _>>()?;
-                let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
-                let state: OrderState = stored(&core.state)?;
-                refresh_timers(&mut conn, *id, rule, &days, &stamps, secs(now), state).await?;
+                let locked = self.lock_for_clocks(&mut conn, *id).await?;
+                let stamps = locked.stamps();
+                refresh_timers(
+                    &mut conn,
+                    *id,
+                    locked.rule(),
+                    &days,
+                    &stamps,
+                    secs(now),
+                    locked.state,
+                )
+                .await?;
                 done += 1;
             }
             after = ids.last().map_or(after, |(id,)| *id);
