@@ -6,7 +6,7 @@
 //! rate and the latency percentiles of each phase as JSON.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -62,9 +62,22 @@ impl Drop for ServerChild {
 }
 
 /// Starts `jike serve --demo` on `database`, on a port of its choosing; returns it with its URL.
-async fn start_server(database: &str) -> anyhow::Result<(ServerChild, String)> {
+/// The server runs with the defaults: an empty configuration file and no `JIKE_*` variables,
+/// so that no notification setting of the caller's sends anything from a benchmark.
+async fn start_server(dir: &Path, database: &str) -> anyhow::Result<(ServerChild, String)> {
     let exe = std::env::current_exe().context("cannot find the jike executable")?;
-    let mut child = Command::new(exe)
+    let config = dir.join("bench.toml");
+    std::fs::write(&config, "# jike bench orders: the defaults\n")
+        .with_context(|| format!("cannot write {}", config.display()))?;
+    let mut command = Command::new(exe);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("JIKE_") {
+            command.env_remove(name);
+        }
+    }
+    let mut child = command
+        .arg("--config")
+        .arg(&config)
         .args([
             "serve",
             "--demo",
@@ -75,7 +88,6 @@ async fn start_server(database: &str) -> anyhow::Result<(ServerChild, String)> {
             "--log",
             "warn",
         ])
-        .env_remove("JIKE_CONFIG")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -321,7 +333,7 @@ pub async fn run(args: OrdersArgs) -> anyhow::Result<()> {
             }
             let database = format!("sqlite://{}", path.display());
             eprintln!("starting jike serve --demo on {database} …");
-            let (server, url) = start_server(&database).await?;
+            let (server, url) = start_server(&dir, &database).await?;
             (Some(server), url, Some(database))
         }
     };
