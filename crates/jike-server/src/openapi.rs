@@ -400,7 +400,9 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
     let mut list = OperationBuilder::new()
         .tag(TAG)
         .operation_id(Some("list_orders"))
-        .summary(Some("List work orders with filters, sorting and cursor pagination"));
+        .summary(Some(
+            "List work orders with filters, sorting and cursor pagination",
+        ));
     for f in <jike_store::Orders as jike_store::Entity>::SPEC.filters {
         list = list.parameter(string_param(f.param, ParameterIn::Query, false, f.doc));
     }
@@ -408,7 +410,10 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
         list = list.parameter(string_param(p, ParameterIn::Query, false, "paging"));
     }
     let list = list
-        .response("200", ok_json("one page of orders", reference::<Page<Order>>()))
+        .response(
+            "200",
+            ok_json("one page of orders", reference::<Page<Order>>()),
+        )
         .response("422", problem("a bad filter value"));
     let create = OperationBuilder::new()
         .tag(TAG)
@@ -433,32 +438,47 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
     let read = OperationBuilder::new()
         .tag(TAG)
         .operation_id(Some("read_order"))
-        .summary(Some("A work order with its links, events, live clocks and allowed events"))
+        .summary(Some(
+            "A work order with its links, events, live clocks and allowed events",
+        ))
         .parameter(id())
         .response("200", ok_json("the order", reference::<Order>()))
         .response("404", problem("no such order"));
     let record = OperationBuilder::new()
         .tag(TAG)
         .operation_id(Some("record_event"))
-        .summary(Some("Record an event: dispatch, accept, on site, suspend, restore, close …"))
+        .summary(Some(
+            "Record an event: dispatch, accept, on site, suspend, restore, close …",
+        ))
         .parameter(id())
         .request_body(json_body(reference::<EventCreate>()))
-        .response("201", ok_json("the order as it now stands", reference::<Order>()))
+        .response(
+            "201",
+            ok_json("the order as it now stands", reference::<Order>()),
+        )
         .response("404", problem("no such order"))
-        .response("409", problem("the order's state refuses the event; `allowed_events` lists what it accepts"))
+        .response(
+            "409",
+            problem("the order's state refuses the event; `allowed_events` lists what it accepts"),
+        )
         .response("422", problem("bad input, each problem naming its field"));
     let events = OperationBuilder::new()
         .tag(TAG)
         .operation_id(Some("order_events"))
         .summary(Some("The events of an order, oldest first"))
         .parameter(id())
-        .response("200", ok_json("events", array_of::<jike_domain::OrderEvent>()))
+        .response(
+            "200",
+            ok_json("events", array_of::<jike_domain::OrderEvent>()),
+        )
         .response("404", problem("no such order"));
     collect::<jike_domain::OrderEvent>(schemas);
     let timers = OperationBuilder::new()
         .tag(TAG)
         .operation_id(Some("order_timers"))
-        .summary(Some("The durable timers of an order: warnings, breaches, escalation, updates"))
+        .summary(Some(
+            "The durable timers of an order: warnings, breaches, escalation, updates",
+        ))
         .parameter(id())
         .response("200", ok_json("timers", array_of::<TimerView>()))
         .response("404", problem("no such order"));
@@ -467,41 +487,88 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
         .tag(SLA)
         .operation_id(Some("sla_policies"))
         .summary(Some("The stored versions of the SLA policy"))
-        .response("200", ok_json("versions, oldest first", array_of::<PolicyVersion>()));
+        .response(
+            "200",
+            ok_json("versions, oldest first", array_of::<PolicyVersion>()),
+        );
     let load_policy = OperationBuilder::new()
         .tag(SLA)
         .operation_id(Some("load_sla_policy"))
         .summary(Some("Store a new version of the SLA policy (TOML)"))
-        .request_body(text_body("application/toml", "the policy file; see examples/sla-policy.toml"))
-        .response("201", ok_json("the stored version", reference::<PolicyVersion>()))
+        .request_body(text_body(
+            "application/toml",
+            "the policy file; see examples/sla-policy.toml",
+        ))
+        .response(
+            "201",
+            ok_json("the stored version", reference::<PolicyVersion>()),
+        )
         .response("409", problem("that version is already stored"))
-        .response("422", problem("the file is invalid; the problem names the field"));
+        .response(
+            "422",
+            problem("the file is invalid; the problem names the field"),
+        );
     let policy = OperationBuilder::new()
         .tag(SLA)
         .operation_id(Some("sla_policy_source"))
         .summary(Some("The policy file of a version, as loaded"))
-        .parameter(string_param("id", ParameterIn::Path, true, "the version's id"))
-        .response("200", ResponseBuilder::new().description("the TOML file").build())
+        .parameter(string_param(
+            "id",
+            ParameterIn::Path,
+            true,
+            "the version's id",
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new().description("the TOML file").build(),
+        )
         .response("404", problem("no such version"));
     let evaluate = OperationBuilder::new()
         .tag(SLA)
         .operation_id(Some("sla_evaluate"))
-        .summary(Some("Evaluate one order's events against the stored policy (as `jike sla evaluate`)"))
-        .parameter(string_param("at", ParameterIn::Query, false, "RFC 3339; default now"))
-        .request_body(text_body("application/json", "{\"order\": {kind, grade, business_type}, \"events\": [{type, at, …}]}"))
-        .response("200", ResponseBuilder::new().description("clocks, escalations, updates_due").build())
+        .summary(Some(
+            "Evaluate one order's events against the stored policy (as `jike sla evaluate`)",
+        ))
+        .parameter(string_param(
+            "at",
+            ParameterIn::Query,
+            false,
+            "RFC 3339; default now",
+        ))
+        .request_body(text_body(
+            "application/json",
+            "{\"order\": {kind, grade, business_type}, \"events\": [{type, at, …}]}",
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("clocks, escalations, updates_due")
+                .build(),
+        )
         .response("422", problem("bad events; the problem names the field"));
     let years = OperationBuilder::new()
         .tag(SLA)
         .operation_id(Some("workday_years"))
-        .summary(Some("The working-day calendar's years (R-C2): built in and loaded"))
+        .summary(Some(
+            "The working-day calendar's years (R-C2): built in and loaded",
+        ))
         .response("200", ok_json("years", array_of::<WorkdayYearRecord>()));
     let load_year = OperationBuilder::new()
         .tag(SLA)
         .operation_id(Some("load_workday_year"))
-        .summary(Some("Load or replace one year of the official calendar (TOML year file)"))
-        .request_body(text_body("application/toml", "year = 2027, holidays = [...], make_up_workdays = [...]"))
-        .response("200", ResponseBuilder::new().description("the year loaded").build())
+        .summary(Some(
+            "Load or replace one year of the official calendar (TOML year file)",
+        ))
+        .request_body(text_body(
+            "application/toml",
+            "year = 2027, holidays = [...], make_up_workdays = [...]",
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("the year loaded")
+                .build(),
+        )
         .response("422", problem("the file is invalid"));
     paths
         .path(
@@ -511,7 +578,12 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
                 .operation(HttpMethod::Post, create)
                 .build(),
         )
-        .path("/api/v1/orders/{id}", PathItemBuilder::new().operation(HttpMethod::Get, read).build())
+        .path(
+            "/api/v1/orders/{id}",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, read)
+                .build(),
+        )
         .path(
             "/api/v1/orders/{id}/events",
             PathItemBuilder::new()
@@ -519,7 +591,12 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
                 .operation(HttpMethod::Post, record)
                 .build(),
         )
-        .path("/api/v1/orders/{id}/timers", PathItemBuilder::new().operation(HttpMethod::Get, timers).build())
+        .path(
+            "/api/v1/orders/{id}/timers",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, timers)
+                .build(),
+        )
         .path(
             "/api/v1/sla/policies",
             PathItemBuilder::new()
@@ -527,8 +604,18 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
                 .operation(HttpMethod::Post, load_policy)
                 .build(),
         )
-        .path("/api/v1/sla/policies/{id}", PathItemBuilder::new().operation(HttpMethod::Get, policy).build())
-        .path("/api/v1/sla/evaluate", PathItemBuilder::new().operation(HttpMethod::Post, evaluate).build())
+        .path(
+            "/api/v1/sla/policies/{id}",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, policy)
+                .build(),
+        )
+        .path(
+            "/api/v1/sla/evaluate",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Post, evaluate)
+                .build(),
+        )
         .path(
             "/api/v1/calendars/workdays",
             PathItemBuilder::new()

@@ -3,6 +3,7 @@
 //! once; where the dialects differ, the difference is here, visibly (see [`Backend`]).
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -139,7 +140,11 @@ impl<T> FromBoth for T where
 /// The pool of either backend.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// SQLite has one writer: the mutex queues this process's writers in turn, instead of
+    /// leaving them to SQLite's busy handler, which sleeps 1 to 100 ms between tries and leaves
+    /// the lock idle meanwhile (the tail latency of concurrent writes). Other processes on the
+    /// same file still meet `busy_timeout`.
+    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
     Postgres(PgPool),
 }
 
@@ -184,7 +189,7 @@ impl Db {
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::Config(format!("cannot open {url}: {e}")))?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, Default::default()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::Config(format!("'{url}': {e}")))?;
@@ -216,7 +221,7 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -224,7 +229,7 @@ impl Db {
     /// Applies the embedded migrations that have not run yet; returns how many ran.
     pub async fn migrate(&self) -> Result<usize, StoreError> {
         let (migrator, applied) = match self {
-            Db::Sqlite(p) => (
+            Db::Sqlite(p, _) => (
                 &SQLITE_MIGRATOR,
                 applied_versions(Conn::Sqlite(&mut *p.acquire().await?)).await,
             ),
@@ -235,7 +240,7 @@ impl Db {
         };
         let before = applied.unwrap_or(0);
         match self {
-            Db::Sqlite(p) => migrator.run(p).await?,
+            Db::Sqlite(p, _) => migrator.run(p).await?,
             Db::Postgres(p) => migrator.run(p).await?,
         }
         Ok(migrator.iter().count().saturating_sub(before))
@@ -245,7 +250,10 @@ impl Db {
         Ok(match self {
             // BEGIN IMMEDIATE takes the write lock at once, so two writers queue on busy_timeout
             // instead of one failing when its read snapshot is upgraded to a write.
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p, writer) => {
+                let turn = writer.clone().lock_owned().await;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -258,7 +266,8 @@ impl Db {
     /// (three parent lookups per path hop). On PostgreSQL it is an ordinary transaction.
     pub async fn begin_import(&self) -> Result<ImportTx, StoreError> {
         Ok(match self {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, writer) => {
+                let turn = writer.clone().lock_owned().await;
                 let mut conn = p.acquire().await?;
                 conn.close_on_drop();
                 for pragma in [
@@ -268,7 +277,7 @@ impl Db {
                 ] {
                     sqlx::query(pragma).execute(&mut *conn).await?;
                 }
-                ImportTx::Sqlite(conn)
+                ImportTx::Sqlite(conn, turn)
             }
             Db::Postgres(p) => ImportTx::Postgres(p.begin().await?),
         })
@@ -277,14 +286,14 @@ impl Db {
     /// A connection of the pool, outside any transaction, for reads.
     pub async fn read(&self) -> Result<Pooled, StoreError> {
         Ok(match self {
-            Db::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Db::Sqlite(p, _) => Pooled::Sqlite(p.acquire().await?),
             Db::Postgres(p) => Pooled::Postgres(p.acquire().await?),
         })
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }
@@ -332,21 +341,25 @@ impl Pooled {
 
 /// A transaction of either backend; dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// The transaction and this process's turn to write (released after it).
+    Sqlite(
+        sqlx::Transaction<'static, sqlx::Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Sqlite(t, _) => Conn::Sqlite(t),
             Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -354,7 +367,7 @@ impl Tx {
 
     pub async fn rollback(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Sqlite(t, _) => t.rollback().await?,
             Tx::Postgres(t) => t.rollback().await?,
         }
         Ok(())
@@ -363,21 +376,24 @@ impl Tx {
 
 /// See [`Db::begin_import`]; dropped without [`ImportTx::commit`], it rolls back.
 pub enum ImportTx {
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Sqlite(
+        sqlx::pool::PoolConnection<sqlx::Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 impl ImportTx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            ImportTx::Sqlite(c) => Conn::Sqlite(c),
+            ImportTx::Sqlite(c, _) => Conn::Sqlite(c),
             ImportTx::Postgres(t) => Conn::Postgres(t),
         }
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            ImportTx::Sqlite(mut c) => {
+            ImportTx::Sqlite(mut c, _turn) => {
                 sqlx::query("COMMIT").execute(&mut *c).await?;
             }
             ImportTx::Postgres(t) => t.commit().await?,
@@ -387,7 +403,7 @@ impl ImportTx {
 
     pub async fn rollback(self) -> Result<(), StoreError> {
         match self {
-            ImportTx::Sqlite(mut c) => {
+            ImportTx::Sqlite(mut c, _turn) => {
                 sqlx::query("ROLLBACK").execute(&mut *c).await?;
             }
             ImportTx::Postgres(t) => t.rollback().await?,

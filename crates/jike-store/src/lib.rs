@@ -28,7 +28,9 @@ pub use entities::*;
 pub use entity::Entity;
 pub use error::StoreError;
 pub use ops::{ListParams, Page, WriteCounts, DEFAULT_LIMIT, MAX_LIMIT};
-pub use orders::{Created, Fanout, Fired, Idempotency, Orders, PolicyVersion, TimerView, WorkdayYearRecord};
+pub use orders::{
+    Created, Fanout, Fired, Idempotency, Orders, PolicyVersion, TimerView, WorkdayYearRecord,
+};
 
 use entity::Resolver;
 

@@ -639,6 +639,22 @@ impl EventRow {
     }
 }
 
+/// What [`Store::plan_order`] found out.
+struct Plan {
+    customer: Option<i64>,
+    circuits: Vec<i64>,
+    elements: Vec<i64>,
+    site: Option<i64>,
+    region: Option<i64>,
+    contractor: Option<i64>,
+    occurred: DateTime<Utc>,
+    business_type: Option<BusinessType>,
+    grade: Grade,
+    lead_room: Option<Room>,
+    policy_id: i64,
+    policy: Arc<Policy>,
+}
+
 /// Refuses an order that is not there.
 fn no_order(key: impl std::fmt::Display) -> StoreError {
     StoreError::NotFound {
@@ -752,10 +768,28 @@ impl Store {
             }
         }
         let days = self.workdays().await?;
+        // Reads first, outside the write lock (SQLite has one writer); a reference deleted in
+        // between fails the insert's foreign key, reported as a conflict to retry.
+        let plan = {
+            let mut c = self.db.read().await?;
+            self.plan_order(&mut c.conn(), input, now).await?
+        };
         let mut tx = self.db.begin().await?;
         let result = self
-            .insert_order(&mut tx.conn(), input, idempotency, now, &days)
-            .await;
+            .write_order(&mut tx.conn(), input, &plan, idempotency, now, &days)
+            .await
+            .map_err(|e| match e {
+                StoreError::Database(sqlx::Error::Database(db))
+                    if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation =>
+                {
+                    StoreError::Conflict {
+                        message: "a row the order refers to was deleted meanwhile; try again"
+                            .into(),
+                        field: None,
+                    }
+                }
+                other => other,
+            });
         let id = match result {
             Ok(id) => id,
             Err(e) if is_unique_violation(&e) && idempotency.is_some() => {
@@ -805,14 +839,14 @@ impl Store {
         }
     }
 
-    async fn insert_order(
+    /// Everything a new order needs that can be read before taking the write lock: its
+    /// references resolved, what it leaves out derived, its policy rule.
+    async fn plan_order(
         &self,
         conn: &mut Conn<'_>,
         input: &OrderCreate,
-        idempotency: Option<&Idempotency>,
         now: DateTime<Utc>,
-        days: &Workdays,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Plan, StoreError> {
         let mut problems: Vec<FieldError> = Vec::new();
         let mut refs = Resolver::default();
         let customer = match &input.customer_code {
@@ -968,19 +1002,85 @@ impl Store {
             None => None,
         };
         let (policy_id, policy) = self.policy_at(conn, occurred).await?;
+        policy
+            .lookup(input.kind, grade, business_type)
+            .map_err(policy_error)?;
+        Ok(Plan {
+            customer,
+            circuits,
+            elements,
+            site,
+            region,
+            contractor,
+            occurred,
+            business_type,
+            grade,
+            lead_room,
+            policy_id,
+            policy,
+        })
+    }
+
+    /// Writes a planned order in the caller's (write) transaction, in as few statements as it
+    /// can: the order with its derived state and clock summary, its links, its first event, its
+    /// timers.
+    async fn write_order(
+        &self,
+        conn: &mut Conn<'_>,
+        input: &OrderCreate,
+        plan: &Plan,
+        idempotency: Option<&Idempotency>,
+        now: DateTime<Utc>,
+        days: &Workdays,
+    ) -> Result<i64, StoreError> {
+        let Plan {
+            customer,
+            ref circuits,
+            ref elements,
+            site,
+            region,
+            contractor,
+            occurred,
+            business_type,
+            grade,
+            lead_room,
+            policy_id,
+            ref policy,
+        } = *plan;
         let rule = policy
             .lookup(input.kind, grade, business_type)
             .map_err(policy_error)?;
+        let actor = input.actor.clone().unwrap_or_else(|| "api".into());
+        let mut events = Vec::new();
+        if input.kind.is_incident() {
+            events.push(Event {
+                kind: EventType::Occurred,
+                at: secs(occurred),
+                by: Some(actor.clone()),
+                note: None,
+                reason: None,
+                approved_by: None,
+            });
+        }
+        let status = Status::new(input.kind)
+            .with_observation(rule.observation_secs)
+            .fold(&events)
+            .map_err(|e| StoreError::invalid("occurred_at", e))?;
+        let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
+        let ev = evaluate(rule, days, &stamps, secs(now));
+        let timers = plan_timers(rule, &ev, secs(now), status.state, &[]).insert;
+        let next_due = timers.iter().map(|t| t.2).min();
+        let breached = ev.clocks().iter().any(|c| c.state == ClockState::Breached);
 
         let id = next_order_id(conn).await?;
         let code = format!("GD-{}-{id:06}", local(now).format("%Y%m%d"));
-        let actor = input.actor.clone().unwrap_or_else(|| "api".into());
         let t_now = Val::Time(Some(utc(secs(now))));
         conn.execute(
             "INSERT INTO orders (id, code, kind, title, description, state, grade, business_type, customer_id, \
              site_id, region_id, contractor_id, lead_room, occurred_at, policy_id, idempotency_key, request_hash, \
-             event_count, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18)",
+             event_count, created_by, created_at, updated_at, next_due_at, breached, joint_handling_at) \
+             VALUES ($1, $2, $3, $4, $5, $19, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $20, $17, $18, $18, \
+             $21, $22, $23)",
             &[
                 Val::int(id),
                 Val::text(&code),
@@ -1000,17 +1100,22 @@ impl Store {
                 Val::Text(idempotency.map(|k| k.request_hash.clone())),
                 Val::text(&actor),
                 t_now.clone(),
+                Val::text(status.state.code()),
+                Val::int(events.len() as i64),
+                Val::Time(next_due.map(utc)),
+                Val::int(i64::from(breached)),
+                Val::Time(ev.escalated_at.map(utc)),
             ],
         )
         .await?;
-        for c in dedup(&circuits) {
+        for c in dedup(circuits) {
             conn.execute(
                 "INSERT INTO order_circuits (order_id, circuit_id) VALUES ($1, $2)",
                 &[Val::int(id), Val::int(c)],
             )
             .await?;
         }
-        for e in dedup(&elements) {
+        for e in dedup(elements) {
             conn.execute(
                 "INSERT INTO order_elements (order_id, element_id) VALUES ($1, $2)",
                 &[Val::int(id), Val::int(e)],
@@ -1032,34 +1137,10 @@ impl Store {
             )
             .await?;
         }
-        let mut events = Vec::new();
-        if input.kind.is_incident() {
-            let occurred_event = Event {
-                kind: EventType::Occurred,
-                at: secs(occurred),
-                by: Some(actor.clone()),
-                note: None,
-                reason: None,
-                approved_by: None,
-            };
-            insert_event(conn, id, 1, &occurred_event, now, None).await?;
-            events.push(occurred_event);
+        for (n, event) in events.iter().enumerate() {
+            insert_event(conn, id, n as i64 + 1, event, now, None).await?;
         }
-        let status = Status::new(input.kind)
-            .with_observation(rule.observation_secs)
-            .fold(&events)
-            .map_err(|e| StoreError::invalid("occurred_at", e))?;
-        conn.execute(
-            "UPDATE orders SET state = $1, event_count = $2 WHERE id = $3",
-            &[
-                Val::text(status.state.code()),
-                Val::int(events.len() as i64),
-                Val::int(id),
-            ],
-        )
-        .await?;
-        let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
-        refresh_timers(conn, id, rule, days, &stamps, secs(now), status.state).await?;
+        insert_timers(conn, id, &timers).await?;
         let targets = self.targets("order.created");
         if !targets.is_empty() {
             let payload = serde_json::json!({
@@ -1447,14 +1528,19 @@ fn wanted_timers(rule: &Rule, ev: &Evaluation, now: i64) -> Vec<(&'static str, S
         .collect();
     for (i, c) in ev.clocks().iter().enumerate() {
         let clock = name(Some(i as u8));
-        match (c.state, c.deadline, c.warning_at) {
-            (ClockState::Breached, Some(d), _) if d <= now => {
-                out.push((DueKind::Breach.code(), clock, d))
+        // A warning whose instant the clock reached while running is owed even when it is
+        // late (the service was down, the scheduler lagged, the breach came first): the
+        // fired-once check in `refresh_timers` keeps it from repeating.
+        if let Some(w) = c.warning_at {
+            let reached = c.stopped_at.is_none_or(|stop| stop > w);
+            if w <= now && reached && c.state != ClockState::Pending {
+                out.push((DueKind::Warning.code(), clock.clone(), w));
             }
-            (ClockState::Running, _, Some(w)) if w <= now => {
-                out.push((DueKind::Warning.code(), clock, w))
+        }
+        if let (ClockState::Breached, Some(d)) = (c.state, c.deadline) {
+            if d <= now {
+                out.push((DueKind::Breach.code(), clock, d));
             }
-            _ => {}
         }
     }
     if let Some(t) = ev.escalated_at {
@@ -1463,10 +1549,103 @@ fn wanted_timers(rule: &Rule, ev: &Evaluation, now: i64) -> Vec<(&'static str, S
     out
 }
 
-/// Brings the unfired timers of an order in line with its clocks at `now`: unfired ones are
-/// replaced; a warning, breach or escalation that was fired once is never wanted again (pauses
-/// move deadlines, and a notice must not repeat); updates are keyed by their instant. Also
-/// keeps the order's summary columns (next due, breached, joint handling) current.
+/// How an order's timer rows must change: unfired rows no longer wanted go, new dues come.
+struct TimerPlan {
+    delete: Vec<i64>,
+    insert: Vec<(&'static str, String, i64)>,
+    /// The earliest unfired due once applied.
+    next: Option<i64>,
+}
+
+/// Plans the timers of an order from its clocks at `now` and its `existing` rows: a warning,
+/// breach or escalation that was fired once is never wanted again (pauses move deadlines, and a
+/// notice must not repeat); updates are keyed by their instant; unfired rows keep their ids
+/// when still wanted (a claimed timer stays fireable). A closed order wants none.
+fn plan_timers(
+    rule: &Rule,
+    ev: &Evaluation,
+    now: i64,
+    state: OrderState,
+    existing: &[TimerRow],
+) -> TimerPlan {
+    let once: HashSet<(&str, &str)> = existing
+        .iter()
+        .filter(|t| t.fired_at.is_some() && t.kind != DueKind::Update.code())
+        .map(|t| (t.kind.as_str(), t.clock.as_str()))
+        .collect();
+    let fired_at: HashSet<(&str, &str, i64)> = existing
+        .iter()
+        .filter(|t| t.fired_at.is_some())
+        .map(|t| (t.kind.as_str(), t.clock.as_str(), secs(t.due_at)))
+        .collect();
+    let mut wanted: Vec<(&'static str, String, i64)> = Vec::new();
+    if state != OrderState::Closed {
+        for (kind, clock, at) in wanted_timers(rule, ev, now) {
+            if once.contains(&(kind, clock.as_str()))
+                || fired_at.contains(&(kind, clock.as_str(), at))
+                || wanted
+                    .iter()
+                    .any(|w| w.0 == kind && w.1 == clock && w.2 == at)
+            {
+                continue;
+            }
+            wanted.push((kind, clock, at));
+        }
+    }
+    let mut plan = TimerPlan {
+        delete: Vec::new(),
+        insert: Vec::new(),
+        next: None,
+    };
+    for timer in existing.iter().filter(|t| t.fired_at.is_none()) {
+        let due = secs(timer.due_at);
+        match wanted
+            .iter()
+            .position(|w| w.0 == timer.kind && w.1 == timer.clock && w.2 == due)
+        {
+            Some(i) => {
+                wanted.swap_remove(i);
+                plan.next = Some(plan.next.map_or(due, |n| n.min(due)));
+            }
+            None => plan.delete.push(timer.id),
+        }
+    }
+    for w in &wanted {
+        plan.next = Some(plan.next.map_or(w.2, |n| n.min(w.2)));
+    }
+    plan.insert = wanted;
+    plan
+}
+
+/// Inserts timer rows in one statement.
+async fn insert_timers(
+    conn: &mut Conn<'_>,
+    order_id: i64,
+    timers: &[(&'static str, String, i64)],
+) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Val>> = timers
+        .iter()
+        .map(|(kind, clock, at)| {
+            vec![
+                Val::int(order_id),
+                Val::text(*kind),
+                Val::text(clock),
+                Val::Time(Some(utc(*at))),
+            ]
+        })
+        .collect();
+    crate::ops::insert_many(
+        conn,
+        "INSERT INTO timers (order_id, kind, clock, due_at) VALUES ",
+        "",
+        4,
+        rows,
+    )
+    .await
+}
+
+/// Brings the timers of an order in line with its clocks at `now` ([`plan_timers`]) and keeps
+/// the order's summary columns (next due, breached, joint handling) current.
 async fn refresh_timers(
     conn: &mut Conn<'_>,
     order_id: i64,
@@ -1484,62 +1663,17 @@ async fn refresh_timers(
             std::slice::from_ref(&id),
         )
         .await?;
-    let once: HashSet<(String, String)> = existing
-        .iter()
-        .filter(|t| t.fired_at.is_some() && t.kind != DueKind::Update.code())
-        .map(|t| (t.kind.clone(), t.clock.clone()))
-        .collect();
-    let fired_at: HashSet<(String, String, i64)> = existing
-        .iter()
-        .filter(|t| t.fired_at.is_some())
-        .map(|t| (t.kind.clone(), t.clock.clone(), secs(t.due_at)))
-        .collect();
-    let mut wanted: HashSet<(String, String, i64)> = HashSet::new();
-    if state != OrderState::Closed {
-        for (kind, clock, at) in wanted_timers(rule, &ev, now) {
-            let key = (kind.to_string(), clock);
-            if once.contains(&key) {
-                continue;
-            }
-            let due = (key.0, key.1, at);
-            if !fired_at.contains(&due) {
-                wanted.insert(due);
-            }
-        }
+    let plan = plan_timers(rule, &ev, now, state, &existing);
+    for timer in &plan.delete {
+        conn.execute("DELETE FROM timers WHERE id = $1", &[Val::int(*timer)])
+            .await?;
     }
-    // Unfired timers keep their rows (and ids: a claimed timer stays fireable) when still
-    // wanted; the others go, and what is new is added.
-    let mut next: Option<i64> = None;
-    for timer in &existing {
-        if timer.fired_at.is_some() {
-            continue;
-        }
-        let key = (timer.kind.clone(), timer.clock.clone(), secs(timer.due_at));
-        if wanted.remove(&key) {
-            next = Some(next.map_or(key.2, |n: i64| n.min(key.2)));
-        } else {
-            conn.execute("DELETE FROM timers WHERE id = $1", &[Val::int(timer.id)])
-                .await?;
-        }
-    }
-    for (kind, clock, at) in wanted {
-        conn.execute(
-            "INSERT INTO timers (order_id, kind, clock, due_at) VALUES ($1, $2, $3, $4)",
-            &[
-                id.clone(),
-                Val::text(kind),
-                Val::text(clock),
-                Val::Time(Some(utc(at))),
-            ],
-        )
-        .await?;
-        next = Some(next.map_or(at, |n: i64| n.min(at)));
-    }
+    insert_timers(conn, order_id, &plan.insert).await?;
     let breached = ev.clocks().iter().any(|c| c.state == ClockState::Breached);
     conn.execute(
         "UPDATE orders SET next_due_at = $1, breached = $2, joint_handling_at = $3 WHERE id = $4",
         &[
-            Val::Time(next.map(utc)),
+            Val::Time(plan.next.map(utc)),
             Val::int(i64::from(breached)),
             Val::Time(ev.escalated_at.map(utc)),
             id,
