@@ -117,8 +117,11 @@ async fn create(
         .store
         .create_order(&input, idempotency.as_ref(), Utc::now())
         .await?;
-    // The order's notifications (if any are configured) go out now, not at the next poll.
-    crate::notify::wake();
+    // The order's notifications go out now, not at the next poll (and no poll is caused when
+    // nobody is to be told).
+    if !state.config.notify.targets_for("order.created").is_empty() {
+        crate::notify::wake();
+    }
     let location = format!("/api/v1/orders/{}", created.order.id);
     let status = if created.replayed {
         StatusCode::OK
@@ -155,7 +158,9 @@ async fn record_event(
 ) -> Result<Response, ApiError> {
     let id = order_id(&state, &key).await?;
     let order = state.store.record_event(id, &input, Utc::now()).await?;
-    crate::notify::wake();
+    if !state.config.notify.targets_for("order.event").is_empty() {
+        crate::notify::wake();
+    }
     Ok((StatusCode::CREATED, Json(order)).into_response())
 }
 
