@@ -260,6 +260,45 @@ async fn orders_walk_their_lifecycle_through_the_real_server_on_both_databases()
             report["updates_due"],
             json!(["2025-10-01T12:00:00+08:00", "2025-10-01T13:00:00+08:00"])
         );
+        // Bad input to the evaluator, the policy and the calendar endpoints names the problem.
+        let (status, problem) = post(
+            &http,
+            server.url("/api/v1/sla/evaluate"),
+            json!({"order": {"kind": "fault", "grade": "gold"},
+                   "events": [{"type": "resumed", "at": "2025-10-01T10:00:00+08:00"}]}),
+        )
+        .await;
+        assert_eq!(status, 422, "{problem}");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("resumed"),
+            "{problem}"
+        );
+        let r = http
+            .post(server.url("/api/v1/sla/policies"))
+            .body("version = 9\n[[rule]]\nkind = [\"repair\"]\n")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let r = http
+            .get(server.url("/api/v1/sla/policies/999"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let r = http
+            .put(server.url("/api/v1/calendars/workdays"))
+            .body("year = 2027\nholidays = [\"2026-01-01\"]\n")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let r = http
+            .get(server.url("/api/v1/orders/GD-NOPE/timers"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
         drop(server);
         db.cleanup().await;
     }
