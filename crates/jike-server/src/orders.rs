@@ -143,10 +143,7 @@ async fn create(
 }
 
 async fn order_id(state: &AppState, key: &str) -> Result<i64, ApiError> {
-    match key.parse::<i64>() {
-        Ok(id) if id > 0 => Ok(id),
-        _ => Ok(state.store.order_by_code(key, Utc::now()).await?.id),
-    }
+    Ok(state.store.order_id(key).await?)
 }
 
 /// `POST /api/v1/orders/{id}/events`: 201 with the order as it now stands; 409 with
@@ -176,9 +173,8 @@ async fn timers(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = order_id(&state, &key).await?;
     // 404 for an unknown order rather than an empty list.
-    state.store.order(id, Utc::now()).await?;
+    let id = order_id(&state, &key).await?;
     Ok(Json(state.store.timers_of(id).await?).into_response())
 }
 

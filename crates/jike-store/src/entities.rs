@@ -21,7 +21,7 @@ fn opt_id(id: Option<i64>) -> Val {
     Val::Int(id)
 }
 
-fn code_sort(
+pub(crate) fn code_sort(
     output_code: &str,
     created: DateTime<Utc>,
     updated: DateTime<Utc>,

@@ -238,13 +238,16 @@ impl Entity for Orders {
         ""
     }
     fn sort_value(o: &Order, sort: &str) -> Val {
-        match sort {
-            "code" => Val::text(&o.code),
-            "occurred_at" => Val::Time(Some(o.occurred_at.with_timezone(&Utc))),
-            "created_at" => Val::Time(Some(o.created_at.with_timezone(&Utc))),
-            "updated_at" => Val::Time(Some(o.updated_at.with_timezone(&Utc))),
-            _ => Val::int(o.id),
+        if sort == "occurred_at" {
+            return Val::Time(Some(o.occurred_at.with_timezone(&Utc)));
         }
+        crate::entities::code_sort(
+            &o.code,
+            o.created_at.with_timezone(&Utc),
+            o.updated_at.with_timezone(&Utc),
+            o.id,
+            sort,
+        )
     }
 
     async fn columns(
@@ -1272,6 +1275,18 @@ impl Store {
         }
         tx.commit().await?;
         self.order(order_id, now).await
+    }
+
+    /// The id of the order named by its id or its code, checking that it exists: one indexed
+    /// lookup, for endpoints that need no more than that.
+    pub async fn order_id(&self, key: &str) -> Result<i64, StoreError> {
+        let mut c = self.db.read().await?;
+        let (sql, val) = match key.parse::<i64>() {
+            Ok(id) if id > 0 => ("SELECT id FROM orders WHERE id = $1", Val::int(id)),
+            _ => ("SELECT id FROM orders WHERE code = $1", Val::text(key)),
+        };
+        let row: Option<(i64,)> = c.conn().fetch_optional(sql, &[val]).await?;
+        row.map(|(id,)| id).ok_or_else(|| no_order(key))
     }
 
     /// An order with its links, events, live clocks at `now` and the events its state allows.
