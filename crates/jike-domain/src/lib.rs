@@ -2,6 +2,9 @@
 //! (`../shared/domain.md`). Pure: no I/O, no async, no database. Rule ids (`R-…`) in comments and
 //! tests point at the digest.
 
+#[macro_use]
+pub mod vocab;
+pub mod access;
 pub mod calendar;
 pub mod demo;
 pub mod inventory;
@@ -10,9 +13,9 @@ pub mod path;
 pub mod policy;
 pub mod sla;
 pub mod values;
-pub mod vocab;
 pub mod workorder;
 
+pub use access::Role;
 pub use inventory::*;
 pub use path::{format_path, parse_path, Hop, HopInput};
 pub use values::{Bandwidth, FieldError, Problems};

@@ -75,6 +75,15 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     NotFound(String),
+    /// No credentials, or credentials that are unknown, expired or revoked.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Authenticated, but the role (or the token's scope) does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed logins: the account is locked.
+    #[error("{0}")]
+    Locked(String),
 }
 
 impl ApiError {
@@ -124,6 +133,13 @@ impl ApiError {
                 "Unsupported media type",
             ),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::Unauthorized(_) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Authentication required",
+            ),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            ApiError::Locked(_) => (StatusCode::TOO_MANY_REQUESTS, "locked", "Account locked"),
         }
     }
 
@@ -168,7 +184,14 @@ impl IntoResponse for ApiError {
         if problem.status >= 500 {
             tracing::error!(error = %self, "request failed");
         }
-        problem.into_response()
+        let mut response = problem.into_response();
+        if matches!(self, ApiError::Unauthorized(_)) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"jike\""),
+            );
+        }
+        response
     }
 }
 

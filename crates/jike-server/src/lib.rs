@@ -1,6 +1,9 @@
 //! jike's HTTP service: the JSON API under `/api/v1`, its OpenAPI document, `/healthz` and
 //! `/metrics`. The only crate that knows HTTP.
 
+pub mod access;
+pub mod accounts;
+pub mod audit;
 pub mod error;
 pub mod metrics;
 pub mod notify;
@@ -16,7 +19,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use jike_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -34,6 +37,8 @@ pub struct ServerConfig {
     pub max_upload_bytes: usize,
     /// Where notifications go (`[notify]`); the worker that delivers them runs with `serve`.
     pub notify: notify::NotifyConfig,
+    /// Login throttling and cookies (`[auth]`).
+    pub auth: accounts::AuthConfig,
 }
 
 impl Default for ServerConfig {
@@ -42,6 +47,7 @@ impl Default for ServerConfig {
             max_json_bytes: 1 << 20,
             max_upload_bytes: 64 << 20,
             notify: notify::NotifyConfig::default(),
+            auth: accounts::AuthConfig::default(),
         }
     }
 }
@@ -83,6 +89,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let paths = openapi::add_other(paths, &mut schemas);
     let paths = openapi::add_orders(paths, &mut schemas);
     let paths = openapi::add_notifications(paths, &mut schemas);
+    let paths = audit::add_audit(paths, &mut schemas);
+    let paths = openapi::add_accounts(paths, &mut schemas);
     openapi::document(paths, schemas)
 }
 
@@ -116,6 +124,24 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
         .route("/api/v1/export/{kind}", get(transfer::export))
         .merge(orders::routes())
         .route("/api/v1/notifications", get(notify::list))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/auth/login", post(accounts::login))
+        .route("/api/v1/auth/logout", post(accounts::logout))
+        .route("/api/v1/auth/me", get(accounts::me))
+        .route(
+            "/api/v1/users",
+            get(accounts::list_users).post(accounts::add_user),
+        )
+        .route(
+            "/api/v1/users/{name}",
+            get(accounts::get_user).patch(accounts::change_user),
+        )
+        .route(
+            "/api/v1/tokens",
+            get(accounts::list_tokens).post(accounts::create_token),
+        )
+        .route("/api/v1/tokens/{id}", delete(accounts::revoke_token))
+        .route("/api/v1/access/rules", get(access::list_rules))
         .layer(DefaultBodyLimit::max(config.max_json_bytes));
     let import = Router::new()
         .route("/api/v1/import/{kind}", post(transfer::import))
@@ -126,6 +152,11 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::serve))
+        // Every route passes its access rule (`access.rs`) before its handler runs.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::authorize,
+        ))
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
@@ -153,6 +184,16 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
         ))
 }
 
@@ -218,7 +259,9 @@ pub async fn serve(
         fired,
         stopped(),
     ));
-    let served = axum::serve(listener, router(store, config))
+    // The peer's address reaches the handlers, for the audit log.
+    let app = router(store, config).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown().await;
             let _ = stop_tx.send(true);

@@ -707,3 +707,257 @@ pub(crate) fn add_notifications(paths: PathsBuilder, schemas: &mut Schemas) -> P
             .build(),
     )
 }
+
+/// One operation: tag, id, summary, an optional JSON body, its success and its problems.
+fn operation(
+    tag: &str,
+    id: &str,
+    summary: &str,
+    body: Option<RefOr<Schema>>,
+    ok: (&str, utoipa::openapi::Response),
+    problems: &[(&str, &str)],
+) -> utoipa::openapi::path::Operation {
+    let mut op = OperationBuilder::new()
+        .tag(tag)
+        .operation_id(Some(id))
+        .summary(Some(summary));
+    if let Some(schema) = body {
+        op = op.request_body(json_body(schema));
+    }
+    op = op.response(ok.0, ok.1);
+    for (status, what) in problems {
+        op = op.response(*status, problem(what));
+    }
+    op.build()
+}
+
+/// Login and logout, users, API tokens and the access rules (`accounts.rs`, `access.rs`).
+pub(crate) fn add_accounts(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
+    use crate::accounts::{LoginInput, Me, NewToken, TokenInput, UserChange};
+    use jike_store::users::{ApiToken, NewUser, User};
+    collect::<jike_domain::Role>(schemas);
+    collect::<LoginInput>(schemas);
+    collect::<Me>(schemas);
+    collect::<User>(schemas);
+    collect::<NewUser>(schemas);
+    collect::<UserChange>(schemas);
+    collect::<ApiToken>(schemas);
+    collect::<TokenInput>(schemas);
+    collect::<NewToken>(schemas);
+    const AUTH: &str = "auth 登录";
+    const USERS: &str = "users 用户";
+    let with_param = |op: utoipa::openapi::path::Operation, name: &str, what: &str| {
+        let mut op = op;
+        op.parameters
+            .get_or_insert_with(Vec::new)
+            .push(string_param(name, ParameterIn::Path, true, what));
+        op
+    };
+    let login = operation(
+        AUTH,
+        "login",
+        "Log in: sets the session cookie (HttpOnly, SameSite=Strict) and returns the CSRF token to \
+         repeat in X-CSRF-Token on writes",
+        Some(reference::<LoginInput>()),
+        ("200", ok_json("the user, its CSRF token", reference::<Me>())),
+        &[
+            ("401", "wrong user name or password (answered more slowly after repeated failures)"),
+            ("429", "the account is locked after too many failed logins"),
+        ],
+    );
+    let logout = operation(
+        AUTH,
+        "logout",
+        "Log out: ends the session and clears its cookies",
+        None,
+        (
+            "204",
+            ResponseBuilder::new().description("logged out").build(),
+        ),
+        &[("401", "not logged in")],
+    );
+    let me = operation(
+        AUTH,
+        "me",
+        "The caller's account and the events its role may record",
+        None,
+        ("200", ok_json("the caller", reference::<Me>())),
+        &[("401", "not logged in")],
+    );
+    let list_users = operation(
+        USERS,
+        "list_users",
+        "Every account (administrators)",
+        None,
+        ("200", ok_json("the accounts", array_of::<User>())),
+        &[("401", "not logged in"), ("403", "not an administrator")],
+    );
+    let add_user = operation(
+        USERS,
+        "add_user",
+        "Add an account; each role needs its anchor (room, contractor_code, customer_code)",
+        Some(reference::<NewUser>()),
+        ("201", ok_json("the account", reference::<User>())),
+        &[
+            ("403", "not an administrator"),
+            ("409", "the name is taken"),
+            ("422", "a field is wrong, named in errors"),
+        ],
+    );
+    let get_user = with_param(
+        operation(
+            USERS,
+            "get_user",
+            "One account",
+            None,
+            ("200", ok_json("the account", reference::<User>())),
+            &[("403", "not an administrator"), ("404", "no such user")],
+        ),
+        "name",
+        "the login name",
+    );
+    let change_user = with_param(
+        operation(
+            USERS,
+            "change_user",
+            "Disable or enable an account, or set its password",
+            Some(reference::<UserChange>()),
+            ("200", ok_json("the account", reference::<User>())),
+            &[
+                ("403", "not an administrator"),
+                ("404", "no such user"),
+                ("422", "a bad password, or nothing to change"),
+            ],
+        ),
+        "name",
+        "the login name",
+    );
+    let list_tokens = operation(
+        USERS,
+        "list_tokens",
+        "API tokens: the caller's own; an administrator's any user's (?user=) or all",
+        None,
+        (
+            "200",
+            ok_json("the tokens, never their secrets", array_of::<ApiToken>()),
+        ),
+        &[("401", "not logged in"), ("403", "another user's tokens")],
+    );
+    let create_token = operation(
+        USERS,
+        "create_token",
+        "Create an API token (scopes read, write; optional expiry); the secret is shown once",
+        Some(reference::<TokenInput>()),
+        (
+            "201",
+            ok_json("the token and its secret", reference::<NewToken>()),
+        ),
+        &[
+            (
+                "403",
+                "a token for another user, without being an administrator",
+            ),
+            ("422", "a bad scope or expiry"),
+        ],
+    );
+    let revoke_token = with_param(
+        operation(
+            USERS,
+            "revoke_token",
+            "Revoke an API token at once",
+            None,
+            ("200", ok_json("the revoked token", reference::<ApiToken>())),
+            &[("404", "no such token of the caller")],
+        ),
+        "id",
+        "the token's id",
+    );
+    let rules = operation(
+        "access 权限",
+        "access_rules",
+        "The route table: every endpoint with the roles that may call it",
+        None,
+        (
+            "200",
+            ok_json(
+                "method, path, allow (public, authenticated or roles) and roles",
+                ArrayBuilder::new()
+                    .items(ObjectBuilder::new().schema_type(Type::Object))
+                    .into(),
+            ),
+        ),
+        &[("401", "not logged in")],
+    );
+    let document = operation(
+        "access 权限",
+        "openapi",
+        "This OpenAPI document",
+        None,
+        (
+            "200",
+            ok_json(
+                "the OpenAPI 3.1 document",
+                ObjectBuilder::new().schema_type(Type::Object).into(),
+            ),
+        ),
+        &[],
+    );
+    paths
+        .path(
+            "/api/v1/openapi.json",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, document)
+                .build(),
+        )
+        .path(
+            "/api/v1/auth/login",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Post, login)
+                .build(),
+        )
+        .path(
+            "/api/v1/auth/logout",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Post, logout)
+                .build(),
+        )
+        .path(
+            "/api/v1/auth/me",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, me)
+                .build(),
+        )
+        .path(
+            "/api/v1/users",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, list_users)
+                .operation(HttpMethod::Post, add_user)
+                .build(),
+        )
+        .path(
+            "/api/v1/users/{name}",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, get_user)
+                .operation(HttpMethod::Patch, change_user)
+                .build(),
+        )
+        .path(
+            "/api/v1/tokens",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, list_tokens)
+                .operation(HttpMethod::Post, create_token)
+                .build(),
+        )
+        .path(
+            "/api/v1/tokens/{id}",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Delete, revoke_token)
+                .build(),
+        )
+        .path(
+            "/api/v1/access/rules",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, rules)
+                .build(),
+        )
+}

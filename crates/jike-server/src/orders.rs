@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::Utc;
-use jike_domain::{EventCreate, FieldError, OrderCreate};
+use jike_domain::{EventCreate, FieldError, OrderCreate, Vocabulary};
 use jike_store::{Idempotency, ListParams, Orders};
 use sha2::{Digest, Sha256};
 
+use crate::access::Who;
 use crate::error::ApiError;
 use crate::resources::Json;
 use crate::AppState;
@@ -60,33 +61,37 @@ fn list_params(pairs: Vec<(String, String)>) -> Result<ListParams, ApiError> {
 /// contractor, region, circuit, element, code_prefix, q; sort; cursor pagination.
 async fn list(
     State(state): State<AppState>,
+    who: Who,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(pairs) = query?;
-    let page = state.store.list::<Orders>(&list_params(pairs)?).await?;
+    let page = state
+        .store
+        .list_as::<Orders>(&who.caller, &list_params(pairs)?)
+        .await?;
     Ok(Json(page).into_response())
 }
 
 /// An order is named by its id or by its code (`GD-20251001-000001`).
-async fn find(state: &AppState, key: &str) -> Result<jike_domain::Order, ApiError> {
-    let now = Utc::now();
-    match key.parse::<i64>() {
-        Ok(id) if id > 0 => Ok(state.store.order(id, now).await?),
-        _ => Ok(state.store.order_by_code(key, now).await?),
-    }
+/// Not found when the caller's scope does not hold it.
+async fn find(state: &AppState, who: &Who, key: &str) -> Result<jike_domain::Order, ApiError> {
+    let id = order_id(state, who, key).await?;
+    Ok(state.store.order(id, Utc::now()).await?)
 }
 
 async fn read(
     State(state): State<AppState>,
+    who: Who,
     Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(find(&state, &key).await?).into_response())
+    Ok(Json(find(&state, &who, &key).await?).into_response())
 }
 
 /// `POST /api/v1/orders`: 201 with the order; with an `Idempotency-Key` header a repeated
 /// request answers 200 with the order the first one made (`Idempotent-Replayed: true`).
 async fn create(
     State(state): State<AppState>,
+    who: Who,
     headers: HeaderMap,
     Json(input): Json<OrderCreate>,
 ) -> Result<Response, ApiError> {
@@ -115,7 +120,7 @@ async fn create(
     };
     let created = state
         .store
-        .create_order(&input, idempotency.as_ref(), Utc::now())
+        .create_order_as(&who.caller, &input, idempotency.as_ref(), Utc::now())
         .await?;
     // The order's notifications go out now, not at the next poll (and no poll is caused when
     // nobody is to be told).
@@ -142,19 +147,37 @@ async fn create(
         .into_response())
 }
 
-async fn order_id(state: &AppState, key: &str) -> Result<i64, ApiError> {
-    Ok(state.store.order_id(key).await?)
+async fn order_id(state: &AppState, who: &Who, key: &str) -> Result<i64, ApiError> {
+    Ok(state.store.order_id_as(&who.caller, key).await?)
 }
 
 /// `POST /api/v1/orders/{id}/events`: 201 with the order as it now stands; 409 with
 /// `allowed_events` when its state refuses the event.
 async fn record_event(
     State(state): State<AppState>,
+    who: Who,
     Path(key): Path<String>,
     Json(input): Json<EventCreate>,
 ) -> Result<Response, ApiError> {
-    let id = order_id(&state, &key).await?;
-    let order = state.store.record_event(id, &input, Utc::now()).await?;
+    // Not found before forbidden: an order out of scope does not show that it exists.
+    let id = order_id(&state, &who, &key).await?;
+    if !who.role().may_record(input.kind) {
+        let may: Vec<&str> = who.role().recordable().iter().map(|e| e.code()).collect();
+        return Err(ApiError::Forbidden(format!(
+            "the role {} may not record '{}'; it may record: {}",
+            who.role().code(),
+            input.kind.code(),
+            if may.is_empty() {
+                "nothing".to_string()
+            } else {
+                may.join(", ")
+            }
+        )));
+    }
+    let order = state
+        .store
+        .record_event_as(&who.caller, id, &input, Utc::now())
+        .await?;
     if !state.config.notify.targets_for("order.event").is_empty() {
         crate::notify::wake();
     }
@@ -163,18 +186,20 @@ async fn record_event(
 
 async fn events(
     State(state): State<AppState>,
+    who: Who,
     Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
-    let order = find(&state, &key).await?;
+    let order = find(&state, &who, &key).await?;
     Ok(Json(order.events.unwrap_or_default()).into_response())
 }
 
 async fn timers(
     State(state): State<AppState>,
+    who: Who,
     Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
     // 404 for an unknown order rather than an empty list.
-    let id = order_id(&state, &key).await?;
+    let id = order_id(&state, &who, &key).await?;
     Ok(Json(state.store.timers_of(id).await?).into_response())
 }
 
@@ -188,9 +213,21 @@ fn text_body(body: &Bytes, what: &str) -> Result<String, ApiError> {
 }
 
 /// `POST /api/v1/sla/policies`: a new policy version, the TOML file as the body.
-async fn load_policy(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+async fn load_policy(
+    State(state): State<AppState>,
+    who: Who,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let source = text_body(&body, "policy file")?;
-    let version = state.store.load_policy(&source, "api").await?;
+    let version = state.store.load_policy(&source, &who.caller.user).await?;
+    let entry = who
+        .caller
+        .audit(
+            "sla_policies.create",
+            format!("sla_policies/{}", version.id),
+        )
+        .with_after(serde_json::json!({ "source": source }));
+    state.store.audit(&entry).await?;
     Ok((StatusCode::CREATED, Json(version)).into_response())
 }
 
@@ -258,9 +295,18 @@ async fn workday_years(State(state): State<AppState>) -> Result<Response, ApiErr
 /// file `jike calendar load` reads.
 async fn load_workday_year(
     State(state): State<AppState>,
+    who: Who,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let source = text_body(&body, "calendar file")?;
-    let year = state.store.load_workday_year(&source, "api").await?;
+    let year = state
+        .store
+        .load_workday_year(&source, &who.caller.user)
+        .await?;
+    let entry = who
+        .caller
+        .audit("calendars.load", format!("calendars/workdays/{year}"))
+        .with_after(serde_json::json!({ "source": source }));
+    state.store.audit(&entry).await?;
     Ok(Json(serde_json::json!({ "year": year, "loaded": true })).into_response())
 }

@@ -11,8 +11,10 @@ use jike_store::{Entity, ListParams};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::access::Who;
 use crate::error::ApiError;
 use crate::AppState;
+use jike_domain::Vocabulary;
 
 /// An inventory kind as the API shows it.
 pub trait Resource:
@@ -23,8 +25,27 @@ pub trait Resource:
     /// The OpenAPI tag, with the Chinese name.
     const TAG: &'static str;
 
+    /// Whether rows hold confidential data that is masked unless revealed (and every
+    /// revealing read audited).
+    const CONFIDENTIAL: bool = false;
+
     /// Hides what the caller may not see by default (customer contacts, domain.md §10).
     fn mask(_output: &mut Self::Output, _reveal: bool) {}
+}
+
+/// Whether the caller reads this kind unmasked: only when it asks (`reveal=true`) and its role
+/// may; a role that may not is refused rather than silently masked.
+fn reveal_for<R: Resource>(who: &Who, asked: bool) -> Result<bool, ApiError> {
+    if !asked || !R::CONFIDENTIAL {
+        return Ok(false);
+    }
+    if !who.role().may_reveal() {
+        return Err(ApiError::Forbidden(format!(
+            "the role {} may not read customer contacts unmasked",
+            who.role().code()
+        )));
+    }
+    Ok(true)
 }
 
 macro_rules! resource {
@@ -56,6 +77,7 @@ resource!(jike_store::Vehicles, "vehicles", "vehicles 车辆");
 impl Resource for jike_store::Customers {
     const PATH: &'static str = "customers";
     const TAG: &'static str = "customers 客户";
+    const CONFIDENTIAL: bool = true;
 
     fn mask(output: &mut Customer, reveal: bool) {
         if !reveal {
@@ -129,13 +151,22 @@ fn parse_id(raw: &str) -> Result<i64, ApiError> {
 
 async fn list<R: Resource>(
     State(state): State<AppState>,
+    who: Who,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(pairs) = query?;
     let (params, reveal) = list_params(pairs)?;
-    let mut page = state.store.list::<R>(&params).await?;
+    let reveal = reveal_for::<R>(&who, reveal)?;
+    let mut page = state.store.list_as::<R>(&who.caller, &params).await?;
     for item in &mut page.items {
         R::mask(item, reveal);
+    }
+    if reveal {
+        let ids: Vec<i64> = page.items.iter().map(R::id).collect();
+        state
+            .store
+            .audit_unmasked_read(&who.caller, R::PATH, &ids)
+            .await?;
     }
     Ok(Json(page).into_response())
 }
@@ -148,20 +179,31 @@ struct RevealQuery {
 
 async fn read<R: Resource>(
     State(state): State<AppState>,
+    who: Who,
     Path(id): Path<String>,
     Query(q): Query<RevealQuery>,
 ) -> Result<Response, ApiError> {
     let reveal = parse_bool("reveal", q.reveal.as_deref().unwrap_or(""))?;
-    let mut item = state.store.get::<R>(parse_id(&id)?).await?;
+    let id = parse_id(&id)?;
+    let mut item = state.store.get_as::<R>(&who.caller, id).await?;
+    let reveal = reveal_for::<R>(&who, reveal)?;
     R::mask(&mut item, reveal);
+    if reveal {
+        let object = format!("{}/{id}", R::PATH);
+        state
+            .store
+            .audit_unmasked_read(&who.caller, &object, &[id])
+            .await?;
+    }
     Ok(Json(item).into_response())
 }
 
 async fn create<R: Resource>(
     State(state): State<AppState>,
+    who: Who,
     Json(input): Json<R::Input>,
 ) -> Result<Response, ApiError> {
-    let item = state.store.create::<R>(&input).await?;
+    let item = state.store.create_as::<R>(&who.caller, &input).await?;
     let location = format!("/api/v1/{}/{}", R::PATH, R::id(&item));
     Ok((
         StatusCode::CREATED,
@@ -173,18 +215,26 @@ async fn create<R: Resource>(
 
 async fn update<R: Resource>(
     State(state): State<AppState>,
+    who: Who,
     Path(id): Path<String>,
     Json(input): Json<R::Input>,
 ) -> Result<Response, ApiError> {
-    let item = state.store.update::<R>(parse_id(&id)?, &input).await?;
+    let item = state
+        .store
+        .update_as::<R>(&who.caller, parse_id(&id)?, &input)
+        .await?;
     Ok(Json(item).into_response())
 }
 
 async fn delete<R: Resource>(
     State(state): State<AppState>,
+    who: Who,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    state.store.delete::<R>(parse_id(&id)?).await?;
+    state
+        .store
+        .delete_as::<R>(&who.caller, parse_id(&id)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -204,9 +254,13 @@ pub fn routes<R: Resource>() -> Router<AppState> {
 /// `GET /api/v1/customers/{id}/grade-history`
 pub async fn grade_history(
     State(state): State<AppState>,
+    who: Who,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let history = state.store.grade_history(parse_id(&id)?).await?;
+    let history = state
+        .store
+        .grade_history_as(&who.caller, parse_id(&id)?)
+        .await?;
     Ok(Json(history).into_response())
 }
 

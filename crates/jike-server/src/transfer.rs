@@ -8,9 +8,11 @@ use jike_domain::FieldError;
 use jike_sheets::{Format, HeaderLang, Kind};
 use serde::Deserialize;
 
+use crate::access::Who;
 use crate::error::ApiError;
 use crate::resources::{parse_bool, Json};
 use crate::AppState;
+use jike_domain::Vocabulary;
 
 #[derive(Deserialize)]
 pub(crate) struct ImportQuery {
@@ -94,6 +96,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) ->
 
 pub(crate) async fn import(
     State(state): State<AppState>,
+    who: Who,
     Path(kind): Path<String>,
     Query(q): Query<ImportQuery>,
     req: Request,
@@ -116,7 +119,7 @@ pub(crate) async fn import(
     };
     let report = state
         .store
-        .import_file(kind, format, &bytes, dry_run)
+        .import_file_as(&who.caller, kind, format, &bytes, dry_run)
         .await?;
     Ok(Json(report).into_response())
 }
@@ -125,14 +128,31 @@ pub(crate) async fn import(
 pub(crate) struct ExportQuery {
     format: Option<String>,
     headers: Option<String>,
+    /// Customer contacts unmasked (audited); for the roles that may (`Role::may_reveal`).
+    reveal: Option<String>,
 }
 
 pub(crate) async fn export(
     State(state): State<AppState>,
+    who: Who,
     Path(kind): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
+    // The same rule as the kind's list: the file holds the rows the caller's scope sees.
+    if !crate::access::inventory_readers(&kind.to_string()).contains(&who.role()) {
+        return Err(ApiError::Forbidden(format!(
+            "the role {} may not export {kind}",
+            who.role().code()
+        )));
+    }
+    let reveal = parse_bool("reveal", q.reveal.as_deref().unwrap_or(""))?;
+    if reveal && !who.role().may_reveal() {
+        return Err(ApiError::Forbidden(format!(
+            "the role {} may not read customer contacts unmasked",
+            who.role().code()
+        )));
+    }
     let format = format_of(q.format.as_deref().unwrap_or("csv"))?;
     let lang = match q.headers.as_deref().unwrap_or("zh") {
         "zh" | "cn" | "chinese" => HeaderLang::Chinese,
@@ -144,7 +164,10 @@ pub(crate) async fn export(
             )]));
         }
     };
-    let bytes = state.store.export_file(kind, format, lang).await?;
+    let bytes = state
+        .store
+        .export_file_as(&who.caller, kind, format, lang, reveal)
+        .await?;
     let disposition = format!("attachment; filename=\"{kind}.{}\"", format.extension());
     Ok((
         [

@@ -813,13 +813,16 @@ async fn the_api_lists_notifications_by_order_and_status_in_pages() {
         .await;
         enqueue(&store, "system.test", None, &json!({}), &targets[..1]).await;
 
+        let token = jike_store::testing::admin_token(&store).await;
         let app = jike_server::router(store.clone(), jike_server::ServerConfig::default());
         let get = |uri: String| {
             let app = app.clone();
+            let token = token.clone();
             async move {
                 let response = app
                     .oneshot(
                         axum::http::Request::get(uri)
+                            .header("authorization", format!("Bearer {token}"))
                             .body(axum::body::Body::empty())
                             .unwrap(),
                     )
@@ -934,10 +937,12 @@ async fn an_order_created_through_the_api_is_announced_by_webhook() {
                 ..Default::default()
             },
         );
+        let token = jike_store::testing::admin_token(&store).await;
         let body = json!({"kind": "故障", "title": "专线中断", "grade": "gold"});
         let response = app
             .oneshot(
                 axum::http::Request::post("/api/v1/orders")
+                    .header("authorization", format!("Bearer {token}"))
                     .header("content-type", "application/json")
                     .body(axum::body::Body::from(body.to_string()))
                     .unwrap(),

@@ -114,7 +114,7 @@ macro_rules! region_subtree {
 /// A kind of row the generic operations of [`crate::Store`] work on.
 pub trait Entity: Send + Sync + 'static {
     type Input: Validate + Send + Sync;
-    type Output: Send + Sync;
+    type Output: Send + Sync + serde::Serialize;
     type Row: FromBoth;
 
     const SPEC: Spec;

@@ -4,6 +4,7 @@
 //! ([`entities`]); SQL is written once with `$n` placeholders and runs on either backend
 //! ([`db`]). Every write runs in one transaction: a failed request or import writes nothing.
 
+pub mod audit;
 pub mod db;
 pub mod entities;
 pub mod entity;
@@ -11,7 +12,9 @@ pub mod error;
 pub mod ops;
 pub mod orders;
 pub mod outbox;
+pub mod scope;
 pub mod testing;
+pub mod users;
 
 use std::collections::HashMap;
 
@@ -23,6 +26,7 @@ use jike_domain::{FieldError, Site, SiteInput, Staff, StaffInput, Vocabulary};
 use jike_sheets::{RowError, Sheet};
 use serde::Serialize;
 
+pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditReport};
 pub use db::{Backend, Db, Val};
 pub use entities::*;
 pub use entity::Entity;
@@ -31,8 +35,15 @@ pub use ops::{ListParams, Page, WriteCounts, DEFAULT_LIMIT, MAX_LIMIT};
 pub use orders::{
     Created, Fanout, Fired, Idempotency, Orders, PolicyVersion, TimerView, WorkdayYearRecord,
 };
+pub use scope::Caller;
+use scope::Scope;
 
 use entity::Resolver;
+
+/// A row as JSON, for the audit log.
+fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value).map_err(|e| StoreError::Corrupt(format!("cannot write JSON: {e}")))
+}
 
 /// The store: a pool of either backend.
 #[derive(Clone, Debug)]
@@ -73,6 +84,7 @@ pub trait Importable: Entity<Input: Sheet> {
     /// Reads every stored row back as the input that would write it again.
     fn export_page(
         conn: &mut db::Conn<'_>,
+        scope: &Scope,
         after_id: i64,
         limit: u32,
     ) -> impl std::future::Future<Output = Result<(Vec<Self::Input>, Option<i64>), StoreError>> + Send;
@@ -80,14 +92,21 @@ pub trait Importable: Entity<Input: Sheet> {
 
 async fn page_after<E: Entity>(
     conn: &mut db::Conn<'_>,
+    scope: &Scope,
     after_id: i64,
     limit: u32,
 ) -> Result<(Vec<E::Output>, Option<i64>), StoreError> {
+    let mut binds = vec![Val::int(after_id)];
+    let in_scope = match ops::scope_condition(E::SPEC.table, scope, &mut binds) {
+        None => return Ok((Vec::new(), None)),
+        Some(Some(c)) => format!(" AND {c}"),
+        Some(None) => String::new(),
+    };
     let sql = format!(
-        "{} WHERE t.id > $1 ORDER BY t.id LIMIT {limit}",
+        "{} WHERE t.id > $1{in_scope} ORDER BY t.id LIMIT {limit}",
         E::SPEC.select
     );
-    let rows: Vec<E::Row> = conn.fetch_all(&sql, &[Val::int(after_id)]).await?;
+    let rows: Vec<E::Row> = conn.fetch_all(&sql, &binds).await?;
     let full = rows.len() == limit as usize;
     let items: Vec<E::Output> = rows.into_iter().map(E::output).collect::<Result<_, _>>()?;
     let last = if full { items.last().map(E::id) } else { None };
@@ -97,10 +116,11 @@ async fn page_after<E: Entity>(
 impl Importable for Customers {
     async fn export_page(
         conn: &mut db::Conn<'_>,
+        scope: &Scope,
         after_id: i64,
         limit: u32,
     ) -> Result<(Vec<CustomerInput>, Option<i64>), StoreError> {
-        let (items, next) = page_after::<Customers>(conn, after_id, limit).await?;
+        let (items, next) = page_after::<Customers>(conn, scope, after_id, limit).await?;
         let inputs = items
             .into_iter()
             .map(|c: Customer| CustomerInput {
@@ -121,10 +141,11 @@ impl Importable for Customers {
 impl Importable for Circuits {
     async fn export_page(
         conn: &mut db::Conn<'_>,
+        scope: &Scope,
         after_id: i64,
         limit: u32,
     ) -> Result<(Vec<CircuitInput>, Option<i64>), StoreError> {
-        let (items, next) = page_after::<Circuits>(conn, after_id, limit).await?;
+        let (items, next) = page_after::<Circuits>(conn, scope, after_id, limit).await?;
         let mut paths: HashMap<i64, String> = HashMap::new();
         if let (Some(first), Some(last)) = (items.first(), items.last()) {
             let rows: Vec<(i64, String)> = conn
@@ -163,10 +184,11 @@ impl Importable for Circuits {
 impl Importable for Sites {
     async fn export_page(
         conn: &mut db::Conn<'_>,
+        scope: &Scope,
         after_id: i64,
         limit: u32,
     ) -> Result<(Vec<SiteInput>, Option<i64>), StoreError> {
-        let (items, next) = page_after::<Sites>(conn, after_id, limit).await?;
+        let (items, next) = page_after::<Sites>(conn, scope, after_id, limit).await?;
         let inputs = items
             .into_iter()
             .map(|s: Site| SiteInput {
@@ -186,10 +208,11 @@ impl Importable for Sites {
 impl Importable for Elements {
     async fn export_page(
         conn: &mut db::Conn<'_>,
+        scope: &Scope,
         after_id: i64,
         limit: u32,
     ) -> Result<(Vec<ElementInput>, Option<i64>), StoreError> {
-        let (items, next) = page_after::<Elements>(conn, after_id, limit).await?;
+        let (items, next) = page_after::<Elements>(conn, scope, after_id, limit).await?;
         let inputs = items
             .into_iter()
             .map(|e: Element| ElementInput {
@@ -212,10 +235,11 @@ impl Importable for Elements {
 impl Importable for StaffMembers {
     async fn export_page(
         conn: &mut db::Conn<'_>,
+        scope: &Scope,
         after_id: i64,
         limit: u32,
     ) -> Result<(Vec<StaffInput>, Option<i64>), StoreError> {
-        let (items, next) = page_after::<StaffMembers>(conn, after_id, limit).await?;
+        let (items, next) = page_after::<StaffMembers>(conn, scope, after_id, limit).await?;
         let inputs = items
             .into_iter()
             .map(|s: Staff| StaffInput {
@@ -289,23 +313,58 @@ impl Store {
         &self,
         params: &ListParams,
     ) -> Result<Page<E::Output>, StoreError> {
+        self.list_as::<E>(&Caller::system("system"), params).await
+    }
+
+    /// A page of the rows of a kind that `caller` sees (`scope.rs`).
+    pub async fn list_as<E: Entity>(
+        &self,
+        caller: &Caller,
+        params: &ListParams,
+    ) -> Result<Page<E::Output>, StoreError> {
         let mut c = self.db.read().await?;
-        ops::list::<E>(&mut c.conn(), params).await
+        ops::list::<E>(&mut c.conn(), &caller.scope, params).await
     }
 
     pub async fn get<E: Entity>(&self, id: i64) -> Result<E::Output, StoreError> {
+        self.get_as::<E>(&Caller::system("system"), id).await
+    }
+
+    /// One row, not found when `caller` does not see it.
+    pub async fn get_as<E: Entity>(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<E::Output, StoreError> {
         let mut c = self.db.read().await?;
-        ops::get::<E>(&mut c.conn(), id).await
+        ops::get::<E>(&mut c.conn(), &caller.scope, id).await
     }
 
     pub async fn get_by_code<E: Entity>(&self, code: &str) -> Result<E::Output, StoreError> {
         let mut c = self.db.read().await?;
-        ops::get_by_code::<E>(&mut c.conn(), code).await
+        ops::get_by_code::<E>(&mut c.conn(), &Scope::All, code).await
     }
 
     pub async fn create<E: Entity>(&self, input: &E::Input) -> Result<E::Output, StoreError> {
+        self.create_as::<E>(&Caller::system("system"), input).await
+    }
+
+    /// Creates a row and records it in the audit log, in one transaction.
+    pub async fn create_as<E: Entity>(
+        &self,
+        caller: &Caller,
+        input: &E::Input,
+    ) -> Result<E::Output, StoreError> {
         let mut tx = self.db.begin().await?;
-        let out = ops::create::<E>(&mut tx.conn(), input).await?;
+        let mut conn = tx.conn();
+        let out = ops::create::<E>(&mut conn, input).await?;
+        let entry = caller
+            .audit(
+                format!("{}.create", E::SPEC.table),
+                format!("{}/{}", E::SPEC.table, E::id(&out)),
+            )
+            .with_after(to_json(&out)?);
+        audit::append(&mut conn, &entry, chrono::Utc::now()).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -315,23 +374,88 @@ impl Store {
         id: i64,
         input: &E::Input,
     ) -> Result<E::Output, StoreError> {
+        self.update_as::<E>(&Caller::system("system"), id, input)
+            .await
+    }
+
+    /// Updates a row `caller` sees and records it, before and after, in the audit log.
+    pub async fn update_as<E: Entity>(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &E::Input,
+    ) -> Result<E::Output, StoreError> {
         let mut tx = self.db.begin().await?;
-        let out = ops::update::<E>(&mut tx.conn(), id, input).await?;
+        let mut conn = tx.conn();
+        let before = ops::get::<E>(&mut conn, &caller.scope, id).await?;
+        let out = ops::update::<E>(&mut conn, id, input).await?;
+        let (before, after) = (to_json(&before)?, to_json(&out)?);
+        if before != after {
+            let entry = caller
+                .audit(
+                    format!("{}.update", E::SPEC.table),
+                    format!("{}/{id}", E::SPEC.table),
+                )
+                .with_before(before)
+                .with_after(after);
+            audit::append(&mut conn, &entry, chrono::Utc::now()).await?;
+        }
         tx.commit().await?;
         Ok(out)
     }
 
     pub async fn delete<E: Entity>(&self, id: i64) -> Result<(), StoreError> {
+        self.delete_as::<E>(&Caller::system("system"), id).await
+    }
+
+    /// Deletes a row `caller` sees and records what it was in the audit log.
+    pub async fn delete_as<E: Entity>(&self, caller: &Caller, id: i64) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await?;
-        ops::delete::<E>(&mut tx.conn(), id).await?;
+        let mut conn = tx.conn();
+        let before = ops::get::<E>(&mut conn, &caller.scope, id).await?;
+        ops::delete::<E>(&mut conn, id).await?;
+        let entry = caller
+            .audit(
+                format!("{}.delete", E::SPEC.table),
+                format!("{}/{id}", E::SPEC.table),
+            )
+            .with_before(to_json(&before)?);
+        audit::append(&mut conn, &entry, chrono::Utc::now()).await?;
         tx.commit().await
+    }
+
+    /// Records that `caller` read customer contacts unmasked (domain.md §10): `object` names
+    /// what was read, `ids` which rows.
+    pub async fn audit_unmasked_read(
+        &self,
+        caller: &Caller,
+        object: &str,
+        ids: &[i64],
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let entry = caller
+            .audit("read.unmasked", object)
+            .with_after(serde_json::json!({ "ids": ids }));
+        self.audit(&entry).await.map(|_| ())
     }
 
     /// A customer's service grades over time, oldest first (R-SL3).
     pub async fn grade_history(&self, customer_id: i64) -> Result<Vec<GradePeriod>, StoreError> {
+        self.grade_history_as(&Caller::system("system"), customer_id)
+            .await
+    }
+
+    /// [`Store::grade_history`] of a customer `caller` sees.
+    pub async fn grade_history_as(
+        &self,
+        caller: &Caller,
+        customer_id: i64,
+    ) -> Result<Vec<GradePeriod>, StoreError> {
         let mut c = self.db.read().await?;
         let mut conn = c.conn();
-        ops::get::<Customers>(&mut conn, customer_id).await?;
+        ops::check_visible::<Customers>(&mut conn, &caller.scope, customer_id).await?;
         entities::grade_history(&mut conn, customer_id).await
     }
 
@@ -340,6 +464,18 @@ impl Store {
     /// Rows are upserted by code, so importing the same file twice changes nothing.
     pub async fn import<E: Importable>(
         &self,
+        rows: &[(usize, E::Input)],
+        dry_run: bool,
+    ) -> Result<ImportReport, StoreError> {
+        self.import_as::<E>(&Caller::system("system"), rows, dry_run)
+            .await
+    }
+
+    /// [`Store::import`], recorded in the audit log (what was imported, how many rows were
+    /// created, updated and left alone) in the import's own transaction.
+    pub async fn import_as<E: Importable>(
+        &self,
+        caller: &Caller,
         rows: &[(usize, E::Input)],
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
@@ -363,6 +499,18 @@ impl Store {
             for create in &rebuild {
                 tx.conn().execute(create, &[]).await?;
             }
+            let entry = caller
+                .audit(
+                    format!("import.{}", E::SPEC.table),
+                    E::SPEC.table.to_string(),
+                )
+                .with_after(serde_json::json!({
+                    "rows": rows.len(),
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                }));
+            audit::append(&mut tx.conn(), &entry, chrono::Utc::now()).await?;
             let indexes_done = started.elapsed();
             tx.commit().await?;
             let committed = started.elapsed();
@@ -390,12 +538,20 @@ impl Store {
 
     /// Every stored row of a kind as import inputs, in id order, for export.
     pub async fn export<E: Importable>(&self) -> Result<Vec<E::Input>, StoreError> {
+        self.export_as::<E>(&Caller::system("system")).await
+    }
+
+    /// [`Store::export`] of the rows `caller` sees.
+    pub async fn export_as<E: Importable>(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<E::Input>, StoreError> {
         let mut c = self.db.read().await?;
         let mut conn = c.conn();
         let mut out = Vec::new();
         let mut after = 0;
         loop {
-            let (items, next) = E::export_page(&mut conn, after, 5000).await?;
+            let (items, next) = E::export_page(&mut conn, &caller.scope, after, 5000).await?;
             out.extend(items);
             match next {
                 Some(id) => after = id,
@@ -691,14 +847,37 @@ impl Store {
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
+        self.import_file_as(&Caller::system("system"), kind, format, bytes, dry_run)
+            .await
+    }
+
+    /// [`Store::import_file`] on behalf of `caller`, audited.
+    pub async fn import_file_as(
+        &self,
+        caller: &Caller,
+        kind: jike_sheets::Kind,
+        format: jike_sheets::Format,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<ImportReport, StoreError> {
         use jike_sheets::Kind;
+        let c = caller;
         match kind {
-            Kind::Customers => self.import_bytes::<Customers>(format, bytes, dry_run).await,
-            Kind::Circuits => self.import_bytes::<Circuits>(format, bytes, dry_run).await,
-            Kind::Sites => self.import_bytes::<Sites>(format, bytes, dry_run).await,
-            Kind::Elements => self.import_bytes::<Elements>(format, bytes, dry_run).await,
+            Kind::Customers => {
+                self.import_bytes::<Customers>(c, format, bytes, dry_run)
+                    .await
+            }
+            Kind::Circuits => {
+                self.import_bytes::<Circuits>(c, format, bytes, dry_run)
+                    .await
+            }
+            Kind::Sites => self.import_bytes::<Sites>(c, format, bytes, dry_run).await,
+            Kind::Elements => {
+                self.import_bytes::<Elements>(c, format, bytes, dry_run)
+                    .await
+            }
             Kind::Staff => {
-                self.import_bytes::<StaffMembers>(format, bytes, dry_run)
+                self.import_bytes::<StaffMembers>(c, format, bytes, dry_run)
                     .await
             }
         }
@@ -706,6 +885,7 @@ impl Store {
 
     async fn import_bytes<E: Importable>(
         &self,
+        caller: &Caller,
         format: jike_sheets::Format,
         bytes: &[u8],
         dry_run: bool,
@@ -718,7 +898,7 @@ impl Store {
             read_ms = started.elapsed().as_millis() as u64,
             "import file read"
         );
-        self.import::<E>(&parsed.rows, dry_run).await
+        self.import_as::<E>(caller, &parsed.rows, dry_run).await
     }
 
     /// Writes every stored row of `kind` as a file that [`Store::import_file`] reads back.
@@ -728,22 +908,54 @@ impl Store {
         format: jike_sheets::Format,
         lang: jike_sheets::HeaderLang,
     ) -> Result<Vec<u8>, StoreError> {
+        self.export_file_as(&Caller::system("cli"), kind, format, lang, true)
+            .await
+    }
+
+    /// [`Store::export_file`] of the rows `caller` sees. Customer contacts are masked unless
+    /// `unmasked`; an unmasked export of customers is recorded in the audit log.
+    pub async fn export_file_as(
+        &self,
+        caller: &Caller,
+        kind: jike_sheets::Kind,
+        format: jike_sheets::Format,
+        lang: jike_sheets::HeaderLang,
+        unmasked: bool,
+    ) -> Result<Vec<u8>, StoreError> {
         use jike_sheets::Kind;
+        let c = caller;
         match kind {
-            Kind::Customers => self.export_bytes::<Customers>(format, lang).await,
-            Kind::Circuits => self.export_bytes::<Circuits>(format, lang).await,
-            Kind::Sites => self.export_bytes::<Sites>(format, lang).await,
-            Kind::Elements => self.export_bytes::<Elements>(format, lang).await,
-            Kind::Staff => self.export_bytes::<StaffMembers>(format, lang).await,
+            Kind::Customers => {
+                let mut records = self.export_as::<Customers>(c).await?;
+                if unmasked {
+                    if !records.is_empty() {
+                        let entry = c
+                            .audit("read.unmasked", "export/customers")
+                            .with_after(serde_json::json!({ "rows": records.len() }));
+                        self.audit(&entry).await?;
+                    }
+                } else {
+                    for r in &mut records {
+                        r.contact_name = jike_domain::values::mask_name(&r.contact_name);
+                        r.contact_phone = jike_domain::values::mask_phone(&r.contact_phone);
+                    }
+                }
+                jike_sheets::write::<CustomerInput>(format, &records, lang).map_err(sheet_error)
+            }
+            Kind::Circuits => self.export_bytes::<Circuits>(c, format, lang).await,
+            Kind::Sites => self.export_bytes::<Sites>(c, format, lang).await,
+            Kind::Elements => self.export_bytes::<Elements>(c, format, lang).await,
+            Kind::Staff => self.export_bytes::<StaffMembers>(c, format, lang).await,
         }
     }
 
     async fn export_bytes<E: Importable>(
         &self,
+        caller: &Caller,
         format: jike_sheets::Format,
         lang: jike_sheets::HeaderLang,
     ) -> Result<Vec<u8>, StoreError> {
-        let records = self.export::<E>().await?;
+        let records = self.export_as::<E>(caller).await?;
         jike_sheets::write::<E::Input>(format, &records, lang).map_err(sheet_error)
     }
 }

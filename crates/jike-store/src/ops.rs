@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{placeholders, Conn, Val};
 use crate::entity::{Entity, FilterKind, Resolver, SortType, Written};
 use crate::error::StoreError;
+use crate::scope::{visible, Scope, Visible};
 
 /// A row's column values by column name.
 type Columns = Vec<(&'static str, Val)>;
@@ -103,13 +104,34 @@ fn bind_template(template: &str, values: Vec<Val>, binds: &mut Vec<Val>) -> Stri
     out
 }
 
+/// The condition that keeps a query to the rows `scope` sees (`scope.rs`), its values bound
+/// after those already in `binds`; `None` when the scope sees no row of the table.
+pub(crate) fn scope_condition(
+    table: &str,
+    scope: &Scope,
+    binds: &mut Vec<Val>,
+) -> Option<Option<String>> {
+    match visible(table, scope) {
+        Visible::All => Some(None),
+        Visible::None => None,
+        Visible::Where(sql, vals) => Some(Some(bind_template(&sql, vals, binds))),
+    }
+}
+
 pub(crate) async fn list<E: Entity>(
     conn: &mut Conn<'_>,
+    scope: &Scope,
     params: &ListParams,
 ) -> Result<Page<E::Output>, StoreError> {
     let spec = &E::SPEC;
     let mut conds: Vec<String> = Vec::new();
     let mut binds: Vec<Val> = Vec::new();
+    let mut out_of_scope = false;
+    match scope_condition(spec.table, scope, &mut binds) {
+        None => out_of_scope = true,
+        Some(Some(c)) => conds.push(c),
+        Some(None) => {}
+    }
     let mut problems: Vec<FieldError> = Vec::new();
     for (name, value) in &params.filters {
         let Some(filter) = spec.filters.iter().find(|f| f.param == name) else {
@@ -178,6 +200,12 @@ pub(crate) async fn list<E: Entity>(
         return Err(StoreError::Invalid(problems));
     }
     let sort = sort.expect("checked above");
+    if out_of_scope {
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
 
     if let Some(text) = &params.cursor {
         let (cursor, value) = decode_cursor(text, sort.ty)?;
@@ -235,30 +263,74 @@ pub(crate) async fn list<E: Entity>(
     Ok(Page { items, next_cursor })
 }
 
-pub(crate) async fn get<E: Entity>(conn: &mut Conn<'_>, id: i64) -> Result<E::Output, StoreError> {
-    get_one::<E>(conn, "t.id", Val::int(id), || format!("id {id}")).await
+pub(crate) async fn get<E: Entity>(
+    conn: &mut Conn<'_>,
+    scope: &Scope,
+    id: i64,
+) -> Result<E::Output, StoreError> {
+    get_one::<E>(conn, scope, "t.id", Val::int(id), || format!("id {id}")).await
 }
 
 pub(crate) async fn get_by_code<E: Entity>(
     conn: &mut Conn<'_>,
+    scope: &Scope,
     code: &str,
 ) -> Result<E::Output, StoreError> {
-    get_one::<E>(conn, "t.code", Val::text(code), || format!("code '{code}'")).await
+    get_one::<E>(conn, scope, "t.code", Val::text(code), || {
+        format!("code '{code}'")
+    })
+    .await
+}
+
+/// Whether the row `id` of the kind exists and `scope` sees it; not found otherwise, so that a
+/// row out of scope looks like a row that does not exist.
+pub(crate) async fn check_visible<E: Entity>(
+    conn: &mut Conn<'_>,
+    scope: &Scope,
+    id: i64,
+) -> Result<(), StoreError> {
+    let not_found = || StoreError::NotFound {
+        noun: E::SPEC.noun,
+        key: format!("id {id}"),
+    };
+    let mut binds = vec![Val::int(id)];
+    let mut sql = format!("SELECT t.id FROM {} t WHERE t.id = $1", E::SPEC.table);
+    match scope_condition(E::SPEC.table, scope, &mut binds) {
+        None => return Err(not_found()),
+        Some(Some(c)) => {
+            sql.push_str(" AND ");
+            sql.push_str(&c);
+        }
+        Some(None) => {}
+    }
+    let row: Option<(i64,)> = conn.fetch_optional(&sql, &binds).await?;
+    row.map(|_| ()).ok_or_else(not_found)
 }
 
 /// The one row whose `column` equals `value`, with its children.
 async fn get_one<E: Entity>(
     conn: &mut Conn<'_>,
+    scope: &Scope,
     column: &str,
     value: Val,
     key: impl FnOnce() -> String,
 ) -> Result<E::Output, StoreError> {
-    let sql = format!("{} WHERE {column} = $1", E::SPEC.select);
-    let row: Option<E::Row> = conn.fetch_optional(&sql, &[value]).await?;
-    let row = row.ok_or_else(|| StoreError::NotFound {
+    let not_found = || StoreError::NotFound {
         noun: E::SPEC.noun,
         key: key(),
-    })?;
+    };
+    let mut binds = vec![value];
+    let mut sql = format!("{} WHERE {column} = $1", E::SPEC.select);
+    match scope_condition(E::SPEC.table, scope, &mut binds) {
+        None => return Err(not_found()),
+        Some(Some(c)) => {
+            sql.push_str(" AND ");
+            sql.push_str(&c);
+        }
+        Some(None) => {}
+    }
+    let row: Option<E::Row> = conn.fetch_optional(&sql, &binds).await?;
+    let row = row.ok_or_else(not_found)?;
     let mut out = [E::output(row)?];
     E::load_children(conn, &mut out, true).await?;
     let [out] = out;
@@ -312,7 +384,7 @@ pub(crate) async fn create<E: Entity>(
         }],
     )
     .await?;
-    get::<E>(conn, id).await
+    get::<E>(conn, &Scope::All, id).await
 }
 
 async fn old_columns<E: Entity>(
@@ -378,7 +450,7 @@ pub(crate) async fn update<E: Entity>(
         }],
     )
     .await?;
-    get::<E>(conn, id).await
+    get::<E>(conn, &Scope::All, id).await
 }
 
 pub(crate) async fn delete<E: Entity>(conn: &mut Conn<'_>, id: i64) -> Result<(), StoreError> {

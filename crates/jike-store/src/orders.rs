@@ -20,6 +20,7 @@ use sqlx::FromRow;
 use crate::db::{Backend, Conn, Val};
 use crate::entity::*;
 use crate::error::{stored, StoreError};
+use crate::scope::{Caller, Scope};
 use crate::Store;
 
 /// Unix seconds of an instant (SLA arithmetic is in whole seconds).
@@ -763,6 +764,19 @@ impl Store {
         idempotency: Option<&Idempotency>,
         now: DateTime<Utc>,
     ) -> Result<Created, StoreError> {
+        self.create_order_as(&Caller::system("system"), input, idempotency, now)
+            .await
+    }
+
+    /// [`Store::create_order`] on behalf of `caller`: recorded as the order's creator and in
+    /// the audit log, in the order's transaction.
+    pub async fn create_order_as(
+        &self,
+        caller: &Caller,
+        input: &OrderCreate,
+        idempotency: Option<&Idempotency>,
+        now: DateTime<Utc>,
+    ) -> Result<Created, StoreError> {
         input.validate().map_err(StoreError::Invalid)?;
         if let Some(key) = idempotency {
             if let Some(order) = self.replay(key).await? {
@@ -781,7 +795,15 @@ impl Store {
         };
         let mut tx = self.db.begin().await?;
         let result = self
-            .write_order(&mut tx.conn(), input, &plan, idempotency, now, &days)
+            .write_order(
+                &mut tx.conn(),
+                caller,
+                input,
+                &plan,
+                idempotency,
+                now,
+                &days,
+            )
             .await
             .map_err(|e| match e {
                 StoreError::Database(sqlx::Error::Database(db))
@@ -1029,9 +1051,11 @@ impl Store {
     /// Writes a planned order in the caller's (write) transaction, in as few statements as it
     /// can: the order with its derived state and clock summary, its links, its first event, its
     /// timers.
+    #[allow(clippy::too_many_arguments)]
     async fn write_order(
         &self,
         conn: &mut Conn<'_>,
+        caller: &Caller,
         input: &OrderCreate,
         plan: &Plan,
         idempotency: Option<&Idempotency>,
@@ -1055,7 +1079,7 @@ impl Store {
         let rule = policy
             .lookup(input.kind, grade, business_type)
             .map_err(policy_error)?;
-        let actor = input.actor.clone().unwrap_or_else(|| "api".into());
+        let actor = actor_of(caller, input.actor.as_deref());
         let mut events = Vec::new();
         if input.kind.is_incident() {
             events.push(Event {
@@ -1164,6 +1188,16 @@ impl Store {
             )
             .await?;
         }
+        let mut after = crate::to_json(input)?;
+        if let Some(map) = after.as_object_mut() {
+            map.insert("id".into(), serde_json::json!(id));
+            map.insert("state".into(), serde_json::json!(status.state));
+            map.insert("grade".into(), serde_json::json!(grade));
+        }
+        let entry = caller
+            .audit("orders.create", format!("orders/{code}"))
+            .with_after(after);
+        crate::audit::append(conn, &entry, now).await?;
         Ok(id)
     }
 
@@ -1176,6 +1210,20 @@ impl Store {
         input: &EventCreate,
         now: DateTime<Utc>,
     ) -> Result<Order, StoreError> {
+        self.record_event_as(&Caller::system("system"), order_id, input, now)
+            .await
+    }
+
+    /// [`Store::record_event`] on behalf of `caller`, on an order it sees (not found
+    /// otherwise), audited. Whether its role may record this kind of event is the caller's
+    /// check (`Role::may_record`).
+    pub async fn record_event_as(
+        &self,
+        caller: &Caller,
+        order_id: i64,
+        input: &EventCreate,
+        now: DateTime<Utc>,
+    ) -> Result<Order, StoreError> {
         input.validate().map_err(StoreError::Invalid)?;
         let at = input.at.map(|t| t.with_timezone(&Utc)).unwrap_or(now);
         if secs(at) > secs(now) + FUTURE_SKEW_SECS {
@@ -1184,6 +1232,7 @@ impl Store {
         let days = self.workdays().await?;
         let mut tx = self.db.begin().await?;
         let mut conn = tx.conn();
+        crate::ops::check_visible::<Orders>(&mut conn, &caller.scope, order_id).await?;
         let locked = self.lock_for_clocks(&mut conn, order_id).await?;
         let (core, kind, grade) = (&locked.core, locked.kind, locked.grade);
         let rule = locked.rule();
@@ -1192,7 +1241,7 @@ impl Store {
             .with_observation(rule.observation_secs)
             .fold(&events)
             .map_err(|e| StoreError::Corrupt(format!("order {}: stored events: {e}", core.code)))?;
-        let actor = input.actor.clone().unwrap_or_else(|| "api".into());
+        let actor = actor_of(caller, input.actor.as_deref());
         let event = Event {
             kind: input.kind,
             at: secs(at),
@@ -1273,6 +1322,15 @@ impl Store {
             )
             .await?;
         }
+        let entry = caller
+            .audit("orders.event", format!("orders/{}", core.code))
+            .with_before(serde_json::json!({ "state": status.state, "events": seq - 1 }))
+            .with_after(serde_json::json!({
+                "state": next.state,
+                "events": seq,
+                "event": input,
+            }));
+        crate::audit::append(&mut conn, &entry, now).await?;
         tx.commit().await?;
         self.order(order_id, now).await
     }
@@ -1280,12 +1338,30 @@ impl Store {
     /// The id of the order named by its id or its code, checking that it exists: one indexed
     /// lookup, for endpoints that need no more than that.
     pub async fn order_id(&self, key: &str) -> Result<i64, StoreError> {
+        self.order_id_as(&Caller::system("system"), key).await
+    }
+
+    /// [`Store::order_id`] of an order `caller` sees; not found otherwise.
+    pub async fn order_id_as(&self, caller: &Caller, key: &str) -> Result<i64, StoreError> {
         let mut c = self.db.read().await?;
         let (sql, val) = match key.parse::<i64>() {
-            Ok(id) if id > 0 => ("SELECT id FROM orders WHERE id = $1", Val::int(id)),
-            _ => ("SELECT id FROM orders WHERE code = $1", Val::text(key)),
+            Ok(id) if id > 0 => ("SELECT t.id FROM orders t WHERE t.id = $1", Val::int(id)),
+            _ => (
+                "SELECT t.id FROM orders t WHERE t.code = $1",
+                Val::text(key),
+            ),
         };
-        let row: Option<(i64,)> = c.conn().fetch_optional(sql, &[val]).await?;
+        let mut binds = vec![val];
+        let mut sql = sql.to_string();
+        match crate::ops::scope_condition("orders", &caller.scope, &mut binds) {
+            None => return Err(no_order(key)),
+            Some(Some(cond)) => {
+                sql.push_str(" AND ");
+                sql.push_str(&cond);
+            }
+            Some(None) => {}
+        }
+        let row: Option<(i64,)> = c.conn().fetch_optional(&sql, &binds).await?;
         row.map(|(id,)| id).ok_or_else(|| no_order(key))
     }
 
@@ -1293,7 +1369,7 @@ impl Store {
     pub async fn order(&self, id: i64, now: DateTime<Utc>) -> Result<Order, StoreError> {
         let mut c = self.db.read().await?;
         let mut conn = c.conn();
-        let mut order = crate::ops::get::<Orders>(&mut conn, id).await?;
+        let mut order = crate::ops::get::<Orders>(&mut conn, &Scope::All, id).await?;
         self.fill_detail(&mut conn, &mut order, now).await?;
         Ok(order)
     }
@@ -1302,7 +1378,7 @@ impl Store {
     pub async fn order_by_code(&self, code: &str, now: DateTime<Utc>) -> Result<Order, StoreError> {
         let mut c = self.db.read().await?;
         let mut conn = c.conn();
-        let mut order = crate::ops::get_by_code::<Orders>(&mut conn, code).await?;
+        let mut order = crate::ops::get_by_code::<Orders>(&mut conn, &Scope::All, code).await?;
         self.fill_detail(&mut conn, &mut order, now).await?;
         Ok(order)
     }
@@ -1399,6 +1475,17 @@ impl Store {
         order.sla = Some(report);
         order.allowed_events = Some(allowed);
         Ok(())
+    }
+}
+
+/// Who an event is recorded as: the authenticated user; a machine account may name the person
+/// it acts for (`actor` in the body), kept beside it.
+fn actor_of(caller: &Caller, named: Option<&str>) -> String {
+    match named.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) if caller.role == "system" => a.to_string(),
+        Some(a) if a != caller.user => format!("{} ({a})", caller.user),
+        _ if caller.role == "system" => "api".to_string(),
+        _ => caller.user.clone(),
     }
 }
 

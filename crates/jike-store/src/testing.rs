@@ -104,3 +104,50 @@ fn nanos() -> u128 {
         .map(|d| d.as_nanos())
         .unwrap_or(0)
 }
+
+/// A bearer token of a user with `role` (created when missing, without a password), for tests
+/// that call the API: `Authorization: Bearer TOKEN`.
+pub async fn token_for(
+    store: &crate::Store,
+    name: &str,
+    new_user: crate::users::NewUser,
+) -> String {
+    let caller = crate::Caller::system("test");
+    if store.user(name).await.is_err() {
+        store
+            .add_user(&caller, &new_user)
+            .await
+            .expect("add a test user");
+    }
+    let (_, secret) = store
+        .create_token(
+            &caller,
+            name,
+            "test",
+            &["read".into(), "write".into()],
+            None,
+        )
+        .await
+        .expect("create a test token");
+    secret
+}
+
+/// [`token_for`] an administrator named `admin`.
+pub async fn admin_token(store: &crate::Store) -> String {
+    token_for(
+        store,
+        "admin",
+        crate::users::NewUser {
+            name: "admin".into(),
+            display_name: None,
+            role: jike_domain::Role::Admin,
+            password: None,
+            room: None,
+            contractor_code: None,
+            customer_code: None,
+            account_manager: None,
+            region_codes: vec![],
+        },
+    )
+    .await
+}

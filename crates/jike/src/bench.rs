@@ -160,6 +160,52 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[idx].as_secs_f64() * 1000.0
 }
 
+/// A bearer token of the administrator `bench` of the database (made when missing): the
+/// benchmarks call the API as a real client does.
+pub(crate) async fn bench_token(store: &Store) -> anyhow::Result<String> {
+    let caller = jike_store::Caller::system("bench");
+    if store.user("bench").await.is_err() {
+        store
+            .add_user(
+                &caller,
+                &jike_store::users::NewUser {
+                    name: "bench".into(),
+                    display_name: Some("benchmark".into()),
+                    role: jike_domain::Role::Admin,
+                    password: None,
+                    room: None,
+                    contractor_code: None,
+                    customer_code: None,
+                    account_manager: None,
+                    region_codes: vec![],
+                },
+            )
+            .await?;
+    }
+    let (_, secret) = store
+        .create_token(
+            &caller,
+            "bench",
+            "bench",
+            &["read".into(), "write".into()],
+            None,
+        )
+        .await?;
+    Ok(secret)
+}
+
+/// An HTTP client sending `token` as its bearer token.
+pub(crate) fn authed(token: &str) -> anyhow::Result<reqwest::ClientBuilder> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}")
+            .parse()
+            .context("the token is not a header value")?,
+    );
+    Ok(reqwest::Client::builder().default_headers(headers))
+}
+
 async fn list(scale: u32, requests: usize, db: Option<String>) -> anyhow::Result<()> {
     let url = match db {
         Some(url) => url,
@@ -192,6 +238,7 @@ async fn list(scale: u32, requests: usize, db: Option<String>) -> anyhow::Result
             .await?;
         page.items.into_iter().map(|c| c.code).collect()
     };
+    let token = bench_token(&store).await?;
     store.close().await;
 
     // A real server process, so that its memory is measured alone.
@@ -214,7 +261,7 @@ async fn list(scale: u32, requests: usize, db: Option<String>) -> anyhow::Result
         .spawn()
         .context("cannot start jike serve")?;
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = authed(&token)?.build()?;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if client

@@ -23,6 +23,50 @@ pub struct FileConfig {
     /// `[notify]`: webhooks and e-mail (see `jike_server::notify`).
     #[serde(default)]
     pub notify: jike_server::notify::NotifyConfig,
+    /// `[auth]`: login throttling, sessions and cookies.
+    #[serde(default)]
+    pub auth: AuthFile,
+}
+
+/// `[auth]` of the file; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthFile {
+    /// Failed logins in a row after which answers slow down [default: 3].
+    pub slow_after: Option<u32>,
+    /// Failed logins in a row that lock the account [default: 5].
+    pub lock_after: Option<u32>,
+    /// How long a lock lasts, in minutes [default: 15].
+    pub lock_minutes: Option<u32>,
+    /// How long a session lasts, in hours [default: 12].
+    pub session_hours: Option<u32>,
+    /// Mark cookies Secure even without `X-Forwarded-Proto: https` [default: false].
+    pub secure_cookies: Option<bool>,
+}
+
+impl AuthFile {
+    fn resolve(&self) -> anyhow::Result<jike_server::accounts::AuthConfig> {
+        let d = jike_store::users::LoginPolicy::default();
+        let login = jike_store::users::LoginPolicy {
+            slow_after: self.slow_after.unwrap_or(d.slow_after),
+            lock_after: self.lock_after.unwrap_or(d.lock_after),
+            lock_minutes: self.lock_minutes.unwrap_or(d.lock_minutes),
+            session_hours: self.session_hours.unwrap_or(d.session_hours),
+        };
+        for (key, value, min) in [
+            ("auth.lock_after", login.lock_after, 1),
+            ("auth.lock_minutes", login.lock_minutes, 1),
+            ("auth.session_hours", login.session_hours, 1),
+        ] {
+            if value < min {
+                bail!("{key} must be at least {min}");
+            }
+        }
+        Ok(jike_server::accounts::AuthConfig {
+            login,
+            secure_cookies: self.secure_cookies.unwrap_or(false),
+        })
+    }
 }
 
 impl FileConfig {
@@ -45,6 +89,10 @@ impl FileConfig {
         if config.max_upload_mb == Some(0) {
             bail!("{}: max_upload_mb must be at least 1", path.display());
         }
+        config
+            .auth
+            .resolve()
+            .with_context(|| format!("the configuration file {} is not valid", path.display()))?;
         Ok(config)
     }
 }
@@ -59,6 +107,8 @@ pub struct Settings {
     /// The file's `[notify]`; `serve` applies the `JIKE_WEBHOOK_*` and `JIKE_SMTP_*`
     /// environment over it and checks it (`NotifyConfig::with_env`).
     pub notify: jike_server::notify::NotifyConfig,
+    /// `[auth]`, checked when the file was read.
+    pub auth: jike_server::accounts::AuthConfig,
 }
 
 impl Settings {
@@ -77,6 +127,7 @@ impl Settings {
                 .or(file.listen)
                 .unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
             max_upload_bytes: file.max_upload_mb.unwrap_or(64) << 20,
+            auth: file.auth.resolve().unwrap_or_default(),
             notify: file.notify,
         }
     }

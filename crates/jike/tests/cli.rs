@@ -182,7 +182,7 @@ fn usage_and_connection_errors_have_their_own_exit_codes() {
 async fn the_http_api_works_end_to_end_on_both_databases() {
     for db in TestDb::both().await {
         let server = Server::start(&db.url, &["--demo"]);
-        let http = reqwest::Client::new();
+        let http = server.client();
 
         let health: Value = http
             .get(server.url("/healthz"))
@@ -380,7 +380,8 @@ async fn the_http_api_works_end_to_end_on_both_databases() {
         );
         let huge = "x".repeat(2 << 20);
         // Its own client: the server closes a connection whose body it refused.
-        let response = reqwest::Client::new()
+        let response = server
+            .client()
             .post(server.url("/api/v1/customers"))
             .header("content-type", "application/json")
             .body(huge)
@@ -498,7 +499,8 @@ async fn an_upload_over_the_configured_limit_is_refused_with_413() {
     while csv.len() < (1 << 20) + 1000 {
         csv.push_str("C0000001,某某客户名称比较长的一家公司,gold\n");
     }
-    let response = reqwest::Client::new()
+    let response = server
+        .client()
         .post(server.url("/api/v1/import/customers?format=csv"))
         .body(csv)
         .send()

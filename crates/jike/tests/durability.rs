@@ -9,6 +9,8 @@
 //! Every wait polls against a deadline; nothing depends on how fast this machine is, only the
 //! coverage (how many timers fall due while the service is down) does, and it is printed.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -104,11 +106,9 @@ impl Drop for Server {
     }
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
+/// A client of an administrator of the database `db` (created on first use).
+fn http(db: &str) -> reqwest::Client {
+    common::client_with(&common::token_of(db, "admin", "admin", &[]))
 }
 
 /// Sends a request; the status and the JSON body, or the transport error.
@@ -217,7 +217,7 @@ type Acked = Arc<Mutex<BTreeMap<i64, BTreeMap<i64, String>>>>;
 
 async fn sigkill_while_writing(db: &str) {
     let mut server = Server::start(db, true, &[]);
-    let client = http();
+    let client = http(db);
     let customers = Arc::new(codes(&client, &server, "customers").await);
     let circuits = Arc::new(codes(&client, &server, "circuits").await);
     let acked: Acked = Arc::default();
@@ -571,7 +571,7 @@ async fn due_timers_fire_exactly_once_after_a_sigkill_and_a_restart() {
 async fn timers_across_restart(db: &str) {
     let hook = closed_port_url();
     let env = [("JIKE_WEBHOOK_URL", hook.as_str())];
-    let client = http();
+    let client = http(db);
     let mut first = Server::start(db, true, &env);
     // restore: warning at 2 s, breach at 4 s; on_site: warning at 5 s, breach at 10 s.
     load_short_policy(&client, &first, 4, 10).await;
@@ -668,7 +668,7 @@ async fn two_processes_on_one_postgres_database_fire_each_timer_once() {
     };
     let hook = closed_port_url();
     let env = [("JIKE_WEBHOOK_URL", hook.as_str())];
-    let client = http();
+    let client = http(&db.url);
     let a = Server::start(&db.url, true, &env);
     let b = Server::start(&db.url, false, &env);
     // restore: warning at 2 s, breach at 4 s; on_site: warning at 4 s, breach at 8 s.

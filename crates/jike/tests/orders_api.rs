@@ -61,7 +61,7 @@ fn clock<'a>(order: &'a Value, name: &str) -> &'a Value {
 async fn orders_walk_their_lifecycle_through_the_real_server_on_both_databases() {
     for db in TestDb::both().await {
         let server = Server::start(&db.url, &["--demo"]);
-        let http = reqwest::Client::new();
+        let http = server.client();
         let orders = server.url("/api/v1/orders");
         // Whole seconds: SLA instants are kept to the second.
         let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();

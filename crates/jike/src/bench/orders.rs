@@ -28,6 +28,9 @@ pub struct OrdersArgs {
     /// A running server (holding the demo dataset) to measure instead of a child process
     #[arg(long)]
     url: Option<String>,
+    /// A bearer token for the server at `--url` (an administrator's or a dispatcher's)
+    #[arg(long, env = "JIKE_TOKEN", requires = "url")]
+    token: Option<String>,
     /// Folder for the scratch database [default: a temporary folder, removed afterwards]
     #[arg(long, conflicts_with = "url")]
     dir: Option<PathBuf>,
@@ -320,8 +323,13 @@ pub async fn run(args: OrdersArgs) -> anyhow::Result<()> {
     let concurrency = args.concurrency;
     let phase = Duration::from_secs(args.seconds);
     let mut scratch = None;
-    let (server, base, database) = match &args.url {
-        Some(url) => (None, url.trim_end_matches('/').to_string(), None),
+    let (server, base, database, token) = match &args.url {
+        Some(url) => {
+            let Some(token) = args.token.clone() else {
+                bail!("--url needs --token (or JIKE_TOKEN): an API token of the server");
+            };
+            (None, url.trim_end_matches('/').to_string(), None, token)
+        }
         None => {
             let dir = scratch_dir(args.dir.clone())?;
             if args.dir.is_none() {
@@ -332,12 +340,18 @@ pub async fn run(args: OrdersArgs) -> anyhow::Result<()> {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
             let database = format!("sqlite://{}", path.display());
+            let token = {
+                let store = jike_store::Store::open(&database).await?;
+                let token = super::bench_token(&store).await?;
+                store.close().await;
+                token
+            };
             eprintln!("starting jike serve --demo on {database} …");
             let (server, url) = start_server(&dir, &database).await?;
-            (Some(server), url, Some(database))
+            (Some(server), url, Some(database), token)
         }
     };
-    let result = measure(&base, concurrency, phase, server.as_ref()).await;
+    let result = measure(&base, &token, concurrency, phase, server.as_ref()).await;
     drop(server);
     if let Some(dir) = scratch {
         let _ = std::fs::remove_dir_all(dir);
@@ -352,11 +366,12 @@ pub async fn run(args: OrdersArgs) -> anyhow::Result<()> {
 
 async fn measure(
     base: &str,
+    token: &str,
     concurrency: u64,
     phase: Duration,
     server: Option<&ServerChild>,
 ) -> anyhow::Result<serde_json::Value> {
-    let client = reqwest::Client::builder()
+    let client = super::authed(token)?
         .tcp_nodelay(true)
         .pool_max_idle_per_host(concurrency as usize)
         .timeout(Duration::from_secs(60))

@@ -1,0 +1,463 @@
+//! Who may call what (issue 4, domain.md §10): authentication (a session cookie or a bearer
+//! token), the route table that gives every endpoint its rule, CSRF for cookie requests, and
+//! the [`Who`] extractor handlers use to act on the caller's behalf. Which rows a caller sees
+//! is the store's business (`jike-store`, `scope.rs`); this module only decides whether it may
+//! call the endpoint at all.
+//!
+//! The table is the single source: a route without a rule is refused for everyone (fail
+//! closed), and the authorization-matrix test walks this table, checking it against the
+//! OpenAPI document, so an endpoint added without a rule fails the tests.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use jike_domain::{Role, Vocabulary};
+use jike_store::users::Principal;
+use jike_store::Caller;
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "jike_session";
+/// The cookie holding the session's CSRF token, readable by the page's scripts.
+pub const CSRF_COOKIE: &str = "jike_csrf";
+/// The header that must repeat the CSRF token on a cookie-authenticated write.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "allow", content = "roles", rename_all = "snake_case")]
+pub enum Allow {
+    /// Anyone, without credentials (health, metrics, the API document, login).
+    Public,
+    /// Any authenticated user.
+    Authenticated,
+    /// Users of these roles.
+    Roles(&'static [Role]),
+}
+
+impl Allow {
+    pub fn permits(self, role: Role) -> bool {
+        match self {
+            Allow::Public | Allow::Authenticated => true,
+            Allow::Roles(roles) => roles.contains(&role),
+        }
+    }
+}
+
+/// One endpoint's rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    #[serde(serialize_with = "method_name")]
+    pub method: Method,
+    /// The route as axum writes it: `/api/v1/orders/{id}`.
+    pub path: String,
+    #[serde(flatten)]
+    pub allow: Allow,
+}
+
+fn method_name<S: serde::Serializer>(m: &Method, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(m.as_str())
+}
+
+use Role::*;
+
+const EVERY_ROLE: &[Role] = &[
+    Admin,
+    Monitoring,
+    LeadRoom,
+    Contractor,
+    AccountManager,
+    Customer,
+    Auditor,
+];
+const ADMIN: &[Role] = &[Admin];
+const OPERATIONS_READ: &[Role] = &[Admin, Monitoring, Auditor];
+const AUDIT_READ: &[Role] = &[Admin, Auditor];
+const DISPATCH: &[Role] = &[Admin, Monitoring];
+/// Those who work orders: everyone but the read-only auditor (which event each may record is
+/// `Role::may_record`).
+const ORDER_WORK: &[Role] = &[
+    Admin,
+    Monitoring,
+    LeadRoom,
+    Contractor,
+    AccountManager,
+    Customer,
+];
+
+/// The roles that may read an inventory kind (the rows each sees are its scope's). A customer
+/// in the portal sees its own record and lines, and nothing of the network.
+pub fn inventory_readers(path: &str) -> &'static [Role] {
+    match path {
+        "customers" | "circuits" => EVERY_ROLE,
+        "regions" | "sites" | "elements" | "contractors" => &[
+            Admin,
+            Monitoring,
+            LeadRoom,
+            Contractor,
+            AccountManager,
+            Auditor,
+        ],
+        // A contractor's people and equipment: the operator's rooms and the contractor itself.
+        "staff" | "instruments" | "vehicles" => &[Admin, Monitoring, LeadRoom, Contractor, Auditor],
+        _ => ADMIN,
+    }
+}
+
+/// The inventory kinds, by path segment, as routed in `lib.rs`.
+pub const INVENTORY: [&str; 9] = [
+    "regions",
+    "sites",
+    "elements",
+    "customers",
+    "circuits",
+    "contractors",
+    "staff",
+    "instruments",
+    "vehicles",
+];
+
+/// Every endpoint of the service with its rule.
+pub fn rules() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules = Vec::new();
+        let mut add = |method: Method, path: &str, allow: Allow| {
+            rules.push(Rule {
+                method,
+                path: path.to_string(),
+                allow,
+            })
+        };
+        for kind in INVENTORY {
+            let read = Allow::Roles(inventory_readers(kind));
+            let list = format!("/api/v1/{kind}");
+            let one = format!("/api/v1/{kind}/{{id}}");
+            add(Method::GET, &list, read);
+            add(Method::POST, &list, Allow::Roles(ADMIN));
+            add(Method::GET, &one, read);
+            add(Method::PUT, &one, Allow::Roles(ADMIN));
+            add(Method::DELETE, &one, Allow::Roles(ADMIN));
+        }
+        add(
+            Method::GET,
+            "/api/v1/customers/{id}/grade-history",
+            Allow::Roles(inventory_readers("customers")),
+        );
+        // Which kinds a role may export is checked per kind by the handler, with the same
+        // table as the lists (`inventory_readers`).
+        add(Method::GET, "/api/v1/export/{kind}", Allow::Authenticated);
+        add(Method::POST, "/api/v1/import/{kind}", Allow::Roles(ADMIN));
+
+        add(Method::GET, "/api/v1/orders", Allow::Authenticated);
+        add(Method::POST, "/api/v1/orders", Allow::Roles(DISPATCH));
+        add(Method::GET, "/api/v1/orders/{id}", Allow::Authenticated);
+        add(
+            Method::GET,
+            "/api/v1/orders/{id}/events",
+            Allow::Authenticated,
+        );
+        add(
+            Method::POST,
+            "/api/v1/orders/{id}/events",
+            Allow::Roles(ORDER_WORK),
+        );
+        add(
+            Method::GET,
+            "/api/v1/orders/{id}/timers",
+            Allow::Authenticated,
+        );
+        add(Method::GET, "/api/v1/sla/policies", Allow::Authenticated);
+        add(Method::POST, "/api/v1/sla/policies", Allow::Roles(ADMIN));
+        add(
+            Method::GET,
+            "/api/v1/sla/policies/{id}",
+            Allow::Authenticated,
+        );
+        add(Method::POST, "/api/v1/sla/evaluate", Allow::Authenticated);
+        add(
+            Method::GET,
+            "/api/v1/calendars/workdays",
+            Allow::Authenticated,
+        );
+        add(
+            Method::PUT,
+            "/api/v1/calendars/workdays",
+            Allow::Roles(ADMIN),
+        );
+        add(
+            Method::GET,
+            "/api/v1/notifications",
+            Allow::Roles(OPERATIONS_READ),
+        );
+        add(Method::GET, "/api/v1/audit", Allow::Roles(AUDIT_READ));
+
+        add(Method::POST, "/api/v1/auth/login", Allow::Public);
+        add(Method::POST, "/api/v1/auth/logout", Allow::Authenticated);
+        add(Method::GET, "/api/v1/auth/me", Allow::Authenticated);
+        add(Method::GET, "/api/v1/users", Allow::Roles(ADMIN));
+        add(Method::POST, "/api/v1/users", Allow::Roles(ADMIN));
+        add(Method::GET, "/api/v1/users/{name}", Allow::Roles(ADMIN));
+        add(Method::PATCH, "/api/v1/users/{name}", Allow::Roles(ADMIN));
+        add(Method::GET, "/api/v1/tokens", Allow::Authenticated);
+        add(Method::POST, "/api/v1/tokens", Allow::Authenticated);
+        add(Method::DELETE, "/api/v1/tokens/{id}", Allow::Authenticated);
+        add(Method::GET, "/api/v1/access/rules", Allow::Authenticated);
+
+        add(Method::GET, "/api/v1/openapi.json", Allow::Public);
+        add(Method::GET, "/healthz", Allow::Public);
+        add(Method::GET, "/metrics", Allow::Public);
+        rules
+    })
+}
+
+/// The rule of a route, if it has one.
+pub fn rule_of(method: &Method, path: &str) -> Option<&'static Rule> {
+    // HEAD is answered by the GET handler, so it takes the GET rule.
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
+    rules()
+        .iter()
+        .find(|r| r.method == method && r.path == path)
+}
+
+/// The authenticated caller of a request, put there by [`authorize`].
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub principal: Principal,
+    /// How it authenticated.
+    pub via: Via,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// A session cookie; the session's CSRF token.
+    Session { csrf: String },
+    /// A bearer token with its scopes.
+    Token { scopes: Vec<String> },
+}
+
+/// The client's address, as the audit log records it.
+pub fn source_of(req_extensions: &axum::http::Extensions) -> String {
+    req_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The value of a cookie of the request.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Finds out who calls, from a bearer token or the session cookie; `None` without credentials.
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Authenticated>, ApiError> {
+    let now = Utc::now();
+    if let Some(token) = bearer(headers) {
+        return match state.store.token_principal(token, now).await? {
+            Some((principal, scopes)) => Ok(Some(Authenticated {
+                principal,
+                via: Via::Token { scopes },
+            })),
+            None => Err(ApiError::Unauthorized(
+                "the bearer token is unknown, expired or revoked".into(),
+            )),
+        };
+    }
+    if let Some(token) = cookie(headers, SESSION_COOKIE) {
+        return match state.store.session(token, now).await? {
+            Some((principal, csrf)) => Ok(Some(Authenticated {
+                principal,
+                via: Via::Session { csrf },
+            })),
+            None => Err(ApiError::Unauthorized(
+                "the session has ended; log in again".into(),
+            )),
+        };
+    }
+    Ok(None)
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The middleware on every route: looks up the route's rule, authenticates, checks the role,
+/// the token's scope and, for cookie writes, the CSRF token; then hands the caller to the
+/// handler as a request extension.
+pub async fn authorize(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    match check(&state, &mut req).await {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn check(state: &AppState, req: &mut Request) -> Result<(), ApiError> {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let Some(rule) = rule_of(req.method(), &path) else {
+        tracing::error!(method = %req.method(), path, "a route without an access rule");
+        return Err(ApiError::Forbidden(
+            "this endpoint has no access rule; it is closed to everyone".into(),
+        ));
+    };
+    if rule.allow == Allow::Public {
+        // A public endpoint still knows its caller when there is one (login, for instance,
+        // does not need it; `me` is not public).
+        return Ok(());
+    }
+    let Some(auth) = authenticate(state, req.headers()).await? else {
+        return Err(ApiError::Unauthorized(
+            "log in first, or send an API token as 'Authorization: Bearer TOKEN'".into(),
+        ));
+    };
+    let role = auth.principal.user.role;
+    if !rule.allow.permits(role) {
+        return Err(ApiError::Forbidden(format!(
+            "the role {} ({}) may not {} {}",
+            role.code(),
+            role.zh(),
+            req.method(),
+            rule.path
+        )));
+    }
+    let write = is_write(req.method());
+    match &auth.via {
+        Via::Token { scopes } if write && !scopes.iter().any(|s| s == "write") => {
+            return Err(ApiError::Forbidden(
+                "this API token has the read scope only".into(),
+            ));
+        }
+        Via::Token { scopes } if !write && !scopes.iter().any(|s| s == "read" || s == "write") => {
+            return Err(ApiError::Forbidden(
+                "this API token has no read scope".into(),
+            ));
+        }
+        Via::Session { csrf } if write && path != "/api/v1/auth/logout" => {
+            let sent = req
+                .headers()
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+                return Err(ApiError::Forbidden(format!(
+                    "a write with a session cookie must repeat the CSRF token (cookie {CSRF_COOKIE}) in the {CSRF_HEADER} header"
+                )));
+            }
+        }
+        _ => {}
+    }
+    req.extensions_mut().insert(auth);
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The caller of a handler: its account, and the store's view of it (scope and audit).
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub principal: Principal,
+    pub caller: Caller,
+}
+
+impl Who {
+    pub fn role(&self) -> Role {
+        self.principal.user.role
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Who {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let auth = parts
+            .extensions
+            .get::<Authenticated>()
+            .cloned()
+            .ok_or_else(|| ApiError::Unauthorized("log in first".into()))?;
+        let source = source_of(&parts.extensions);
+        Ok(Who {
+            caller: auth.principal.caller(&source),
+            principal: auth.principal,
+        })
+    }
+}
+
+/// `GET /api/v1/access/rules`: the route table, for operators and for the tests.
+pub async fn list_rules() -> Response {
+    axum::Json(rules()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "a=1; jike_session=abc; jike_csrf=x".parse().unwrap(),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
+
+    #[test]
+    fn every_route_has_one_rule() {
+        let mut seen = std::collections::HashSet::new();
+        for r in rules() {
+            assert!(
+                seen.insert((r.method.clone(), r.path.clone())),
+                "two rules for {} {}",
+                r.method,
+                r.path
+            );
+        }
+        assert!(rule_of(&Method::HEAD, "/healthz").is_some());
+    }
+
+    #[test]
+    fn writes_to_the_inventory_are_the_administrators() {
+        let rule = rule_of(&Method::PUT, "/api/v1/customers/{id}").unwrap();
+        assert!(rule.allow.permits(Admin));
+        assert!(!rule.allow.permits(Monitoring));
+        assert!(!rule.allow.permits(Auditor));
+        let rule = rule_of(&Method::GET, "/api/v1/sites").unwrap();
+        assert!(!rule.allow.permits(Customer));
+        assert!(rule.allow.permits(Contractor));
+    }
+}

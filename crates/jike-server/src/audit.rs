@@ -1,0 +1,207 @@
+//! `GET /api/v1/audit`: the audit log, newest first (issue 4), and its OpenAPI description.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use jike_domain::FieldError;
+use jike_store::audit::MAX_AUDIT_LIMIT;
+use jike_store::{AuditQuery, AuditRecord, Page};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
+};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{ContentBuilder, PathsBuilder, Ref, RefOr, Required, ResponseBuilder};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::error::{ApiError, Problem};
+use crate::AppState;
+
+const PARAMS: &str = "actor, action, object, since, until, limit or cursor";
+
+/// `GET /api/v1/audit?actor=&action=&object=&since=&until=&limit=&cursor=`: audit entries,
+/// newest first, one page.
+pub async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query?;
+    let q = parse_query(pairs)?;
+    let page = state.store.audit_list(&q).await?;
+    Ok(axum::Json(page).into_response())
+}
+
+fn parse_query(pairs: Vec<(String, String)>) -> Result<AuditQuery, ApiError> {
+    let mut q = AuditQuery::default();
+    for (k, v) in pairs {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        let invalid = |reason: String| ApiError::Invalid(vec![FieldError::new(k.clone(), reason)]);
+        let instant = |v: &str| -> Result<DateTime<Utc>, ApiError> {
+            DateTime::parse_from_rfc3339(v)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| {
+                    invalid(format!(
+                        "'{v}' is not an instant like 2025-10-01T08:00:00+08:00"
+                    ))
+                })
+        };
+        match k.as_str() {
+            "actor" => q.actor = Some(v.to_string()),
+            "action" => q.action = Some(v.to_string()),
+            "object" => q.object = Some(v.to_string()),
+            "since" => q.since = Some(instant(v)?),
+            "until" => q.until = Some(instant(v)?),
+            "limit" => {
+                q.limit = Some(
+                    v.parse()
+                        .map_err(|_| invalid(format!("'{v}' is not a whole number")))?,
+                )
+            }
+            "cursor" => q.cursor = Some(v.to_string()),
+            _ => return Err(invalid(format!("unknown parameter; use {PARAMS}"))),
+        }
+    }
+    Ok(q)
+}
+
+type Schemas = Vec<(String, RefOr<Schema>)>;
+
+fn reference<T: ToSchema>() -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name(T::name()))
+}
+
+fn query_param(name: &str, description: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
+/// Documents `GET /api/v1/audit`; call it in `openapi()` next to
+/// `openapi::add_notifications`. Expects the `Problem` schema to be collected already
+/// (`openapi::add_other` does).
+pub fn add_audit(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
+    for (name, schema) in [
+        (AuditRecord::name(), AuditRecord::schema()),
+        (<Page<AuditRecord>>::name(), <Page<AuditRecord>>::schema()),
+    ] {
+        schemas.push((name.into_owned(), schema));
+    }
+    let list = OperationBuilder::new()
+        .tag("audit 审计")
+        .operation_id(Some("list_audit"))
+        .summary(Some(
+            "The audit log, newest first: every write and every unmasked read",
+        ))
+        .description(Some(
+            "Each entry records who (actor, role), when, from where (source), what (action, object) and the \
+             object before and after. Entries are hash-chained (`prev_hash`, `hash`); `jike audit verify` \
+             recomputes the chain.",
+        ))
+        .parameter(query_param("actor", "only this actor's entries"))
+        .parameter(query_param(
+            "action",
+            "only this action, e.g. customers.update; a trailing * matches a prefix (customers.*)",
+        ))
+        .parameter(query_param(
+            "object",
+            "only this object, e.g. customers/12; a trailing * matches a prefix",
+        ))
+        .parameter(query_param(
+            "since",
+            "only entries recorded at or after this instant (RFC 3339)",
+        ))
+        .parameter(query_param(
+            "until",
+            "only entries recorded before this instant (RFC 3339)",
+        ))
+        .parameter(query_param(
+            "limit",
+            &format!(
+                "entries per page, 1 to {MAX_AUDIT_LIMIT}, default {}",
+                jike_store::DEFAULT_LIMIT
+            ),
+        ))
+        .parameter(query_param("cursor", "the next_cursor of the previous page"))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("one page")
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(reference::<Page<AuditRecord>>()))
+                        .build(),
+                )
+                .build(),
+        )
+        .response(
+            "422",
+            ResponseBuilder::new()
+                .description("an unknown parameter, a bad instant, limit or cursor")
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(reference::<Problem>()))
+                        .build(),
+                )
+                .build(),
+        );
+    paths.path(
+        "/api/v1/audit",
+        PathItemBuilder::new()
+            .operation(HttpMethod::Get, list)
+            .build(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn queries_parse_and_refuse_what_they_do_not_know() {
+        let q = parse_query(pairs(&[
+            ("actor", "alice"),
+            ("action", "customers.*"),
+            ("since", "2025-10-01T08:00:00+08:00"),
+            ("limit", "20"),
+            ("cursor", "17"),
+            ("object", " "),
+        ]))
+        .unwrap();
+        assert_eq!(q.actor.as_deref(), Some("alice"));
+        assert_eq!(q.action.as_deref(), Some("customers.*"));
+        assert_eq!(q.since.unwrap().to_rfc3339(), "2025-10-01T00:00:00+00:00");
+        assert_eq!(q.limit, Some(20));
+        assert_eq!(q.cursor.as_deref(), Some("17"));
+        assert_eq!(q.object, None);
+        for bad in [("until", "yesterday"), ("limit", "many"), ("colour", "red")] {
+            match parse_query(pairs(&[bad])) {
+                Err(ApiError::Invalid(e)) => assert_eq!(e[0].field, bad.0),
+                Err(other) => panic!("{other}"),
+                Ok(_) => panic!("{bad:?} accepted"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_path_is_documented() {
+        let mut schemas = Vec::new();
+        let paths = add_audit(PathsBuilder::new(), &mut schemas).build();
+        assert!(paths.paths.contains_key("/api/v1/audit"));
+        assert!(schemas.iter().any(|(n, _)| n == "AuditRecord"));
+    }
+}
