@@ -31,6 +31,8 @@ pub const SESSION_COOKIE: &str = "jike_session";
 pub const CSRF_COOKIE: &str = "jike_csrf";
 /// The header that must repeat the CSRF token on a cookie-authenticated write.
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The field that may carry it instead in a form post (`application/x-www-form-urlencoded`).
+pub const CSRF_FIELD: &str = "csrf_token";
 
 /// Who may call an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -365,14 +367,18 @@ async fn check(state: &AppState, req: &mut Request) -> Result<(), ApiError> {
             ));
         }
         Via::Session { csrf } if write && path != "/api/v1/auth/logout" => {
-            let sent = req
+            let mut sent = req
                 .headers()
                 .get(CSRF_HEADER)
                 .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
+                .map(str::to_string);
+            if sent.is_none() && is_form(req.headers()) {
+                sent = form_token(req, state.config.max_json_bytes).await?;
+            }
+            let sent = sent.unwrap_or_default();
             if !constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
                 return Err(ApiError::Forbidden(format!(
-                    "a write with a session cookie must repeat the CSRF token (cookie {CSRF_COOKIE}) in the {CSRF_HEADER} header"
+                    "a write with a session cookie must repeat the CSRF token (cookie {CSRF_COOKIE}) in the {CSRF_HEADER} header, or a form post in its {CSRF_FIELD} field"
                 )));
             }
         }
@@ -380,6 +386,28 @@ async fn check(state: &AppState, req: &mut Request) -> Result<(), ApiError> {
     }
     req.extensions_mut().insert(auth);
     Ok(())
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// The CSRF field of a form post; the body is read (up to `limit` bytes) and put back for the
+/// handler.
+async fn form_token(req: &mut Request, limit: usize) -> Result<Option<String>, ApiError> {
+    let body = std::mem::take(req.body_mut());
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::TooLarge(format!("a form is at most {limit} bytes")))?;
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD))
+        .map(|(_, v)| v);
+    *req.body_mut() = axum::body::Body::from(bytes);
+    Ok(token)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

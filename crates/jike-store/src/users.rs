@@ -250,10 +250,13 @@ type UserRow = (
     i64,
     Option<DateTime<Utc>>,
     DateTime<Utc>,
+    Option<i64>,
+    Option<i64>,
 );
 
 const USER_SELECT: &str = "SELECT u.id, u.name, u.display_name, u.role, u.room, c.code, cu.code, \
-     u.account_manager, u.password_hash, u.disabled, u.locked_until, u.created_at \
+     u.account_manager, u.password_hash, u.disabled, u.locked_until, u.created_at, \
+     u.contractor_id, u.customer_id \
      FROM users u LEFT JOIN contractors c ON c.id = u.contractor_id \
      LEFT JOIN customers cu ON cu.id = u.customer_id";
 
@@ -271,6 +274,8 @@ fn user_of(row: UserRow, region_codes: Vec<String>) -> Result<User, StoreError> 
         disabled,
         locked,
         created,
+        _,
+        _,
     ) = row;
     Ok(User {
         id,
@@ -292,7 +297,13 @@ fn user_of(row: UserRow, region_codes: Vec<String>) -> Result<User, StoreError> 
     })
 }
 
-async fn region_codes_of(conn: &mut Conn<'_>, user_id: i64) -> Result<Vec<String>, StoreError> {
+/// A contractor user's own regions (only contractors have any: one query saved on every
+/// authenticated request of the other roles).
+async fn region_codes_of(conn: &mut Conn<'_>, row: &UserRow) -> Result<Vec<String>, StoreError> {
+    if row.3 != Role::Contractor.code() {
+        return Ok(Vec::new());
+    }
+    let user_id = row.0;
     let rows: Vec<(String,)> = conn
         .fetch_all(
             "SELECT r.code FROM user_regions ur JOIN regions r ON r.id = ur.region_id \
@@ -330,18 +341,12 @@ async fn principal_of(conn: &mut Conn<'_>, id: i64) -> Result<Option<Principal>,
     let Some(row): Option<UserRow> = conn.fetch_optional(&sql, &[Val::int(id)]).await? else {
         return Ok(None);
     };
-    let regions = region_codes_of(conn, id).await?;
+    let (contractor_id, customer_id) = (row.12, row.13);
+    let regions = region_codes_of(conn, &row).await?;
     let user = user_of(row, regions)?;
     if user.disabled {
         return Ok(None);
     }
-    let ids: Option<(Option<i64>, Option<i64>)> = conn
-        .fetch_optional(
-            "SELECT contractor_id, customer_id FROM users WHERE id = $1",
-            &[Val::int(id)],
-        )
-        .await?;
-    let (contractor_id, customer_id) = ids.unwrap_or((None, None));
     let regions = match contractor_id {
         Some(c) if user.role == Role::Contractor => scope_regions(conn, id, c).await?,
         _ => Vec::new(),
@@ -456,7 +461,11 @@ impl Store {
                 "contractors",
                 "contractor",
                 "contractor_code",
-                input.contractor_code.as_deref(),
+                // A field that does not apply to the role was refused above; not looked up.
+                input
+                    .contractor_code
+                    .as_deref()
+                    .filter(|_| input.role == Role::Contractor),
                 &mut problems,
             )
             .await?;
@@ -466,12 +475,20 @@ impl Store {
                 "customers",
                 "customer",
                 "customer_code",
-                input.customer_code.as_deref(),
+                input
+                    .customer_code
+                    .as_deref()
+                    .filter(|_| input.role == Role::Customer),
                 &mut problems,
             )
             .await?;
         let mut regions = Vec::new();
-        for (i, code) in input.region_codes.iter().enumerate() {
+        let region_codes = if input.role == Role::Contractor {
+            input.region_codes.as_slice()
+        } else {
+            &[]
+        };
+        for (i, code) in region_codes.iter().enumerate() {
             if let Some(id) = refs
                 .require(
                     &mut conn,
@@ -536,7 +553,7 @@ impl Store {
                 noun: "user",
                 key: format!("id {id}"),
             })?;
-        let regions = region_codes_of(conn, id).await?;
+        let regions = region_codes_of(conn, &row).await?;
         user_of(row, regions)
     }
 
@@ -548,7 +565,7 @@ impl Store {
         let rows: Vec<UserRow> = conn.fetch_all(&sql, &[]).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let regions = region_codes_of(&mut conn, row.0).await?;
+            let regions = region_codes_of(&mut conn, &row).await?;
             out.push(user_of(row, regions)?);
         }
         Ok(out)

@@ -503,6 +503,16 @@ async fn sessions_need_csrf_for_writes_and_failed_logins_lock_the_account() {
         .await
         .unwrap();
     assert_eq!(with.status(), 201);
+    // A form post may carry the token as a field instead (the console's forms): it then passes
+    // the CSRF check and meets the endpoint, which takes JSON only (415, not 403).
+    let form = |token: &str| {
+        browser
+            .post(server.url("/api/v1/orders"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("title=x&csrf_token={token}"))
+    };
+    assert_eq!(form("forged").send().await.unwrap().status(), 403);
+    assert_eq!(form(&csrf).send().await.unwrap().status(), 415);
     // The order records who made it.
     let order: Value = with.json().await.unwrap();
     assert_eq!(order["events"][0]["actor"], "zhang.wei", "{order}");
