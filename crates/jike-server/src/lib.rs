@@ -248,6 +248,10 @@ pub async fn serve(
             let _ = rx.wait_for(|s| *s).await;
         }
     };
+    // The router first: it gives the store its notification targets, which a timer due at
+    // start-up (fallen due while no process ran) needs before the scheduler's first round.
+    // The peer's address reaches the handlers, for the audit log.
+    let app = router(store.clone(), config).into_make_service_with_connect_info::<SocketAddr>();
     // The delivery worker listens: what a timer writes to the outbox goes out at once.
     let fired = notify::waker();
     let owner = scheduler::instance_name();
@@ -259,8 +263,6 @@ pub async fn serve(
         fired,
         stopped(),
     ));
-    // The peer's address reaches the handlers, for the audit log.
-    let app = router(store, config).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown().await;
