@@ -110,6 +110,7 @@ impl ApiError {
                 StoreError::Config(_)
                 | StoreError::Corrupt(_)
                 | StoreError::Database(_)
+                | StoreError::Sqlite(_)
                 | StoreError::Migrate(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

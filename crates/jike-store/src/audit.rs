@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
-use crate::db::{Backend, Conn, Db, Val};
+use crate::db::{Backend, Conn, Val};
 use crate::error::StoreError;
 use crate::ops::Page;
 use crate::Store;
@@ -234,6 +234,19 @@ struct AuditRow {
     prev_hash: String,
     hash: String,
 }
+crate::lite_record!(AuditRow {
+    seq,
+    at,
+    actor,
+    role,
+    source,
+    action,
+    object,
+    before,
+    after,
+    prev_hash,
+    hash
+});
 
 const COLUMNS: &str =
     "seq, at, actor, role, source, action, object, before, after, prev_hash, hash";
@@ -405,45 +418,6 @@ pub(crate) async fn append(
     )
     .await?;
     Ok(seq)
-}
-
-/// A read-only transaction: verification sees the log and its head as of one instant, however
-/// long it takes and whatever is appended meanwhile. Dropped, it rolls back.
-enum Snapshot {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
-
-impl Snapshot {
-    async fn begin(db: &Db) -> Result<Snapshot, StoreError> {
-        Ok(match db {
-            // A deferred transaction in WAL mode reads one snapshot from its first SELECT on,
-            // without blocking writers.
-            Db::Sqlite(pool, _) => Snapshot::Sqlite(pool.begin().await?),
-            Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                    .execute(&mut *tx)
-                    .await?;
-                Snapshot::Postgres(tx)
-            }
-        })
-    }
-
-    fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Snapshot::Sqlite(t) => Conn::Sqlite(t),
-            Snapshot::Postgres(t) => Conn::Postgres(t),
-        }
-    }
-
-    async fn end(self) -> Result<(), StoreError> {
-        match self {
-            Snapshot::Sqlite(t) => t.rollback().await?,
-            Snapshot::Postgres(t) => t.rollback().await?,
-        }
-        Ok(())
-    }
 }
 
 fn problem(seq: i64, kind: AuditProblemKind, message: String) -> AuditProblem {
@@ -659,7 +633,7 @@ impl Store {
     /// Recomputes the whole chain, in seq order, from one snapshot of the database, and reports
     /// the first entry that was edited, deleted, reordered or cut off the end.
     pub async fn audit_verify(&self) -> Result<AuditReport, StoreError> {
-        let mut snapshot = Snapshot::begin(&self.db).await?;
+        let mut snapshot = self.db.snapshot().await?;
         let report = verify(&mut snapshot.conn()).await?;
         snapshot.end().await?;
         Ok(report)

@@ -8,12 +8,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{FromRow, PgPool, Row, SqlitePool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{FromRow, PgPool, Row};
 
 use crate::error::StoreError;
+use crate::lite::{self, Lite, LiteRecord, LiteTx, Reader};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,24 +126,19 @@ fn split_id_codes(
     Ok(())
 }
 
-/// A row type that both backends can decode.
-pub trait FromBoth:
-    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
-{
-}
-impl<T> FromBoth for T where
-    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
-{
-}
+/// A row type that both backends can decode: sqlx's `FromRow` for PostgreSQL, and
+/// [`LiteRecord`] (`lite_record!` for structs, tuples by position) for SQLite.
+pub trait FromBoth: for<'r> FromRow<'r, PgRow> + LiteRecord + Send + Unpin {}
+impl<T> FromBoth for T where T: for<'r> FromRow<'r, PgRow> + LiteRecord + Send + Unpin {}
 
-/// The pool of either backend.
+/// The database of either backend.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// SQLite has one writer: the mutex queues this process's writers in turn, instead of
-    /// leaving them to SQLite's busy handler, which sleeps 1 to 100 ms between tries and leaves
-    /// the lock idle meanwhile (the tail latency of concurrent writes). Other processes on the
-    /// same file still meet `busy_timeout`.
-    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
+    /// SQLite has one writer: this process's write transactions queue on the writer
+    /// connection's mutex in turn, instead of leaving them to SQLite's busy handler, which
+    /// sleeps 1 to 100 ms between tries and leaves the lock idle meanwhile (the tail latency of
+    /// concurrent writes). Other processes on the same file still meet `busy_timeout`.
+    Sqlite(Arc<Lite>),
     Postgres(PgPool),
 }
 
@@ -175,21 +169,9 @@ impl Db {
                     })?;
                 }
             }
-            let options = SqliteConnectOptions::from_str(url)
-                .map_err(|e| StoreError::Config(format!("'{url}': {e}")))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-                .pragma("cache_size", "-16000")
-                .pragma("temp_store", "memory");
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await
-                .map_err(|e| StoreError::Config(format!("cannot open {url}: {e}")))?;
-            Ok(Db::Sqlite(pool, Default::default()))
+            Ok(Db::Sqlite(Arc::new(Lite::open(std::path::Path::new(
+                path,
+            ))?)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::Config(format!("'{url}': {e}")))?;
@@ -226,88 +208,116 @@ impl Db {
         }
     }
 
-    /// Applies the embedded migrations that have not run yet; returns how many ran.
+    /// Applies the embedded migrations that have not run yet; returns how many ran. On SQLite
+    /// sqlx's migrator runs them on a connection of its own, so the bookkeeping
+    /// (`_sqlx_migrations`) stays what earlier releases wrote.
     pub async fn migrate(&self) -> Result<usize, StoreError> {
-        let (migrator, applied) = match self {
-            Db::Sqlite(p, _) => (
-                &SQLITE_MIGRATOR,
-                applied_versions(Conn::Sqlite(&mut *p.acquire().await?)).await,
-            ),
-            Db::Postgres(p) => (
-                &POSTGRES_MIGRATOR,
-                applied_versions(Conn::Postgres(&mut *p.acquire().await?)).await,
-            ),
-        };
-        let before = applied.unwrap_or(0);
         match self {
-            Db::Sqlite(p, _) => migrator.run(p).await?,
-            Db::Postgres(p) => migrator.run(p).await?,
+            Db::Sqlite(lite) => {
+                use sqlx::Connection;
+                let options = SqliteConnectOptions::new()
+                    .filename(lite.path())
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let mut conn = sqlx::SqliteConnection::connect_with(&options)
+                    .await
+                    .map_err(|e| {
+                        StoreError::Config(format!(
+                            "cannot open sqlite://{}: {e}",
+                            lite.path().display()
+                        ))
+                    })?;
+                let before: Vec<(i64,)> =
+                    sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                        .fetch_all(&mut conn)
+                        .await
+                        .unwrap_or_default();
+                let ran = SQLITE_MIGRATOR.run(&mut conn).await;
+                let _ = conn.close().await;
+                ran?;
+                // Statements prepared before a migration may describe tables it changed.
+                lite.close_idle();
+                lite.writer().await.flush_prepared_statement_cache();
+                Ok(SQLITE_MIGRATOR.iter().count().saturating_sub(before.len()))
+            }
+            Db::Postgres(p) => {
+                let before: Vec<(i64,)> =
+                    sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                        .fetch_all(p)
+                        .await
+                        .unwrap_or_default();
+                POSTGRES_MIGRATOR.run(p).await?;
+                Ok(POSTGRES_MIGRATOR
+                    .iter()
+                    .count()
+                    .saturating_sub(before.len()))
+            }
         }
-        Ok(migrator.iter().count().saturating_sub(before))
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            // BEGIN IMMEDIATE takes the write lock at once, so two writers queue on busy_timeout
-            // instead of one failing when its read snapshot is upgraded to a write.
-            Db::Sqlite(p, writer) => {
-                let turn = writer.clone().lock_owned().await;
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
-            }
+            // BEGIN IMMEDIATE takes the write lock at once, so a writer of another process
+            // waits on busy_timeout instead of failing when its read snapshot is upgraded.
+            Db::Sqlite(lite) => Tx::Sqlite(LiteTx::begin(lite.writer().await, "", None)?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
-    /// A transaction for a bulk import. On SQLite its connection runs without foreign-key
-    /// checks, with a bigger page cache, and is closed instead of returned to the pool, so the
-    /// pool never sees those settings (and a dropped import rolls back as the connection
-    /// closes). Dropping the checks is sound because an import resolves every reference it
-    /// writes, by code, inside this same transaction; they cost more than the rows themselves
-    /// (three parent lookups per path hop). On PostgreSQL it is an ordinary transaction.
+    /// A transaction for a bulk import. On SQLite it runs without foreign-key checks and with
+    /// a bigger page cache, both put back when it ends. Dropping the checks is sound because an
+    /// import resolves every reference it writes, by code, inside this same transaction; they
+    /// cost more than the rows themselves (three parent lookups per path hop). On PostgreSQL
+    /// it is an ordinary transaction.
     pub async fn begin_import(&self) -> Result<ImportTx, StoreError> {
         Ok(match self {
-            Db::Sqlite(p, writer) => {
-                let turn = writer.clone().lock_owned().await;
-                let mut conn = p.acquire().await?;
-                conn.close_on_drop();
-                for pragma in [
-                    "PRAGMA foreign_keys = OFF",
-                    "PRAGMA cache_size = -131072",
-                    "BEGIN IMMEDIATE",
-                ] {
-                    sqlx::query(pragma).execute(&mut *conn).await?;
-                }
-                ImportTx::Sqlite(conn, turn)
-            }
-            Db::Postgres(p) => ImportTx::Postgres(p.begin().await?),
+            Db::Sqlite(lite) => ImportTx(Tx::Sqlite(LiteTx::begin(
+                lite.writer().await,
+                "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -131072; PRAGMA threads = 2;",
+                Some(format!(
+                    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA threads = 0;",
+                    crate::lite::CACHE_KIB
+                )),
+            )?)),
+            Db::Postgres(p) => ImportTx(Tx::Postgres(p.begin().await?)),
         })
     }
 
-    /// A connection of the pool, outside any transaction, for reads.
+    /// A connection outside any transaction, for reads.
     pub async fn read(&self) -> Result<Pooled, StoreError> {
         Ok(match self {
-            Db::Sqlite(p, _) => Pooled::Sqlite(p.acquire().await?),
+            Db::Sqlite(lite) => Pooled::Sqlite(lite.reader()?),
             Db::Postgres(p) => Pooled::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// A read-only transaction that sees the database as of one instant however long it
+    /// takes and whatever is written meanwhile (a deferred transaction in WAL mode on SQLite,
+    /// repeatable read on PostgreSQL). Dropped, it ends.
+    pub async fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        Ok(match self {
+            Db::Sqlite(lite) => {
+                let mut reader = lite.reader()?;
+                reader.conn().execute_batch("BEGIN DEFERRED")?;
+                Snapshot::Sqlite(reader)
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+                Snapshot::Postgres(tx)
+            }
         })
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p, _) => p.close().await,
+            Db::Sqlite(lite) => lite.close_idle(),
             Db::Postgres(p) => p.close().await,
         }
     }
-}
-
-async fn applied_versions(mut conn: Conn<'_>) -> Result<usize, StoreError> {
-    let rows: Vec<(i64,)> = conn
-        .fetch_all(
-            "SELECT version FROM _sqlx_migrations WHERE success = TRUE",
-            &[],
-        )
-        .await
-        .unwrap_or_default();
-    Ok(rows.len())
 }
 
 /// Hides the password of a database URL in messages.
@@ -324,42 +334,63 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// A connection taken from the pool.
+/// A connection for reads.
 pub enum Pooled {
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Sqlite(Reader),
     Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
 }
 
 impl Pooled {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Sqlite(c) => Conn::Sqlite(c.conn()),
             Pooled::Postgres(c) => Conn::Postgres(c),
         }
     }
 }
 
+/// See [`Db::snapshot`].
+pub enum Snapshot {
+    Sqlite(Reader),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Snapshot {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Snapshot::Sqlite(r) => Conn::Sqlite(r.conn()),
+            Snapshot::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    pub async fn end(self) -> Result<(), StoreError> {
+        match self {
+            // The reader rolls its snapshot back when it goes back to the idle list.
+            Snapshot::Sqlite(_) => {}
+            Snapshot::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
 /// A transaction of either backend; dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
-    /// The transaction and this process's turn to write (released after it).
-    Sqlite(
-        sqlx::Transaction<'static, sqlx::Sqlite>,
-        tokio::sync::OwnedMutexGuard<()>,
-    ),
+    /// On the writer connection, holding this process's turn to write until it ends.
+    Sqlite(LiteTx),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t, _) => Conn::Sqlite(t),
+            Tx::Sqlite(t) => Conn::Sqlite(t.conn()),
             Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(t, _) => t.commit().await?,
+            Tx::Sqlite(t) => t.commit()?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -367,7 +398,7 @@ impl Tx {
 
     pub async fn rollback(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(t, _) => t.rollback().await?,
+            Tx::Sqlite(t) => t.rollback()?,
             Tx::Postgres(t) => t.rollback().await?,
         }
         Ok(())
@@ -375,46 +406,26 @@ impl Tx {
 }
 
 /// See [`Db::begin_import`]; dropped without [`ImportTx::commit`], it rolls back.
-pub enum ImportTx {
-    Sqlite(
-        sqlx::pool::PoolConnection<sqlx::Sqlite>,
-        tokio::sync::OwnedMutexGuard<()>,
-    ),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
+pub struct ImportTx(Tx);
 
 impl ImportTx {
     pub fn conn(&mut self) -> Conn<'_> {
-        match self {
-            ImportTx::Sqlite(c, _) => Conn::Sqlite(c),
-            ImportTx::Postgres(t) => Conn::Postgres(t),
-        }
+        self.0.conn()
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            ImportTx::Sqlite(mut c, _turn) => {
-                sqlx::query("COMMIT").execute(&mut *c).await?;
-            }
-            ImportTx::Postgres(t) => t.commit().await?,
-        }
-        Ok(())
+        self.0.commit().await
     }
 
     pub async fn rollback(self) -> Result<(), StoreError> {
-        match self {
-            ImportTx::Sqlite(mut c, _turn) => {
-                sqlx::query("ROLLBACK").execute(&mut *c).await?;
-            }
-            ImportTx::Postgres(t) => t.rollback().await?,
-        }
-        Ok(())
+        self.0.rollback().await
     }
 }
 
 /// A borrowed connection of either backend: the one surface the rest of the store uses.
 pub enum Conn<'a> {
-    Sqlite(&'a mut sqlx::SqliteConnection),
+    /// Statements run inline, on the calling thread (see `lite.rs`).
+    Sqlite(&'a mut rusqlite::Connection),
     Postgres(&'a mut sqlx::PgConnection),
 }
 
@@ -444,18 +455,25 @@ impl Conn<'_> {
 
     pub async fn execute(&mut self, sql: &str, vals: &[Val]) -> Result<u64, StoreError> {
         Ok(match self {
-            Conn::Sqlite(c) => {
-                let sql = sqlite_sql(sql);
-                bind_vals!(sqlx::query(&sql), vals)
-                    .execute(&mut **c)
-                    .await?
-                    .rows_affected()
-            }
+            Conn::Sqlite(c) => lite::execute(c, &sqlite_sql(sql), vals)?,
             Conn::Postgres(c) => bind_vals!(sqlx::query(sql), vals)
                 .execute(&mut **c)
                 .await?
                 .rows_affected(),
         })
+    }
+
+    /// Runs one statement once for each row of values (on SQLite prepared once).
+    pub async fn execute_each(&mut self, sql: &str, rows: &[Vec<Val>]) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite(c) => lite::execute_each(c, &sqlite_sql(sql), rows)?,
+            Conn::Postgres(_) => {
+                for row in rows {
+                    self.execute(sql, row).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     pub async fn fetch_all<R: FromBoth>(
@@ -464,12 +482,7 @@ impl Conn<'_> {
         vals: &[Val],
     ) -> Result<Vec<R>, StoreError> {
         Ok(match self {
-            Conn::Sqlite(c) => {
-                let sql = sqlite_sql(sql);
-                bind_vals!(sqlx::query_as::<_, R>(&sql), vals)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
+            Conn::Sqlite(c) => lite::query(c, &sqlite_sql(sql), vals, usize::MAX, R::from_lite)?,
             Conn::Postgres(c) => {
                 bind_vals!(sqlx::query_as::<_, R>(sql), vals)
                     .fetch_all(&mut **c)
@@ -484,12 +497,9 @@ impl Conn<'_> {
         vals: &[Val],
     ) -> Result<Option<R>, StoreError> {
         Ok(match self {
-            Conn::Sqlite(c) => {
-                let sql = sqlite_sql(sql);
-                bind_vals!(sqlx::query_as::<_, R>(&sql), vals)
-                    .fetch_optional(&mut **c)
-                    .await?
-            }
+            Conn::Sqlite(c) => lite::query(c, &sqlite_sql(sql), vals, 1, R::from_lite)?
+                .into_iter()
+                .next(),
             Conn::Postgres(c) => {
                 bind_vals!(sqlx::query_as::<_, R>(sql), vals)
                     .fetch_optional(&mut **c)
@@ -503,19 +513,15 @@ impl Conn<'_> {
         sql: &str,
         vals: &[Val],
     ) -> Result<R, StoreError> {
-        Ok(match self {
-            Conn::Sqlite(c) => {
-                let sql = sqlite_sql(sql);
-                bind_vals!(sqlx::query_as::<_, R>(&sql), vals)
-                    .fetch_one(&mut **c)
-                    .await?
-            }
-            Conn::Postgres(c) => {
-                bind_vals!(sqlx::query_as::<_, R>(sql), vals)
-                    .fetch_one(&mut **c)
-                    .await?
-            }
-        })
+        match self {
+            Conn::Sqlite(c) => lite::query(c, &sqlite_sql(sql), vals, 1, R::from_lite)?
+                .into_iter()
+                .next()
+                .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)),
+            Conn::Postgres(c) => Ok(bind_vals!(sqlx::query_as::<_, R>(sql), vals)
+                .fetch_one(&mut **c)
+                .await?),
+        }
     }
 
     /// Reads rows as values typed like `like`: column `i` of each row is decoded as the variant
@@ -527,13 +533,9 @@ impl Conn<'_> {
         like: &[Val],
     ) -> Result<Vec<Vec<Val>>, StoreError> {
         match self {
-            Conn::Sqlite(c) => {
-                let sql = sqlite_sql(sql);
-                let rows = bind_vals!(sqlx::query(&sql), vals)
-                    .fetch_all(&mut **c)
-                    .await?;
-                rows.iter().map(|r| decode_vals(r, like)).collect()
-            }
+            Conn::Sqlite(c) => lite::query(c, &sqlite_sql(sql), vals, usize::MAX, |r| {
+                lite::decode_vals(r, like)
+            }),
             Conn::Postgres(c) => {
                 let rows = bind_vals!(sqlx::query(sql), vals)
                     .fetch_all(&mut **c)
@@ -544,16 +546,7 @@ impl Conn<'_> {
     }
 }
 
-fn decode_vals<R>(row: &R, like: &[Val]) -> Result<Vec<Val>, StoreError>
-where
-    R: Row,
-    usize: sqlx::ColumnIndex<R>,
-    Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    Option<f64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    Option<String>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    Option<DateTime<Utc>>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    Option<NaiveDate>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
+fn decode_vals(row: &PgRow, like: &[Val]) -> Result<Vec<Val>, StoreError> {
     like.iter()
         .enumerate()
         .map(|(i, kind)| {

@@ -85,6 +85,15 @@ pub struct RegionRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(RegionRow {
+    id,
+    code,
+    name,
+    level,
+    parent_code,
+    created_at,
+    updated_at
+});
 
 impl Entity for Regions {
     type Input = RegionInput;
@@ -208,6 +217,19 @@ pub struct SiteRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(SiteRow {
+    id,
+    code,
+    name,
+    kind,
+    address,
+    region_code,
+    region_name,
+    longitude,
+    latitude,
+    created_at,
+    updated_at
+});
 
 impl Entity for Sites {
     type Input = SiteInput;
@@ -310,6 +332,23 @@ pub struct ElementRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(ElementRow {
+    id,
+    code,
+    name,
+    element_type,
+    vendor,
+    model,
+    management_ip,
+    site_code,
+    site_name,
+    owner,
+    domain,
+    contractor_code,
+    contractor_name,
+    created_at,
+    updated_at
+});
 
 impl Entity for Elements {
     type Input = ElementInput;
@@ -452,6 +491,20 @@ pub struct CustomerRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(CustomerRow {
+    id,
+    code,
+    name,
+    industry,
+    grade,
+    account_manager,
+    contact_name,
+    contact_phone,
+    region_code,
+    region_name,
+    created_at,
+    updated_at
+});
 
 impl Entity for Customers {
     type Input = CustomerInput;
@@ -629,6 +682,23 @@ pub struct CircuitRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(CircuitRow {
+    id,
+    code,
+    customer_code,
+    customer_name,
+    business_type,
+    scope,
+    bandwidth_bps,
+    a_end,
+    z_end,
+    assurance_level,
+    status,
+    region_code,
+    region_name,
+    created_at,
+    updated_at
+});
 
 impl Entity for Circuits {
     type Input = CircuitInput;
@@ -918,6 +988,16 @@ struct HopRow {
     contractor_code: Option<String>,
     contractor_name: Option<String>,
 }
+crate::lite_record!(HopRow {
+    seq,
+    element_code,
+    element_name,
+    element_type,
+    segment,
+    domain,
+    contractor_code,
+    contractor_name
+});
 
 /// The resolved path of a circuit: element hops take their domain and contractor from the
 /// element (R-MD).
@@ -962,6 +1042,15 @@ pub struct ContractorRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(ContractorRow {
+    id,
+    code,
+    name,
+    contract_start,
+    contract_end,
+    created_at,
+    updated_at
+});
 
 impl Entity for Contractors {
     type Input = ContractorInput;
@@ -1145,6 +1234,24 @@ pub struct StaffRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(StaffRow {
+    id,
+    code,
+    name,
+    contractor_code,
+    contractor_name,
+    region_code,
+    region_name,
+    education,
+    major,
+    years_experience,
+    years_core_network,
+    certificates,
+    training_level,
+    phone,
+    created_at,
+    updated_at
+});
 
 impl Entity for StaffMembers {
     type Input = StaffInput;
@@ -1292,6 +1399,17 @@ pub struct InstrumentRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(InstrumentRow {
+    id,
+    code,
+    kind,
+    contractor_code,
+    region_code,
+    holder_code,
+    status,
+    created_at,
+    updated_at
+});
 
 const ASSET_STATUS_FILTER: Filter = Filter {
     param: "status",
@@ -1417,6 +1535,16 @@ pub struct VehicleRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::lite_record!(VehicleRow {
+    id,
+    code,
+    kind,
+    contractor_code,
+    region_code,
+    status,
+    created_at,
+    updated_at
+});
 
 impl Entity for Vehicles {
     type Input = VehicleInput;

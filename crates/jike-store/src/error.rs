@@ -36,8 +36,18 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A constraint a write broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Violation {
+    Unique,
+    ForeignKey,
+    Other,
 }
 
 fn join(errors: &[FieldError]) -> String {
@@ -53,17 +63,28 @@ impl StoreError {
         StoreError::Invalid(vec![FieldError::new(field, reason)])
     }
 
+    /// The constraint the database refused the write for, if that is what happened.
+    pub(crate) fn violation(&self) -> Option<Violation> {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => match db.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => Some(Violation::Unique),
+                sqlx::error::ErrorKind::ForeignKeyViolation => Some(Violation::ForeignKey),
+                sqlx::error::ErrorKind::NotNullViolation
+                | sqlx::error::ErrorKind::CheckViolation => Some(Violation::Other),
+                _ => None,
+            },
+            StoreError::Sqlite(e) => crate::lite::violation(e),
+            _ => None,
+        }
+    }
+
     /// Turns a unique violation on `code` into a conflict naming the field.
     pub(crate) fn on_unique(self, noun: &str, code: &str) -> StoreError {
-        match &self {
-            StoreError::Database(sqlx::Error::Database(db))
-                if db.kind() == sqlx::error::ErrorKind::UniqueViolation =>
-            {
-                StoreError::Conflict {
-                    message: format!("a {noun} with code '{code}' already exists"),
-                    field: Some("code".into()),
-                }
-            }
+        match self.violation() {
+            Some(Violation::Unique) => StoreError::Conflict {
+                message: format!("a {noun} with code '{code}' already exists"),
+                field: Some("code".into()),
+            },
             _ => self,
         }
     }

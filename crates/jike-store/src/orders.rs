@@ -97,6 +97,32 @@ pub struct OrderRow {
     updated_at: DateTime<Utc>,
     closed_at: Option<DateTime<Utc>>,
 }
+crate::lite_record!(OrderRow {
+    id,
+    code,
+    kind,
+    title,
+    description,
+    state,
+    grade,
+    business_type,
+    customer_code,
+    customer_name,
+    site_code,
+    region_code,
+    contractor_code,
+    contractor_name,
+    lead_room,
+    occurred_at,
+    breached,
+    joint_handling_at,
+    next_due_at,
+    policy_id,
+    created_by,
+    created_at,
+    updated_at,
+    closed_at
+});
 
 fn vocab<V: Vocabulary>(text: &str) -> Result<&'static str, String> {
     V::parse(text).map(|v| v.code()).map_err(|e| e.to_string())
@@ -288,6 +314,13 @@ struct PolicyRow {
     loaded_at: DateTime<Utc>,
     loaded_by: String,
 }
+crate::lite_record!(PolicyRow {
+    id,
+    version,
+    valid_from,
+    loaded_at,
+    loaded_by
+});
 
 impl From<PolicyRow> for PolicyVersion {
     fn from(r: PolicyRow) -> Self {
@@ -617,6 +650,15 @@ struct OrderCore {
     policy_id: i64,
     event_count: i64,
 }
+crate::lite_record!(OrderCore {
+    code,
+    kind,
+    grade,
+    business_type,
+    state,
+    policy_id,
+    event_count
+});
 
 #[derive(FromRow)]
 struct EventRow {
@@ -631,6 +673,7 @@ struct EventRow {
     approved_by: Option<String>,
     data: Option<String>,
 }
+crate::lite_record!(EventRow { seq, kind = "type", at, recorded_at, actor, note, reason, approved_by, data });
 
 impl EventRow {
     fn event(&self) -> Result<Event, StoreError> {
@@ -806,9 +849,7 @@ impl Store {
             )
             .await
             .map_err(|e| match e {
-                StoreError::Database(sqlx::Error::Database(db))
-                    if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation =>
-                {
+                e if e.violation() == Some(crate::error::Violation::ForeignKey) => {
                     StoreError::Conflict {
                         message: "a row the order refers to was deleted meanwhile; try again"
                             .into(),
@@ -1495,8 +1536,7 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
 }
 
 fn is_unique_violation(e: &StoreError) -> bool {
-    matches!(e, StoreError::Database(sqlx::Error::Database(db))
-        if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+    e.violation() == Some(crate::error::Violation::Unique)
 }
 
 async fn next_order_id(conn: &mut Conn<'_>) -> Result<i64, StoreError> {
@@ -1793,6 +1833,7 @@ pub struct ClaimedTimer {
     pub id: i64,
     pub order_id: i64,
 }
+crate::lite_record!(ClaimedTimer { id, order_id });
 
 /// What firing a timer did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1993,6 +2034,14 @@ struct TimerRow {
     fired_at: Option<DateTime<Utc>>,
     fired_by: Option<String>,
 }
+crate::lite_record!(TimerRow {
+    id,
+    kind,
+    clock,
+    due_at,
+    fired_at,
+    fired_by
+});
 
 /// A durable timer as the API shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

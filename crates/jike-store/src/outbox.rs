@@ -163,6 +163,17 @@ struct ClaimedRow {
     attempts: i64,
     created_at: DateTime<Utc>,
 }
+crate::lite_record!(ClaimedRow {
+    id,
+    topic,
+    order_id,
+    timer_id,
+    channel,
+    target,
+    payload,
+    attempts,
+    created_at
+});
 
 impl TryFrom<ClaimedRow> for Claimed {
     type Error = StoreError;
@@ -287,6 +298,21 @@ struct NotificationRow {
     delivered_at: Option<DateTime<Utc>>,
     last_error: Option<String>,
 }
+crate::lite_record!(NotificationRow {
+    id,
+    topic,
+    order_id,
+    timer_id,
+    channel,
+    target,
+    payload,
+    created_at,
+    status,
+    attempts,
+    next_attempt_at,
+    delivered_at,
+    last_error
+});
 
 #[derive(FromRow)]
 struct AttemptRow {
@@ -298,6 +324,15 @@ struct AttemptRow {
     error: Option<String>,
     duration_ms: i64,
 }
+crate::lite_record!(AttemptRow {
+    outbox_id,
+    attempt,
+    at,
+    ok,
+    status_code,
+    error,
+    duration_ms
+});
 
 /// A list request: newest first, optionally one order's or one status's rows.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,584 @@
+//! SQLite, driven in-process with rusqlite: every statement runs on the thread that asks for it.
+//!
+//! Why not sqlx here: sqlx runs each SQLite connection on a worker thread of its own and hands
+//! every statement across, which costs two thread switches a statement. A SQLite statement takes
+//! microseconds, so under concurrent requests the switching cost more than the work (three
+//! quarters of the service's CPU was the kernel scheduling threads). Here the writer is one
+//! connection behind an async mutex (this process's writers queue on it, in turn), and reads
+//! take an idle connection of their own; both run their statements inline. sqlx still applies
+//! the SQLite migrations (`Db::migrate`), so a database made by an earlier release is
+//! recognised as it is.
+//!
+//! Values are stored exactly as sqlx stored them (times as RFC 3339 text with `+00:00`, dates as
+//! `YYYY-MM-DD`), so both drivers read what the other wrote and text comparisons of times in
+//! SQL keep their order.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::db::Val;
+use crate::error::StoreError;
+
+/// How many idle read connections are kept for reuse.
+const IDLE_READERS: usize = 8;
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 512;
+/// The page cache of an ordinary connection, in KiB (SQLite's negative `cache_size`).
+pub(crate) const CACHE_KIB: i64 = 16_000;
+
+/// A SQLite database: its one writer connection and the idle read connections.
+pub struct Lite {
+    path: PathBuf,
+    writer: Arc<tokio::sync::Mutex<Connection>>,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for Lite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lite").field("path", &self.path).finish()
+    }
+}
+
+impl Lite {
+    /// Opens (creating it when missing) the database file, in WAL mode.
+    pub fn open(path: &Path) -> Result<Lite, StoreError> {
+        let writer = connect(path).map_err(|e| {
+            StoreError::Config(format!("cannot open sqlite://{}: {e}", path.display()))
+        })?;
+        // WAL is a property of the file: set once, every later connection finds it.
+        let mode: String = writer
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| {
+                StoreError::Config(format!("cannot open sqlite://{}: {e}", path.display()))
+            })?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Config(format!(
+                "sqlite://{}: the journal mode stays '{mode}', WAL is needed",
+                path.display()
+            )));
+        }
+        Ok(Lite {
+            path: path.to_path_buf(),
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This process's turn to write: the writer connection, once the writers before have
+    /// finished.
+    pub async fn writer(&self) -> tokio::sync::OwnedMutexGuard<Connection> {
+        self.writer.clone().lock_owned().await
+    }
+
+    /// An idle read connection, or a new one.
+    pub fn reader(self: &Arc<Self>) -> Result<Reader, StoreError> {
+        let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let conn = match idle {
+            Some(c) => c,
+            None => connect(&self.path)?,
+        };
+        Ok(Reader {
+            conn: Some(conn),
+            lite: self.clone(),
+        })
+    }
+
+    /// Closes the idle connections (the writer closes when the last handle goes).
+    pub fn close_idle(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+}
+
+/// A connection with this store's settings: foreign keys on, `synchronous = NORMAL` (WAL keeps
+/// the database consistent across a crash; a commit is durable once the WAL is synced at the
+/// next checkpoint), a 10 s busy timeout for other processes on the same file, temporary
+/// tables and sorts in memory.
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+         PRAGMA cache_size = -{CACHE_KIB}; PRAGMA temp_store = MEMORY;"
+    ))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// A read connection, given back to the idle list when dropped.
+pub struct Reader {
+    conn: Option<Connection>,
+    lite: Arc<Lite>,
+}
+
+impl Reader {
+    pub fn conn(&mut self) -> &mut Connection {
+        self.conn
+            .as_mut()
+            .expect("a reader holds its connection until dropped")
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        // A snapshot left open (a dropped read transaction) must not pin the WAL.
+        if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+            return;
+        }
+        if let Ok(mut idle) = self.lite.idle.lock() {
+            if idle.len() < IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+/// A transaction on the writer connection: `BEGIN IMMEDIATE` taken, rolled back when dropped
+/// unfinished. `restore` runs after it ends (an import's relaxed settings put back).
+pub struct LiteTx {
+    conn: tokio::sync::OwnedMutexGuard<Connection>,
+    open: bool,
+    restore: Option<String>,
+}
+
+impl LiteTx {
+    pub fn begin(
+        conn: tokio::sync::OwnedMutexGuard<Connection>,
+        setup: &str,
+        restore: Option<String>,
+    ) -> Result<LiteTx, StoreError> {
+        if !setup.is_empty() {
+            conn.execute_batch(setup)?;
+        }
+        let mut tx = LiteTx {
+            conn,
+            open: false,
+            restore,
+        };
+        tx.conn.execute_batch("BEGIN IMMEDIATE")?;
+        tx.open = true;
+        Ok(tx)
+    }
+
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn commit(mut self) -> Result<(), StoreError> {
+        self.end("COMMIT")
+    }
+
+    pub fn rollback(mut self) -> Result<(), StoreError> {
+        self.end("ROLLBACK")
+    }
+
+    fn end(&mut self, how: &str) -> Result<(), StoreError> {
+        let ended = if self.open {
+            self.conn.execute_batch(how)
+        } else {
+            Ok(())
+        };
+        // A failed COMMIT (SQLITE_BUSY, a deferred constraint) may leave the transaction
+        // open: roll it back so the writer is clean for the next one.
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        self.open = false;
+        if let Some(restore) = self.restore.take() {
+            self.conn.execute_batch(&restore)?;
+        }
+        ended.map_err(StoreError::from)
+    }
+}
+
+impl Drop for LiteTx {
+    fn drop(&mut self) {
+        if self.open || self.restore.is_some() {
+            let _ = self.end("ROLLBACK");
+        }
+    }
+}
+
+/// Binds `vals` to the statement's parameters 1..n, refusing a count that does not match (an
+/// unbound parameter would silently be NULL).
+fn bind(stmt: &mut rusqlite::Statement<'_>, vals: &[Val]) -> Result<(), StoreError> {
+    if stmt.parameter_count() != vals.len() {
+        return Err(StoreError::Corrupt(format!(
+            "a statement with {} parameters was given {} values",
+            stmt.parameter_count(),
+            vals.len()
+        )));
+    }
+    for (i, v) in vals.iter().enumerate() {
+        let n = i + 1;
+        match v {
+            Val::Int(Some(x)) => stmt.raw_bind_parameter(n, x)?,
+            Val::Real(Some(x)) => stmt.raw_bind_parameter(n, x)?,
+            Val::Text(Some(s)) => stmt.raw_bind_parameter(n, s.as_str())?,
+            Val::Time(Some(t)) => stmt.raw_bind_parameter(n, time_text(t))?,
+            Val::Date(Some(d)) => stmt.raw_bind_parameter(n, date_text(d))?,
+            Val::Int(None)
+            | Val::Real(None)
+            | Val::Text(None)
+            | Val::Time(None)
+            | Val::Date(None) => stmt.raw_bind_parameter(n, rusqlite::types::Null)?,
+        }
+    }
+    Ok(())
+}
+
+/// A time as sqlx writes it: RFC 3339 in UTC, `+00:00`, fractions only when there are any.
+pub fn time_text(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+fn date_text(d: &NaiveDate) -> String {
+    d.format("%F").to_string()
+}
+
+/// Runs one statement (or, without values, a script of several) and returns the rows it
+/// changed. Rows a statement returns (a PRAGMA, `RETURNING`) are read and dropped.
+pub fn execute(conn: &Connection, sql: &str, vals: &[Val]) -> Result<u64, StoreError> {
+    if vals.is_empty() {
+        conn.execute_batch(sql)?;
+        return Ok(conn.changes());
+    }
+    let mut stmt = conn.prepare_cached(sql)?;
+    bind(&mut stmt, vals)?;
+    let mut rows = stmt.raw_query();
+    while rows.next()?.is_some() {}
+    drop(rows);
+    Ok(conn.changes())
+}
+
+/// Runs one statement for each row of values, prepared once.
+pub fn execute_each(conn: &Connection, sql: &str, rows: &[Vec<Val>]) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    for row in rows {
+        bind(&mut stmt, row)?;
+        let mut rows = stmt.raw_query();
+        while rows.next()?.is_some() {}
+    }
+    Ok(())
+}
+
+/// Runs a query and decodes each row with `decode`, stopping after `limit` rows.
+pub fn query<T>(
+    conn: &Connection,
+    sql: &str,
+    vals: &[Val],
+    limit: usize,
+    mut decode: impl FnMut(&rusqlite::Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    bind(&mut stmt, vals)?;
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while out.len() < limit {
+        match rows.next()? {
+            Some(row) => out.push(decode(row)?),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes one row of values typed like `like`.
+pub fn decode_vals(row: &rusqlite::Row<'_>, like: &[Val]) -> Result<Vec<Val>, StoreError> {
+    like.iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let v = row.get_ref(i)?;
+            Ok(match kind {
+                Val::Int(_) => Val::Int(Column::decode(v).map_err(|e| column_error(row, i, e))?),
+                Val::Real(_) => Val::Real(Column::decode(v).map_err(|e| column_error(row, i, e))?),
+                Val::Text(_) => Val::Text(Column::decode(v).map_err(|e| column_error(row, i, e))?),
+                Val::Time(_) => Val::Time(Column::decode(v).map_err(|e| column_error(row, i, e))?),
+                Val::Date(_) => Val::Date(Column::decode(v).map_err(|e| column_error(row, i, e))?),
+            })
+        })
+        .collect()
+}
+
+fn column_error(row: &rusqlite::Row<'_>, i: usize, e: String) -> StoreError {
+    let name = row.as_ref().column_name(i).unwrap_or("?").to_string();
+    StoreError::Corrupt(format!("column {name}: {e}"))
+}
+
+/// A Rust value read from a SQLite column, leniently as sqlx read them (an integer from text,
+/// a time from RFC 3339 or SQLite's own formats).
+pub trait Column: Sized {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String>;
+}
+
+/// Reads the column `name` of a row (what a row struct's field is read from).
+pub fn get<T: Column>(row: &rusqlite::Row<'_>, name: &str) -> Result<T, StoreError> {
+    let i = row.as_ref().column_index(name)?;
+    T::decode(row.get_ref(i)?).map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
+}
+
+/// Reads the column at `i`.
+pub fn get_at<T: Column>(row: &rusqlite::Row<'_>, i: usize) -> Result<T, StoreError> {
+    T::decode(row.get_ref(i)?).map_err(|e| column_error(row, i, e))
+}
+
+fn text_of<'a>(v: &ValueRef<'a>) -> Result<&'a str, String> {
+    match v {
+        ValueRef::Text(t) | ValueRef::Blob(t) => {
+            std::str::from_utf8(t).map_err(|e| format!("not UTF-8: {e}"))
+        }
+        other => Err(format!("expected text, found {:?}", other.data_type())),
+    }
+}
+
+impl<T: Column> Column for Option<T> {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        match v {
+            ValueRef::Null => Ok(None),
+            v => T::decode(v).map(Some),
+        }
+    }
+}
+
+impl Column for i64 {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        match v {
+            ValueRef::Integer(i) => Ok(i),
+            ValueRef::Real(f) => Ok(f as i64),
+            ValueRef::Text(_) => text_of(&v)?
+                .trim()
+                .parse()
+                .map_err(|_| "expected an integer".to_string()),
+            ValueRef::Null => Err("unexpected NULL".into()),
+            ValueRef::Blob(_) => Err("expected an integer, found a blob".into()),
+        }
+    }
+}
+
+impl Column for i32 {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        i32::try_from(i64::decode(v)?).map_err(|e| e.to_string())
+    }
+}
+
+impl Column for u32 {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        u32::try_from(i64::decode(v)?).map_err(|e| e.to_string())
+    }
+}
+
+impl Column for bool {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        Ok(i64::decode(v)? != 0)
+    }
+}
+
+impl Column for f64 {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        match v {
+            ValueRef::Real(f) => Ok(f),
+            ValueRef::Integer(i) => Ok(i as f64),
+            ValueRef::Text(_) => text_of(&v)?
+                .trim()
+                .parse()
+                .map_err(|_| "expected a number".to_string()),
+            ValueRef::Null => Err("unexpected NULL".into()),
+            ValueRef::Blob(_) => Err("expected a number, found a blob".into()),
+        }
+    }
+}
+
+impl Column for String {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        match v {
+            ValueRef::Integer(i) => Ok(i.to_string()),
+            ValueRef::Real(f) => Ok(f.to_string()),
+            ValueRef::Null => Err("unexpected NULL".into()),
+            v => text_of(&v).map(str::to_string),
+        }
+    }
+}
+
+impl Column for DateTime<FixedOffset> {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        match v {
+            ValueRef::Integer(i) => Utc
+                .timestamp_opt(i, 0)
+                .single()
+                .map(|t| t.fixed_offset())
+                .ok_or_else(|| format!("time {i} out of range")),
+            v => {
+                let s = text_of(&v)?;
+                parse_time(s).ok_or_else(|| format!("unreadable time '{s}'"))
+            }
+        }
+    }
+}
+
+impl Column for DateTime<Utc> {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        DateTime::<FixedOffset>::decode(v).map(|t| t.with_timezone(&Utc))
+    }
+}
+
+impl Column for NaiveDate {
+    fn decode(v: ValueRef<'_>) -> Result<Self, String> {
+        let s = text_of(&v)?;
+        NaiveDate::parse_from_str(s, "%F").map_err(|_| format!("unreadable date '{s}'"))
+    }
+}
+
+/// RFC 3339 first (what is written), then the formats SQLite's own functions produce.
+fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t);
+    }
+    for format in ["%F %T%.f%:z", "%F %T%.fZ", "%FT%T%.fZ", "%F %R%:z"] {
+        if let Ok(t) = DateTime::parse_from_str(s, format) {
+            return Some(t);
+        }
+    }
+    for format in ["%F %T%.f", "%FT%T%.f", "%F %R", "%FT%R"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
+            return Some(Utc.from_utc_datetime(&t).fixed_offset());
+        }
+    }
+    None
+}
+
+/// A row read by this backend: row structs read their fields by name (as sqlx's `FromRow`
+/// does; see [`crate::lite_record!`]), tuples by position.
+pub trait LiteRecord: Sized {
+    fn from_lite(row: &rusqlite::Row<'_>) -> Result<Self, StoreError>;
+}
+
+macro_rules! tuple_record {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: Column),+> LiteRecord for ($($t,)+) {
+            fn from_lite(row: &rusqlite::Row<'_>) -> Result<Self, StoreError> {
+                Ok(($(get_at::<$t>(row, $i)?,)+))
+            }
+        }
+    };
+}
+tuple_record!(A 0);
+tuple_record!(A 0, B 1);
+tuple_record!(A 0, B 1, C 2);
+tuple_record!(A 0, B 1, C 2, D 3);
+tuple_record!(A 0, B 1, C 2, D 3, E 4);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+
+/// Implements [`LiteRecord`] for a row struct, reading each listed field from the column of
+/// the same name (`field = "column"` where they differ). Every field must be listed: the
+/// struct literal does not compile otherwise.
+#[macro_export]
+macro_rules! lite_record {
+    ($ty:ident { $($field:ident $(= $col:literal)?),* $(,)? }) => {
+        impl $crate::lite::LiteRecord for $ty {
+            fn from_lite(row: &rusqlite::Row<'_>) -> Result<Self, $crate::StoreError> {
+                Ok($ty {
+                    $($field: $crate::lite::get(row, $crate::lite_record!(@col $field $($col)?))?,)*
+                })
+            }
+        }
+    };
+    (@col $field:ident $col:literal) => { $col };
+    (@col $field:ident) => { stringify!($field) };
+}
+
+/// The kind of constraint a SQLite error broke, if any.
+pub(crate) fn violation(e: &rusqlite::Error) -> Option<crate::error::Violation> {
+    use crate::error::Violation;
+    let rusqlite::Error::SqliteFailure(f, _) = e else {
+        return None;
+    };
+    match f.extended_code {
+        rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            Some(Violation::Unique)
+        }
+        rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Some(Violation::ForeignKey),
+        _ if f.code == rusqlite::ErrorCode::ConstraintViolation => Some(Violation::Other),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_as_sqlx_wrote_them_and_read_in_every_format() {
+        let t = Utc.with_ymd_and_hms(2025, 10, 1, 2, 3, 4).unwrap();
+        assert_eq!(time_text(&t), "2025-10-01T02:03:04+00:00");
+        for s in [
+            "2025-10-01T02:03:04+00:00",
+            "2025-10-01T10:03:04+08:00",
+            "2025-10-01 02:03:04",
+            "2025-10-01T02:03:04Z",
+            "2025-10-01 02:03:04+00:00",
+        ] {
+            let v = DateTime::<Utc>::decode(ValueRef::Text(s.as_bytes())).unwrap();
+            assert_eq!(v, t, "{s}");
+        }
+        assert!(DateTime::<Utc>::decode(ValueRef::Text(b"yesterday")).is_err());
+        assert_eq!(
+            DateTime::<Utc>::decode(ValueRef::Integer(t.timestamp())).unwrap(),
+            t
+        );
+    }
+
+    #[test]
+    fn columns_decode_leniently_and_refuse_null_where_a_value_is_needed() {
+        assert_eq!(i64::decode(ValueRef::Text(b" 42")).unwrap(), 42);
+        assert_eq!(String::decode(ValueRef::Integer(7)).unwrap(), "7");
+        assert_eq!(Option::<i64>::decode(ValueRef::Null).unwrap(), None);
+        assert!(i64::decode(ValueRef::Null).is_err());
+        assert!(bool::decode(ValueRef::Integer(1)).unwrap());
+        assert!(u32::decode(ValueRef::Integer(-1)).is_err());
+    }
+
+    #[test]
+    fn statements_bind_their_values_and_refuse_a_wrong_count() {
+        let conn = Connection::open_in_memory().unwrap();
+        execute(&conn, "CREATE TABLE t (a INTEGER, b TEXT, c TEXT)", &[]).unwrap();
+        let t = Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap();
+        let n = execute(
+            &conn,
+            "INSERT INTO t VALUES (?, ?, ?)",
+            &[Val::int(1), Val::Text(None), Val::Time(Some(t))],
+        )
+        .unwrap();
+        assert_eq!(n, 1);
+        let err = execute(&conn, "INSERT INTO t VALUES (?, ?, ?)", &[Val::int(1)]).unwrap_err();
+        assert!(err.to_string().contains("3 parameters"), "{err}");
+        let rows = query(&conn, "SELECT a, b, c FROM t", &[], usize::MAX, |r| {
+            <(i64, Option<String>, DateTime<Utc>)>::from_lite(r)
+        })
+        .unwrap();
+        assert_eq!(rows, vec![(1, None, t)]);
+    }
+}
