@@ -108,7 +108,7 @@ pub fn validate_hops(hops: &[HopInput], p: &mut Problems) {
         let at = |f: &str| format!("path[{i}].{f}");
         match (&hop.element, &hop.segment) {
             (Some(code), None) => {
-                p.check(&at("element"), check_code(code));
+                p.check_with(|| at("element"), check_code(code));
                 if hop.domain.is_some() || hop.contractor.is_some() {
                     p.add(
                         format!("path[{i}]"),
@@ -117,7 +117,7 @@ pub fn validate_hops(hops: &[HopInput], p: &mut Problems) {
                 }
             }
             (None, Some(label)) => {
-                p.check(&at("segment"), check_code(label));
+                p.check_with(|| at("segment"), check_code(label));
                 if hop.domain.is_none() {
                     p.add(at("domain"), "a segment needs its maintenance domain");
                 }
@@ -127,7 +127,7 @@ pub fn validate_hops(hops: &[HopInput], p: &mut Problems) {
                         "a segment needs the code of its contractor",
                     ),
                     Some(c) => {
-                        p.check(&at("contractor"), check_code(c));
+                        p.check_with(|| at("contractor"), check_code(c));
                     }
                 }
             }

@@ -45,6 +45,21 @@ impl Problems {
             }
         }
     }
+    /// [`Problems::check`] whose field name is only written out when there is a problem (a
+    /// path's `path[3].element`, checked for every hop of an import).
+    pub fn check_with<T, E: fmt::Display>(
+        &mut self,
+        field: impl FnOnce() -> String,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field(), e);
+                None
+            }
+        }
+    }
     pub fn into_result(self) -> Result<(), Vec<FieldError>> {
         if self.0.is_empty() {
             Ok(())

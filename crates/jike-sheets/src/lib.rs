@@ -395,9 +395,35 @@ pub trait Sheet: Sized {
 /// documentation). Never panics, whatever the bytes.
 pub fn read<T: Sheet>(format: Format, bytes: &[u8]) -> Result<Parsed<T>, SheetError> {
     match format {
-        Format::Csv => reader::read_csv(bytes),
-        Format::Xlsx => reader::read_xlsx(bytes),
+        Format::Csv => reader::read_csv(bytes, None),
+        Format::Xlsx => reader::read_xlsx(bytes, None),
     }
+}
+
+/// Reads a file as [`read`] does, handing its records on as they are read, in batches of
+/// `batch` (the last may be smaller), so that a caller can write one batch while the next is
+/// read. `expect` hears first about how many records to expect (an estimate). Batches are
+/// handed on only while the file has shown no problem; when it has one, the result is every
+/// problem, as with [`read`], and the caller must drop what it was given. `take` returns whether
+/// to go on reading (false: the caller stopped, the rest of the file is not read and the result
+/// is `Ok`).
+pub fn read_batches<T: Sheet>(
+    format: Format,
+    bytes: &[u8],
+    batch: usize,
+    expect: &mut dyn FnMut(usize),
+    take: &mut dyn FnMut(Vec<(usize, T)>) -> bool,
+) -> Result<(), SheetError> {
+    let sink = Some(reader::Sink {
+        batch: batch.max(1),
+        expect,
+        take,
+    });
+    match format {
+        Format::Csv => reader::read_csv(bytes, sink),
+        Format::Xlsx => reader::read_xlsx(bytes, sink),
+    }
+    .map(|_| ())
 }
 
 /// Writes records as a file that [`read`] reads back to the same records.

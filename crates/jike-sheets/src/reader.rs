@@ -2,7 +2,6 @@
 //! against the kind's columns.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -40,10 +39,13 @@ fn guarded<T>(
 
 /// Reads CSV: UTF-8 with or without BOM, else GB18030 (which includes GBK, what Excel in China
 /// saves); RFC 4180 quoting; cells trimmed.
-pub(crate) fn read_csv<T: Sheet>(bytes: &[u8]) -> Result<Parsed<T>, SheetError> {
+pub(crate) fn read_csv<T: Sheet>(
+    bytes: &[u8],
+    sink: Option<Sink<'_, T>>,
+) -> Result<Parsed<T>, SheetError> {
     guarded("CSV", || {
         let text = decode(bytes)?;
-        let mut engine = Engine::<T>::new();
+        let mut engine = Engine::<T>::new(sink);
         // Room for the records: one a line, and no more than a short row (16 bytes) each.
         let lines = text.bytes().filter(|&b| b == b'\n').count();
         engine.expect(lines.min(text.len() / 16));
@@ -155,7 +157,10 @@ fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, SheetError> {
 /// so a stray cell at XFD1048576 costs nothing); whole numbers read as their digits, booleans as
 /// `true`/`false`, dates as `YYYY-MM-DD[ HH:MM:SS]`; an error cell (`#N/A`) is a problem of its
 /// row.
-pub(crate) fn read_xlsx<T: Sheet>(bytes: &[u8]) -> Result<Parsed<T>, SheetError> {
+pub(crate) fn read_xlsx<T: Sheet>(
+    bytes: &[u8],
+    sink: Option<Sink<'_, T>>,
+) -> Result<Parsed<T>, SheetError> {
     if !bytes.starts_with(ZIP_MAGIC) {
         return Err(invalid(if bytes.starts_with(OLE_MAGIC) {
             "the file is an old Excel .xls (or password-protected) workbook; save it as .xlsx without a password"
@@ -165,13 +170,16 @@ pub(crate) fn read_xlsx<T: Sheet>(bytes: &[u8]) -> Result<Parsed<T>, SheetError>
             "the file is not an .xlsx workbook (it is not a zip archive)"
         }));
     }
-    guarded(".xlsx", || read_xlsx_cells::<T>(bytes))
+    guarded(".xlsx", || read_xlsx_cells::<T>(bytes, sink))
 }
 
 /// A cell's text, or the reason it has none (an error cell).
 type CellText = Result<String, String>;
 
-fn read_xlsx_cells<T: Sheet>(bytes: &[u8]) -> Result<Parsed<T>, SheetError> {
+fn read_xlsx_cells<T: Sheet>(
+    bytes: &[u8],
+    sink: Option<Sink<'_, T>>,
+) -> Result<Parsed<T>, SheetError> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| invalid(format!("the .xlsx workbook cannot be opened: {e}")))?;
     let name = book
@@ -206,7 +214,8 @@ fn read_xlsx_cells<T: Sheet>(bytes: &[u8]) -> Result<Parsed<T>, SheetError> {
         cells.sort_by_key(|&(r, c, _)| (r, c));
     }
 
-    let mut engine = Engine::<T>::new();
+    let mut engine = Engine::<T>::new(sink);
+    engine.expect(cells.last().map_or(0, |c| c.0 as usize + 1));
     let mut texts: Vec<&str> = Vec::new();
     let mut cell_errors: Vec<(usize, String)> = Vec::new();
     for group in cells.chunk_by(|a, b| a.0 == b.0) {
@@ -338,30 +347,66 @@ impl Header {
     }
 }
 
+/// Where a streaming read hands its records: told first about how many to expect, then given
+/// batches of them while the file has no problem (see [`crate::read_batches`]).
+pub(crate) struct Sink<'s, T> {
+    pub(crate) batch: usize,
+    pub(crate) expect: &'s mut dyn FnMut(usize),
+    /// Returns whether to go on reading.
+    pub(crate) take: &'s mut dyn FnMut(Vec<(usize, T)>) -> bool,
+}
+
 /// Checks rows one by one: the first non-blank row is the header, each later one a record.
-pub(crate) struct Engine<T: Sheet> {
+pub(crate) struct Engine<'s, T: Sheet> {
     header: Option<Header>,
     pub(crate) errors: Errors,
     rows: Vec<(usize, T)>,
     /// Natural key → the row that has it.
-    seen: HashMap<String, usize>,
+    seen: foldhash::HashMap<String, usize>,
+    sink: Option<Sink<'s, T>>,
+    /// The sink wants no more.
+    stopped: bool,
 }
 
-impl<T: Sheet> Engine<T> {
-    pub(crate) fn new() -> Self {
+impl<'s, T: Sheet> Engine<'s, T> {
+    pub(crate) fn new(sink: Option<Sink<'s, T>>) -> Self {
         Engine {
             header: None,
             errors: Errors::default(),
             rows: Vec::new(),
-            seen: HashMap::new(),
+            seen: Default::default(),
+            sink,
+            stopped: false,
         }
     }
 
     /// Makes room for about `rows` records.
     pub(crate) fn expect(&mut self, rows: usize) {
         let rows = rows.min(1 << 20);
-        self.rows.reserve(rows);
+        match &mut self.sink {
+            Some(sink) => {
+                (sink.expect)(rows);
+                self.rows.reserve(rows.min(sink.batch));
+            }
+            None => self.rows.reserve(rows),
+        }
         self.seen.reserve(rows);
+    }
+
+    /// Hands the records read so far to the sink, once there are a batch of them (or, at the
+    /// end, whatever is left). Nothing goes out once the file has a problem.
+    fn hand_on(&mut self, at_end: bool) {
+        let Some(sink) = &mut self.sink else { return };
+        if self.stopped || !self.errors.is_empty() {
+            return;
+        }
+        if self.rows.len() >= sink.batch || (at_end && !self.rows.is_empty()) {
+            let capacity = if at_end { 0 } else { sink.batch };
+            let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(capacity));
+            if !(sink.take)(rows) {
+                self.stopped = true;
+            }
+        }
     }
 
     /// Takes one row (cells by file position, read trimmed). `strict`: the row must have a cell
@@ -393,7 +438,8 @@ impl<T: Sheet> Engine<T> {
             },
             Some(_) => {
                 self.data(row, cells, strict, cell_errors);
-                true
+                self.hand_on(false);
+                !self.stopped
             }
         }
     }
@@ -495,7 +541,7 @@ impl<T: Sheet> Engine<T> {
         }
     }
 
-    pub(crate) fn finish(self) -> Result<Parsed<T>, SheetError> {
+    pub(crate) fn finish(mut self) -> Result<Parsed<T>, SheetError> {
         if !self.errors.is_empty() {
             return Err(SheetError::Invalid(self.errors.into_vec()));
         }
@@ -509,6 +555,7 @@ impl<T: Sheet> Engine<T> {
                 ),
             }]));
         }
+        self.hand_on(true);
         Ok(Parsed { rows: self.rows })
     }
 }

@@ -750,3 +750,90 @@ fn twenty_thousand_circuit_rows_read_back_whole() {
     assert_eq!(parsed.rows.len(), n);
     assert_eq!(parsed.rows[n - 1], (n + 1, records[n - 1].clone()));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading in batches
+
+/// Reads a file through `read_batches`: the batches it handed on, and its verdict.
+fn batches_of(
+    format: Format,
+    bytes: &[u8],
+    batch: usize,
+) -> (Vec<Vec<(usize, CircuitInput)>>, Result<(), SheetError>) {
+    let mut batches = Vec::new();
+    let mut expected = None;
+    let result = jike_sheets::read_batches::<CircuitInput>(
+        format,
+        bytes,
+        batch,
+        &mut |n| expected = Some(n),
+        &mut |rows| {
+            batches.push(rows);
+            true
+        },
+    );
+    if result.is_ok() {
+        assert!(
+            expected.is_some(),
+            "a good file says how many rows to expect"
+        );
+    }
+    (batches, result)
+}
+
+#[test]
+fn batches_hand_on_every_record_in_file_order() {
+    let many: Vec<CircuitInput> = (0..25)
+        .map(|i| circuit(&format!("L{i:03}"), None))
+        .collect();
+    for format in [Format::Csv, Format::Xlsx] {
+        let bytes = write(format, &many, HeaderLang::Chinese).unwrap();
+        let whole = read::<CircuitInput>(format, &bytes).unwrap().rows;
+        let (batches, result) = batches_of(format, &bytes, 10);
+        result.unwrap();
+        assert_eq!(
+            batches.iter().map(Vec::len).collect::<Vec<_>>(),
+            [10, 10, 5],
+            "{format:?}"
+        );
+        assert_eq!(batches.concat(), whole, "{format:?}");
+    }
+}
+
+#[test]
+fn batches_stop_at_the_first_bad_row_and_the_verdict_lists_every_problem() {
+    let mut text = String::from("专线编号,客户编码,业务类型,范围,带宽,A端,Z端,保障等级\n");
+    for i in 0..30 {
+        let bandwidth = if i == 14 || i == 27 { "fast" } else { "2M" };
+        text.push_str(&format!("L{i:03},C001,数据专线,本地,{bandwidth},A,Z,AAA\n"));
+    }
+    let (batches, result) = batches_of(Format::Csv, text.as_bytes(), 10);
+    // The first batch (rows 2..=11) went out before row 16 was read; nothing after it.
+    assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), [10]);
+    let Err(SheetError::Invalid(problems)) = result else {
+        panic!("a bad file is refused: {result:?}")
+    };
+    let rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
+    assert_eq!(rows, [16, 29], "{problems:?}");
+}
+
+#[test]
+fn a_reader_told_to_stop_reads_no_further() {
+    let many: Vec<CircuitInput> = (0..25)
+        .map(|i| circuit(&format!("L{i:03}"), None))
+        .collect();
+    let bytes = write(Format::Csv, &many, HeaderLang::English).unwrap();
+    let mut taken = 0;
+    let result = jike_sheets::read_batches::<CircuitInput>(
+        Format::Csv,
+        &bytes,
+        10,
+        &mut |_| {},
+        &mut |_| {
+            taken += 1;
+            false
+        },
+    );
+    assert!(result.is_ok());
+    assert_eq!(taken, 1);
+}

@@ -476,6 +476,14 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// The SQLite connection, for a bulk path that drives it directly (see `lite.rs`).
+    pub(crate) fn sqlite(&mut self) -> Option<&mut rusqlite::Connection> {
+        match self {
+            Conn::Sqlite(c) => Some(c),
+            Conn::Postgres(_) => None,
+        }
+    }
+
     pub async fn fetch_all<R: FromBoth>(
         &mut self,
         sql: &str,

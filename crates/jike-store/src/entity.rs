@@ -193,7 +193,7 @@ impl<I> Written<'_, I> {
 /// Resolves natural keys to ids, caching what it found (and what it did not).
 #[derive(Default)]
 pub struct Resolver {
-    cache: HashMap<&'static str, HashMap<String, Option<i64>>>,
+    cache: HashMap<&'static str, foldhash::HashMap<String, Option<i64>>>,
     /// Tables read whole: a code missing from the cache is missing from the table.
     complete: std::collections::HashSet<&'static str>,
 }
@@ -281,6 +281,9 @@ impl Resolver {
         table: &'static str,
         codes: impl IntoIterator<Item = &'c str>,
     ) -> Result<(), StoreError> {
+        if self.complete.contains(table) {
+            return Ok(());
+        }
         let known = self.cache.entry(table).or_default();
         let mut wanted: Vec<&str> = codes
             .into_iter()
@@ -288,7 +291,7 @@ impl Resolver {
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
-        if self.complete.contains(table) || wanted.is_empty() {
+        if wanted.is_empty() {
             return Ok(());
         }
         if wanted.len() > READ_WHOLE_TABLE_ABOVE {

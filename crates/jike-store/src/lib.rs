@@ -5,6 +5,7 @@
 //! ([`db`]). Every write runs in one transaction: a failed request or import writes nothing.
 
 pub mod audit;
+pub mod dashboard;
 pub mod db;
 pub mod entities;
 pub mod entity;
@@ -341,6 +342,16 @@ impl Store {
         ops::get::<E>(&mut c.conn(), &caller.scope, id).await
     }
 
+    /// One row by its code, not found when `caller` does not see it.
+    pub async fn get_by_code_as<E: Entity>(
+        &self,
+        caller: &Caller,
+        code: &str,
+    ) -> Result<E::Output, StoreError> {
+        let mut c = self.db.read().await?;
+        ops::get_by_code::<E>(&mut c.conn(), &caller.scope, code).await
+    }
+
     pub async fn get_by_code<E: Entity>(&self, code: &str) -> Result<E::Output, StoreError> {
         let mut c = self.db.read().await?;
         ops::get_by_code::<E>(&mut c.conn(), &Scope::All, code).await
@@ -480,14 +491,33 @@ impl Store {
         rows: &[(usize, E::Input)],
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
+        self.import_from::<E>(caller, Source::Rows(rows.chunks(IMPORT_BATCH)), dry_run)
+            .await
+    }
+
+    /// The import itself: batches from `source` checked and written in one transaction.
+    async fn import_from<E: Importable>(
+        &self,
+        caller: &Caller,
+        mut source: Source<'_, E::Input>,
+        dry_run: bool,
+    ) -> Result<ImportReport, StoreError> {
         let started = std::time::Instant::now();
+        let incoming = source.expected().await?;
         let mut tx = self.db.begin_import().await?;
-        let rebuild = if self.backend() == Backend::Sqlite && rows.len() >= BULK_IMPORT_ROWS {
-            bulk_index_drop::<E>(&mut tx.conn(), rows.len()).await?
+        let rebuild = if self.backend() == Backend::Sqlite && incoming >= BULK_IMPORT_ROWS {
+            bulk_index_drop::<E>(&mut tx.conn(), incoming).await?
         } else {
             Vec::new()
         };
-        let (counts, mut errors) = import_batches::<E>(&mut tx.conn(), rows).await?;
+        let (counts, mut errors) = import_batches::<E>(&mut tx.conn(), &mut source).await?;
+        // A file's own problems come first (they are what the user fixes first); its rows are
+        // read to the end even when the store stopped at its error limit.
+        if let Err(e) = source.finish().await {
+            tx.rollback().await?;
+            return Err(sheet_error(e));
+        }
+        let rows = counts.created + counts.updated + counts.unchanged;
         let batches_done = started.elapsed();
         if !errors.is_empty() {
             tx.rollback().await?;
@@ -506,7 +536,7 @@ impl Store {
                     E::SPEC.table.to_string(),
                 )
                 .with_after(serde_json::json!({
-                    "rows": rows.len(),
+                    "rows": rows,
                     "created": counts.created,
                     "updated": counts.updated,
                     "unchanged": counts.unchanged,
@@ -518,7 +548,7 @@ impl Store {
             self.refresh_statistics().await?;
             tracing::debug!(
                 kind = %E::Input::KIND,
-                rows = rows.len(),
+                rows,
                 write_ms = batches_done.as_millis() as u64,
                 rebuilt_indexes = rebuild.len(),
                 index_ms = (indexes_done - batches_done).as_millis() as u64,
@@ -529,7 +559,7 @@ impl Store {
         }
         Ok(ImportReport {
             kind: E::Input::KIND.to_string(),
-            rows: rows.len(),
+            rows,
             created: counts.created,
             updated: counts.updated,
             unchanged: counts.unchanged,
@@ -715,7 +745,9 @@ impl Store {
             let mut conn = tx.conn();
             prefetch_references::<E>(&mut conn, &mut refs, inputs.iter()).await?;
             let refs_in: Vec<&E::Input> = inputs.iter().collect();
-            if let Err(problems) = ops::upsert_many::<E>(&mut conn, &mut refs, &refs_in).await? {
+            if let Err(problems) =
+                ops::upsert_many::<E>(&mut conn, &mut refs, &refs_in, false).await?
+            {
                 let (i, e) = &problems[0];
                 return Err(StoreError::Corrupt(format!(
                     "demo {} '{}' is invalid: {e}",
@@ -794,15 +826,16 @@ async fn prefetch_references<'a, E: Entity>(
 /// (stopping after [`MAX_IMPORT_ERRORS`]).
 async fn import_batches<E: Importable>(
     conn: &mut db::Conn<'_>,
-    rows: &[(usize, E::Input)],
+    source: &mut Source<'_, E::Input>,
 ) -> Result<(WriteCounts, Vec<RowError>), StoreError> {
     let mut refs = Resolver::default();
     let mut counts = WriteCounts::default();
     let mut errors: Vec<RowError> = Vec::new();
-    for batch in rows.chunks(IMPORT_BATCH) {
+    while let Some(batch) = source.next().await {
+        let batch = batch.as_slice();
         prefetch_references::<E>(conn, &mut refs, batch.iter().map(|(_, i)| i)).await?;
         let inputs: Vec<&E::Input> = batch.iter().map(|(_, i)| i).collect();
-        match ops::upsert_many::<E>(conn, &mut refs, &inputs).await? {
+        match ops::upsert_many::<E>(conn, &mut refs, &inputs, source.checked()).await? {
             Ok(c) => {
                 counts.created += c.created;
                 counts.updated += c.updated;
@@ -819,6 +852,107 @@ async fn import_batches<E: Importable>(
         }
     }
     Ok((counts, errors))
+}
+
+/// Where an import's rows come from: rows in memory, or a file read on a thread of its own while
+/// the batches already read are written (on SQLite the writing runs on the importing thread, so
+/// reading beside it uses the second core).
+enum Source<'a, T> {
+    Rows(std::slice::Chunks<'a, (usize, T)>),
+    File {
+        rx: tokio::sync::mpsc::Receiver<FileMsg<T>>,
+        result: Option<Result<(), jike_sheets::SheetError>>,
+    },
+}
+
+/// What the file reader sends.
+enum FileMsg<T> {
+    Expect(usize),
+    Rows(Vec<(usize, T)>),
+    Done(Result<(), jike_sheets::SheetError>),
+}
+
+/// A batch of a [`Source`].
+enum Batch<'a, T> {
+    Borrowed(&'a [(usize, T)]),
+    Owned(Vec<(usize, T)>),
+}
+
+impl<T> Batch<'_, T> {
+    fn as_slice(&self) -> &[(usize, T)] {
+        match self {
+            Batch::Borrowed(b) => b,
+            Batch::Owned(b) => b,
+        }
+    }
+}
+
+impl<'a, T: Sheet + Send + 'static> Source<'a, T> {
+    /// Starts reading `bytes` on a thread of its own.
+    fn file(format: jike_sheets::Format, bytes: &[u8]) -> Source<'a, T> {
+        let bytes: Vec<u8> = bytes.to_vec();
+        // Two batches in flight: the reader stays a batch ahead of the writer, no more.
+        let (tx, rx) = tokio::sync::mpsc::channel(2);
+        std::thread::spawn(move || {
+            let mut expect = |n| {
+                let _ = tx.blocking_send(FileMsg::Expect(n));
+            };
+            let mut take = |rows| tx.blocking_send(FileMsg::Rows(rows)).is_ok();
+            let result =
+                jike_sheets::read_batches(format, &bytes, IMPORT_BATCH, &mut expect, &mut take);
+            let _ = tx.blocking_send(FileMsg::Done(result));
+        });
+        Source::File { rx, result: None }
+    }
+
+    /// Whether the rows were validated already (a file's reader validates every record).
+    fn checked(&self) -> bool {
+        matches!(self, Source::File { .. })
+    }
+
+    /// About how many rows will come.
+    async fn expected(&mut self) -> Result<usize, StoreError> {
+        match self {
+            Source::Rows(chunks) => Ok(chunks.clone().map(<[_]>::len).sum()),
+            Source::File { rx, result } => match rx.recv().await {
+                Some(FileMsg::Expect(n)) => Ok(n),
+                Some(FileMsg::Done(Err(e))) => Err(sheet_error(e)),
+                Some(FileMsg::Done(Ok(()))) => {
+                    *result = Some(Ok(()));
+                    Ok(0)
+                }
+                Some(FileMsg::Rows(_)) | None => Err(StoreError::Corrupt(
+                    "the file reader stopped before it began".into(),
+                )),
+            },
+        }
+    }
+
+    async fn next(&mut self) -> Option<Batch<'a, T>> {
+        match self {
+            Source::Rows(chunks) => chunks.next().map(Batch::Borrowed),
+            Source::File { rx, result } => loop {
+                if result.is_some() {
+                    return None;
+                }
+                match rx.recv().await {
+                    Some(FileMsg::Rows(rows)) => return Some(Batch::Owned(rows)),
+                    Some(FileMsg::Expect(_)) => continue,
+                    Some(FileMsg::Done(r)) => *result = Some(r),
+                    None => *result = Some(Ok(())),
+                }
+            },
+        }
+    }
+
+    /// The file's verdict, once it has been read to the end (rows not yet taken are dropped).
+    async fn finish(&mut self) -> Result<(), jike_sheets::SheetError> {
+        while self.next().await.is_some() {}
+        match self {
+            Source::Rows(_) => Ok(()),
+            Source::File { result, .. } => result.take().unwrap_or(Ok(())),
+        }
+    }
 }
 
 /// A store problem with one input row, as the import report shows it: the field is turned into
@@ -891,15 +1025,8 @@ impl Store {
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
-        let started = std::time::Instant::now();
-        let parsed = jike_sheets::read::<E::Input>(format, bytes).map_err(sheet_error)?;
-        tracing::debug!(
-            kind = %E::Input::KIND,
-            rows = parsed.rows.len(),
-            read_ms = started.elapsed().as_millis() as u64,
-            "import file read"
-        );
-        self.import_as::<E>(caller, &parsed.rows, dry_run).await
+        self.import_from::<E>(caller, Source::file(format, bytes), dry_run)
+            .await
     }
 
     /// Writes every stored row of `kind` as a file that [`Store::import_file`] reads back.

@@ -1,8 +1,6 @@
 //! The generic operations on any [`Entity`]: list with filters, sorting and cursor pagination;
 //! get; create; update; delete; and the batched upsert behind imports and the demo dataset.
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use jike_domain::{FieldError, Validate};
@@ -502,15 +500,18 @@ pub struct WriteCounts {
 /// Upserts many inputs by their code: rows that are new are inserted, rows that differ are
 /// updated, rows equal to what is stored are left alone (so a second import changes nothing).
 /// Problems are returned per input index; when there are any, nothing should be committed.
+/// `checked`: the inputs were validated already (by the file reader); references are still
+/// resolved here.
 pub(crate) async fn upsert_many<E: Entity>(
     conn: &mut Conn<'_>,
     refs: &mut Resolver,
     inputs: &[&E::Input],
+    checked: bool,
 ) -> Result<Result<WriteCounts, Vec<(usize, FieldError)>>, StoreError> {
     let mut problems: Vec<(usize, FieldError)> = Vec::new();
     let mut all_cols: Vec<Vec<(&'static str, Val)>> = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
-        if let Err(errors) = input.validate() {
+        if let Err(errors) = if checked { Ok(()) } else { input.validate() } {
             problems.extend(errors.into_iter().map(|e| (i, e)));
             all_cols.push(Vec::new());
             continue;
@@ -538,7 +539,7 @@ pub(crate) async fn upsert_many<E: Entity>(
     }
 
     // What is stored now, by code.
-    let mut old: HashMap<String, (i64, Columns)> = HashMap::new();
+    let mut old: foldhash::HashMap<String, (i64, Columns)> = Default::default();
     for chunk in inputs.chunks(500) {
         let sql = format!(
             "SELECT id, {} FROM {} WHERE code IN ({})",
@@ -595,27 +596,53 @@ pub(crate) async fn upsert_many<E: Entity>(
             "updated_at = excluded.updated_at".to_string(),
         ))
         .collect();
-    let rows: Vec<Vec<Val>> = to_write
-        .iter()
-        .map(|&i| {
-            let mut row: Vec<Val> = all_cols[i].iter().map(|(_, v)| v.clone()).collect();
-            row.push(now.clone());
-            row.push(now.clone());
-            row
-        })
-        .collect();
     let head = format!(
         "INSERT INTO {} ({}, created_at, updated_at) VALUES ",
         E::SPEC.table,
         names.join(", ")
     );
     let tail = format!(" ON CONFLICT (code) DO UPDATE SET {}", updates.join(", "));
-    insert_many(conn, &head, &tail, per_row, rows).await?;
     let codes: Vec<&str> = to_write.iter().map(|&i| E::code(inputs[i])).collect();
-    let mut ids: HashMap<String, i64> = HashMap::with_capacity(codes.len());
-    for (id, code) in conn.ids_by_code(E::SPEC.table, &codes).await? {
-        refs.remember(E::SPEC.table, &code, id);
-        ids.insert(code, id);
+    let mut ids: foldhash::HashMap<String, i64> =
+        foldhash::HashMap::with_capacity_and_hasher(codes.len(), Default::default());
+    // A code twice in one batch (rows from a caller, not a file) makes the second an update of
+    // the first: its rowid would not be its own.
+    let distinct = codes.len() == codes.iter().collect::<foldhash::HashSet<_>>().len();
+    match conn.sqlite() {
+        Some(c) if distinct => {
+            // One prepared statement a row, bound straight from the columns; a new row's id is
+            // its rowid, an updated row keeps the id read above.
+            let sql = crate::db::sqlite_sql(&format!("{head}({}){tail}", placeholders(1, per_row)))
+                .into_owned();
+            let rows = to_write
+                .iter()
+                .map(|&i| all_cols[i].iter().map(|(_, v)| v).chain([&now, &now]));
+            let rowids = crate::lite::insert_each_rowid(c, &sql, rows)?;
+            for ((&i, code), rowid) in to_write.iter().zip(&codes).zip(rowids) {
+                let id = match old.get(E::code(inputs[i])) {
+                    Some((id, _)) => *id,
+                    None => rowid,
+                };
+                refs.remember(E::SPEC.table, code, id);
+                ids.insert(code.to_string(), id);
+            }
+        }
+        _ => {
+            let rows: Vec<Vec<Val>> = to_write
+                .iter()
+                .map(|&i| {
+                    let mut row: Vec<Val> = all_cols[i].iter().map(|(_, v)| v.clone()).collect();
+                    row.push(now.clone());
+                    row.push(now.clone());
+                    row
+                })
+                .collect();
+            insert_many(conn, &head, &tail, per_row, rows).await?;
+            for (id, code) in conn.ids_by_code(E::SPEC.table, &codes).await? {
+                refs.remember(E::SPEC.table, &code, id);
+                ids.insert(code, id);
+            }
+        }
     }
 
     let written: Vec<Written<'_, E::Input>> = to_write

@@ -1424,7 +1424,7 @@ impl Store {
         Ok(order)
     }
 
-    async fn fill_detail(
+    pub(crate) async fn fill_detail(
         &self,
         conn: &mut Conn<'_>,
         order: &mut Order,

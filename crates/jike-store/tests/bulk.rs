@@ -71,7 +71,19 @@ async fn a_bulk_import_leaves_the_same_indexes_and_sound_references() {
                 .await
                 .unwrap();
             assert!(broken.is_empty(), "dangling references: {broken:?}");
-            // The pool's connections still check foreign keys.
+            drop(c);
+            // The writer checks foreign keys again once the import is over.
+            let mut tx = store.db().begin().await.unwrap();
+            let dangling = tx
+                .conn()
+                .execute(
+                    "INSERT INTO circuit_hops (circuit_id, seq) VALUES (987654321, 1)",
+                    &[],
+                )
+                .await;
+            assert!(dangling.is_err(), "a dangling hop was accepted");
+            drop(tx);
+            // The read connections check them too.
             for _ in 0..3 {
                 let mut c = store.db().read().await.unwrap();
                 let (on,): (i64,) = c
@@ -135,6 +147,58 @@ async fn a_refused_bulk_import_writes_nothing_and_keeps_the_indexes() {
         assert_eq!(count(&store, "circuits").await, 0);
         assert_eq!(count(&store, "circuit_hops").await, 0);
         assert_eq!(indexes(&store).await, before);
+        store.close().await;
+        test.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_file_read_while_it_is_written_reports_its_own_problems_first() {
+    for test in TestDb::both().await {
+        let store = Store::open(&test.url).await.unwrap();
+        let demo = Demo::new(SCALE);
+        store
+            .load_demo_without_circuits(&demo, |_, _| {})
+            .await
+            .unwrap();
+        let mut circuits: Vec<_> = (0..demo.circuit_count()).map(|i| demo.circuit(i)).collect();
+        // A reference the store refuses in the first batch, a cell the reader refuses in the
+        // second: the first batch has been written by the time the reader finds its problem.
+        circuits[1].customer_code = "NO-SUCH-CUSTOMER".into();
+        let mut csv = String::from_utf8(
+            jike_sheets::write(Format::Csv, &circuits, HeaderLang::Chinese).unwrap(),
+        )
+        .unwrap();
+        let bad_row = circuits.len() - 5;
+        let code = &circuits[bad_row - 2].code;
+        let at = csv.find(&format!("\n{code},")).unwrap() + 1;
+        csv.insert_str(at, "not a code,");
+        let err = store
+            .import_file(Kind::Circuits, Format::Csv, csv.as_bytes(), false)
+            .await
+            .unwrap_err();
+        let StoreError::InvalidRows(rows) = err else {
+            panic!("expected the file's problems, got {err:?}");
+        };
+        assert!(
+            rows.iter().all(|r| r.row == bad_row),
+            "only the file's own problem at row {bad_row}: {rows:?}"
+        );
+        assert_eq!(count(&store, "circuits").await, 0);
+        assert_eq!(count(&store, "circuit_hops").await, 0);
+
+        // With the file mended, the store's problem is reported, and still nothing is written.
+        let csv = jike_sheets::write(Format::Csv, &circuits, HeaderLang::Chinese).unwrap();
+        let err = store
+            .import_file(Kind::Circuits, Format::Csv, &csv, false)
+            .await
+            .unwrap_err();
+        let StoreError::InvalidRows(rows) = err else {
+            panic!("expected the store's problems, got {err:?}");
+        };
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].row, 3);
+        assert_eq!(count(&store, "circuits").await, 0);
         store.close().await;
         test.cleanup().await;
     }

@@ -497,3 +497,87 @@ async fn work_orders_on_both_databases() {
         test.cleanup().await;
     }
 }
+
+/// The console's overview (issue 5): counts by state and grade, the most urgent first, joint
+/// handling with its next update (R-F4, R-F6), today's breaches, all within the caller's scope.
+#[tokio::test]
+async fn the_dashboard_shows_the_callers_open_orders_most_urgent_first() {
+    for test in TestDb::both().await {
+        let store = Store::open(&test.url).await.unwrap();
+        seed(&store).await;
+        let now = Utc::now();
+        // Diamond (C0), five hours ago: restore (4 h) breached an hour ago, joint handling
+        // since four hours ago (1 h unsolved, R-F4).
+        let late = store
+            .create_order(&fault("C0", now - Duration::hours(5)), None, now)
+            .await
+            .unwrap()
+            .order;
+        // Standard (C4), just now: every clock running.
+        let fresh = store
+            .create_order(&fault("C4", now - Duration::minutes(1)), None, now)
+            .await
+            .unwrap()
+            .order;
+        let system = Caller::system("test");
+        let board = store.dashboard_as(&system, now).await.unwrap();
+        assert_eq!(board.open_total, 2);
+        let counts: Vec<(OrderState, Grade, i64)> = board
+            .by_state_grade
+            .iter()
+            .map(|c| (c.state, c.grade, c.count))
+            .collect();
+        assert!(
+            counts.contains(&(OrderState::New, Grade::Diamond, 1)),
+            "{counts:?}"
+        );
+        assert!(
+            counts.contains(&(OrderState::New, Grade::Standard, 1)),
+            "{counts:?}"
+        );
+        let ids: Vec<i64> = board.orders.iter().map(|o| o.id).collect();
+        assert_eq!(ids, [late.id, fresh.id], "the breached order comes first");
+        assert!(board
+            .orders
+            .iter()
+            .all(|o| o.sla.is_some() && o.events.is_none()));
+        let restore = clock(&board.orders[0], "restore");
+        assert_eq!(restore.state, "breached");
+        assert_eq!(board.joint_handling.len(), 1);
+        assert_eq!(board.joint_handling[0].id, late.id);
+        assert!(
+            board.joint_handling[0].next_update_due.is_some(),
+            "R-F6: an hourly update is due"
+        );
+        // The breach fell an hour ago: today's, unless today began since.
+        let breach_at = now - Duration::hours(1);
+        let today_began = (now + Duration::hours(8))
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            - Duration::hours(8);
+        let expected = i64::from(breach_at.naive_utc() >= today_began);
+        assert_eq!(
+            board.breached_today.count, expected,
+            "{:?}",
+            board.breached_today
+        );
+
+        // A portal customer sees only its own order.
+        let c4 = store.get_by_code::<Customers>("C4").await.unwrap();
+        let customer = Caller {
+            user: "portal".into(),
+            role: "customer".into(),
+            source: "local".into(),
+            scope: jike_store::scope::Scope::Customer { customer_id: c4.id },
+        };
+        let board = store.dashboard_as(&customer, now).await.unwrap();
+        assert_eq!(board.open_total, 1);
+        assert_eq!(board.orders.len(), 1);
+        assert_eq!(board.orders[0].id, fresh.id);
+        assert!(board.joint_handling.is_empty());
+        assert_eq!(board.breached_today.count, 0);
+        store.close().await;
+        test.cleanup().await;
+    }
+}
