@@ -178,6 +178,7 @@ pub fn rules() -> &'static [Rule] {
             "/api/v1/orders/{id}/timers",
             Allow::Authenticated,
         );
+        add(Method::GET, "/api/v1/dashboard", Allow::Authenticated);
         add(Method::GET, "/api/v1/sla/policies", Allow::Authenticated);
         add(Method::POST, "/api/v1/sla/policies", Allow::Roles(ADMIN));
         add(
@@ -218,6 +219,12 @@ pub fn rules() -> &'static [Rule] {
         add(Method::GET, "/api/v1/openapi.json", Allow::Public);
         add(Method::GET, "/healthz", Allow::Public);
         add(Method::GET, "/metrics", Allow::Public);
+        // The console's pages and assets: public, as a login page must be; everything they
+        // show comes from the API, under its rules.
+        add(Method::GET, "/", Allow::Public);
+        add(Method::GET, "/console", Allow::Public);
+        add(Method::GET, "/console/", Allow::Public);
+        add(Method::GET, "/console/{*path}", Allow::Public);
         rules
     })
 }

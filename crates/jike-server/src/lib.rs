@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod console;
 pub mod error;
 pub mod metrics;
 pub mod notify;
@@ -39,6 +40,9 @@ pub struct ServerConfig {
     pub notify: notify::NotifyConfig,
     /// Login throttling and cookies (`[auth]`).
     pub auth: accounts::AuthConfig,
+    /// Serve the console's files from this folder instead of the binary (for working on the
+    /// console without rebuilding; `jike serve --console-dir`).
+    pub console_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -48,6 +52,7 @@ impl Default for ServerConfig {
             max_upload_bytes: 64 << 20,
             notify: notify::NotifyConfig::default(),
             auth: accounts::AuthConfig::default(),
+            console_dir: None,
         }
     }
 }
@@ -88,6 +93,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let paths = for_each_resource!(add_doc, paths, &mut schemas);
     let paths = openapi::add_other(paths, &mut schemas);
     let paths = openapi::add_orders(paths, &mut schemas);
+    let paths = openapi::add_dashboard(paths, &mut schemas);
     let paths = openapi::add_notifications(paths, &mut schemas);
     let paths = audit::add_audit(paths, &mut schemas);
     let paths = openapi::add_accounts(paths, &mut schemas);
@@ -149,6 +155,7 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
     Router::new()
         .merge(api)
         .merge(import)
+        .merge(console::routes())
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::serve))

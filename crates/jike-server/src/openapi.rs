@@ -141,7 +141,14 @@ pub(crate) fn add_resource<R: Resource>(
         .response("400", problem("the body is not JSON"))
         .response("409", problem("the code is taken"))
         .response("422", problem("a field is invalid or refers to nothing"));
-    let id = || string_param("id", ParameterIn::Path, true, "the numeric id");
+    let id = || {
+        string_param(
+            "id",
+            ParameterIn::Path,
+            true,
+            "the numeric id, or the code (GET only)",
+        )
+    };
     let read = OperationBuilder::new()
         .tag(tag)
         .operation_id(Some(format!("get_{}", R::PATH)))
@@ -316,6 +323,57 @@ pub(crate) fn add_other(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuil
         .operation_id(Some("metrics"))
         .summary(Some("Prometheus metrics (OpenMetrics text)"))
         .response("200", ResponseBuilder::new().description("metrics").build());
+    let console = |id: &str, summary: &str, ok: utoipa::openapi::Response| {
+        PathItemBuilder::new()
+            .operation(
+                HttpMethod::Get,
+                OperationBuilder::new()
+                    .tag("console 控制台")
+                    .operation_id(Some(id))
+                    .summary(Some(summary))
+                    .response(
+                        if ok.description.starts_with("redirect") {
+                            "303"
+                        } else {
+                            "200"
+                        },
+                        ok,
+                    )
+                    .build(),
+            )
+            .build()
+    };
+    let redirect = || {
+        ResponseBuilder::new()
+            .description("redirect to /console/")
+            .build()
+    };
+    let paths = paths
+        .path("/", console("root", "The console's address", redirect()))
+        .path(
+            "/console",
+            console("console_bare", "The console's address", redirect()),
+        )
+        .path(
+            "/console/",
+            console(
+                "console",
+                "The web console (embedded single-page application, zh-CN by default)",
+                ResponseBuilder::new()
+                    .description("the console's page")
+                    .build(),
+            ),
+        )
+        .path(
+            "/console/{path}",
+            console(
+                "console_asset",
+                "One of the console's embedded scripts, styles or images",
+                ResponseBuilder::new()
+                    .description("the file (404 when there is none)")
+                    .build(),
+            ),
+        );
     paths
         .path(
             "/api/v1/import/{kind}",
@@ -648,6 +706,39 @@ pub(crate) fn document(paths: PathsBuilder, schemas: Schemas) -> OpenApi {
 }
 
 /// `GET /api/v1/notifications`: the outbox with its delivery attempts.
+/// The monitoring room's overview (`GET /api/v1/dashboard`).
+pub(crate) fn add_dashboard(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
+    use jike_store::dashboard::{
+        BreachedOrder, BreachedToday, Dashboard, JointHandling, StateGradeCount,
+    };
+    collect::<StateGradeCount>(schemas);
+    collect::<JointHandling>(schemas);
+    collect::<BreachedOrder>(schemas);
+    collect::<BreachedToday>(schemas);
+    collect::<Dashboard>(schemas);
+    let get = OperationBuilder::new()
+        .tag("orders 工单")
+        .operation_id(Some("dashboard"))
+        .summary(Some(
+            "The overview of the caller's open orders: counts by state and grade, the most urgent \
+             with their live clocks, joint handling with the next update due, breaches today",
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("the overview, evaluated now")
+                .content("application/json", json(reference::<Dashboard>()))
+                .build(),
+        )
+        .build();
+    paths.path(
+        "/api/v1/dashboard",
+        PathItemBuilder::new()
+            .operation(HttpMethod::Get, get)
+            .build(),
+    )
+}
+
 pub(crate) fn add_notifications(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
     use jike_store::outbox::{DeliveryAttempt, Notification, NotificationPage};
     collect::<jike_store::outbox::Channel>(schemas);

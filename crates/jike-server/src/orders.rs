@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orders/{id}", get(read))
         .route("/api/v1/orders/{id}/events", get(events).post(record_event))
         .route("/api/v1/orders/{id}/timers", get(timers))
+        .route("/api/v1/dashboard", get(dashboard))
         .route("/api/v1/sla/policies", get(policies).post(load_policy))
         .route("/api/v1/sla/policies/{id}", get(policy_source))
         .route("/api/v1/sla/evaluate", post(evaluate))
@@ -70,6 +71,12 @@ async fn list(
         .list_as::<Orders>(&who.caller, &list_params(pairs)?)
         .await?;
     Ok(Json(page).into_response())
+}
+
+/// `GET /api/v1/dashboard`: the caller's open orders at a glance, evaluated now.
+async fn dashboard(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
+    let overview = state.store.dashboard_as(&who.caller, Utc::now()).await?;
+    Ok(Json(overview).into_response())
 }
 
 /// An order is named by its id or by its code (`GD-20251001-000001`).

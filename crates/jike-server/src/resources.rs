@@ -184,8 +184,22 @@ async fn read<R: Resource>(
     Query(q): Query<RevealQuery>,
 ) -> Result<Response, ApiError> {
     let reveal = parse_bool("reveal", q.reveal.as_deref().unwrap_or(""))?;
-    let id = parse_id(&id)?;
-    let mut item = state.store.get_as::<R>(&who.caller, id).await?;
+    // A row is named by its id or, for the console's links and people's bookmarks, its code.
+    let mut item = match id.parse::<i64>() {
+        Ok(n) => {
+            state
+                .store
+                .get_as::<R>(&who.caller, parse_id(&id).map(|_| n)?)
+                .await?
+        }
+        Err(_) => {
+            state
+                .store
+                .get_by_code_as::<R>(&who.caller, id.trim())
+                .await?
+        }
+    };
+    let id = R::id(&item);
     let reveal = reveal_for::<R>(&who, reveal)?;
     R::mask(&mut item, reveal);
     if reveal {

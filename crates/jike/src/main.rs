@@ -4,6 +4,7 @@ mod accounts;
 mod audit;
 mod bench;
 mod config;
+mod lint;
 mod sla;
 
 use std::io::Write;
@@ -55,6 +56,9 @@ enum Command {
         /// Scale of the demo dataset with --demo
         #[arg(long, default_value_t = 1, requires = "demo")]
         scale: u32,
+        /// Serve the console from this folder instead of the binary (for working on it)
+        #[arg(long, env = "JIKE_CONSOLE_DIR", hide = true)]
+        console_dir: Option<PathBuf>,
     },
     /// Apply the embedded database migrations
     Migrate,
@@ -98,6 +102,8 @@ enum Command {
     /// The Chinese working-day calendar (R-C2)
     #[command(subcommand)]
     Calendar(sla::CalendarCommand),
+    /// Check router and switch configurations against the access configuration rules (R-CF1..R-CF7), offline
+    LintConfig(lint::LintArgs),
     /// The tamper-evident audit log: verify its hash chain, list its entries
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -191,6 +197,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cli = match cli.command {
         Command::Sla(c) if c.is_pure() => return Ok(sla::run_sla(c)),
         Command::Calendar(c) if c.is_pure() => return Ok(sla::run_calendar(c)),
+        Command::LintConfig(a) => return Ok(lint::run(a, cli.config.as_deref())),
         command => Cli { command, ..cli },
     };
     let file = FileConfig::load(cli.config.as_deref())?;
@@ -218,7 +225,12 @@ fn init_logging(filter: &str) {
 
 async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { demo, scale, .. } => serve(settings, demo, scale).await,
+        Command::Serve {
+            demo,
+            scale,
+            console_dir,
+            ..
+        } => serve(settings, demo, scale, console_dir).await,
         Command::Migrate => {
             let store = Store::connect(&settings.database).await?;
             let ran = store.migrate().await?;
@@ -323,6 +335,8 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             let store = Store::open(&settings.database).await?;
             accounts::run_token(c, &store).await
         }
+        // Answered in `run`, before any configuration, database or runtime.
+        Command::LintConfig(a) => Ok(lint::run(a, None)),
     }
 }
 
@@ -350,7 +364,12 @@ async fn load_demo(store: &Store, scale: u32) -> anyhow::Result<jike_store::Coun
     Ok(counts)
 }
 
-async fn serve(settings: Settings, demo: bool, scale: u32) -> anyhow::Result<ExitCode> {
+async fn serve(
+    settings: Settings,
+    demo: bool,
+    scale: u32,
+    console_dir: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let listen: SocketAddr = settings.listen.parse().map_err(|_| {
         anyhow!(
             "--listen: '{}' is not an address like 127.0.0.1:8080",
@@ -381,11 +400,12 @@ async fn serve(settings: Settings, demo: bool, scale: u32) -> anyhow::Result<Exi
         max_upload_bytes: settings.max_upload_bytes,
         notify,
         auth: settings.auth,
+        console_dir,
         ..Default::default()
     };
     let database = jike_store::db::redact(&settings.database);
     jike_server::serve(store.clone(), config, listen, |addr| {
-        println!("jike is serving http://{addr}/ (API http://{addr}/api/v1/openapi.json, database {database})");
+        println!("jike is serving http://{addr}/ (console http://{addr}/console/, API http://{addr}/api/v1/openapi.json, database {database})");
     })
     .await
     .with_context(|| format!("cannot serve on {listen}"))?;

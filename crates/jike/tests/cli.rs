@@ -370,6 +370,25 @@ async fn the_http_api_works_end_to_end_on_both_databases() {
                 .status(),
             404
         );
+        // A row is read by its code as well as by its id.
+        let first: serde_json::Value = http
+            .get(server.url("/api/v1/customers?limit=1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code = first["items"][0]["code"].as_str().unwrap();
+        let by_code: serde_json::Value = http
+            .get(server.url(&format!("/api/v1/customers/{code}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(by_code["id"], first["items"][0]["id"]);
         assert_eq!(
             http.get(server.url("/api/v1/nothing"))
                 .send()

@@ -1,0 +1,496 @@
+// Chinese first, English switchable. Every visible string of the console is here, as
+// [中文, English]; the vocabularies follow domain.md §11 and jike-domain/src/vocab.rs.
+
+const KEY = 'jike.lang';
+let lang = (() => {
+  try { return localStorage.getItem(KEY) === 'en' ? 'en' : 'zh'; } catch { return 'zh'; }
+})();
+
+export function getLang() { return lang; }
+export function setLang(l) {
+  lang = l === 'en' ? 'en' : 'zh';
+  try { localStorage.setItem(KEY, lang); } catch { /* private mode */ }
+  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+}
+document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+
+const M = {
+  app_name: ['集客保障', 'Jike Assurance'],
+  app_sub: ['集团客户专线保障运营台', 'Enterprise private-line assurance console'],
+  loading: ['加载中…', 'Loading…'],
+  load_more: ['加载更多', 'Load more'],
+  no_more: ['已全部加载', 'All loaded'],
+  empty: ['暂无数据', 'Nothing here'],
+  none: ['—', '—'],
+  yes: ['是', 'Yes'],
+  no: ['否', 'No'],
+  all: ['全部', 'All'],
+  search: ['搜索', 'Search'],
+  reset: ['重置', 'Reset'],
+  submit: ['提交', 'Submit'],
+  cancel: ['取消', 'Cancel'],
+  save: ['保存', 'Save'],
+  close: ['关闭', 'Close'],
+  back: ['返回', 'Back'],
+  retry: ['重试', 'Retry'],
+  refresh: ['刷新', 'Refresh'],
+  optional: ['选填', 'optional'],
+  required_mark: ['必填', 'required'],
+  saved: ['已保存', 'Saved'],
+  // shell
+  nav_dashboard: ['总览', 'Dashboard'],
+  nav_orders: ['工单', 'Orders'],
+  nav_inventory: ['资源', 'Inventory'],
+  nav_import: ['导入', 'Import'],
+  nav_admin: ['系统管理', 'Admin'],
+  logout: ['退出登录', 'Log out'],
+  lang_switch: ['English', '中文'],
+  // login
+  login_title: ['登录', 'Log in'],
+  login_name: ['用户名', 'User name'],
+  login_password: ['密码', 'Password'],
+  login_submit: ['登录', 'Log in'],
+  login_failed: ['用户名或密码错误', 'Wrong user name or password'],
+  login_locked: ['登录失败次数过多，账号已锁定，请稍后再试或联系管理员', 'Too many failed logins: the account is locked for a while'],
+  login_hint: ['内部系统，仅限授权人员使用', 'Internal system: authorised staff only'],
+  // errors
+  err_forbidden: ['无权限', 'Not permitted'],
+  err_forbidden_detail: ['当前角色无权执行此操作或查看此页面。', 'Your role may not do this or see this page.'],
+  err_not_found: ['未找到或无权查看', 'Not found or not visible to you'],
+  err_not_found_detail: ['该记录不存在，或不在您的权限范围内。', 'It does not exist, or it is outside your scope.'],
+  err_network: ['网络错误，无法连接服务器', 'Network error: the server cannot be reached'],
+  err_server: ['服务器错误', 'Server error'],
+  err_conflict: ['操作与当前状态冲突', 'Conflicts with the current state'],
+  err_validation: ['输入有误，请检查标红的字段', 'Please fix the fields marked in red'],
+  err_unknown_page: ['页面不存在', 'No such page'],
+  session_expired: ['登录已过期，请重新登录', 'Your session has expired: please log in again'],
+  // validation
+  v_required: ['此项为必填项', 'This field is required'],
+  v_code: ['编码不能包含空格或特殊字符', 'A code may not contain spaces or special characters'],
+  v_too_long: ['内容过长（最多 {n} 个字符）', 'Too long (at most {n} characters)'],
+  v_time: ['请输入有效的时间', 'Enter a valid time'],
+  v_future: ['时间不能晚于当前时间', 'The time cannot be in the future'],
+  v_before_last: ['时间不能早于上一条事件（{t}）', 'The time cannot be before the last event ({t})'],
+  v_password: ['密码至少 10 位，且包含字母和数字', 'At least 10 characters with letters and digits'],
+  v_file: ['请选择文件', 'Choose a file'],
+  v_name: ['只能包含字母、数字、点、下划线和连字符', 'Letters, digits, ".", "_" and "-" only'],
+  v_field_prefix: ['字段 {f}：', 'Field {f}: '],
+  // dashboard
+  dash_title: ['运行总览', 'Operations overview'],
+  dash_open: ['在途工单', 'Open orders'],
+  dash_breached_today: ['今日超时', 'Breached today'],
+  dash_joint: ['联合处理中', 'In joint handling'],
+  dash_warning: ['即将超时', 'Warning'],
+  dash_by_state_grade: ['按状态与等级', 'By state and grade'],
+  dash_urgent: ['在途工单（按紧急程度）', 'Open orders, most urgent first'],
+  dash_next_update: ['下次通报', 'Next update due'],
+  dash_escalated: ['升级时间', 'Escalated at'],
+  dash_refreshed: ['更新于 {t}', 'Updated {t}'],
+  dash_auto: ['每 10 秒自动刷新', 'Refreshes every 10 s'],
+  dash_none_open: ['当前没有在途工单', 'No open orders'],
+  dash_none_joint: ['没有联合处理中的工单', 'No order in joint handling'],
+  dash_none_breached: ['今日没有超时工单', 'No breach today'],
+  dash_total: ['合计', 'Total'],
+  dash_truncated: ['仅显示最紧急的 {n} 张工单，其余请在工单列表中查看', 'Only the {n} most urgent orders are shown; see the order list for the rest'],
+  dash_refresh_failed: ['刷新失败，稍后自动重试', 'Refresh failed: retrying'],
+  // clocks
+  clock_ok: ['正常', 'OK'],
+  clock_warning: ['预警', 'Warning'],
+  clock_breached: ['已超时', 'Breached'],
+  clock_met: ['已达成', 'Met'],
+  clock_paused: ['已暂停', 'Paused'],
+  clock_pending: ['未开始', 'Not started'],
+  clock_left: ['剩余 {d}', '{d} left'],
+  clock_over: ['超时 {d}', '{d} over'],
+  clock_deadline: ['时限', 'Deadline'],
+  clock_limit: ['时长', 'Limit'],
+  clock_started: ['开始', 'Started'],
+  clock_stopped: ['结束', 'Stopped'],
+  clock_paused_s: ['暂停时长', 'Paused'],
+  clocks: ['SLA 时钟', 'SLA clocks'],
+  no_clocks: ['该工单没有计时', 'This order has no clocks'],
+  // orders
+  orders_title: ['工单', 'Work orders'],
+  order_new: ['新建故障单', 'New fault order'],
+  order_new_title: ['新建工单', 'New work order'],
+  f_kind: ['类型', 'Kind'],
+  f_state: ['状态', 'State'],
+  f_grade: ['等级', 'Grade'],
+  f_region: ['区域', 'Region'],
+  f_contractor: ['代维公司', 'Contractor'],
+  f_lead_room: ['主导室', 'Lead room'],
+  f_breached: ['已超时', 'Breached'],
+  f_open: ['在途', 'Open'],
+  f_open_only: ['仅在途', 'Open only'],
+  f_closed_only: ['仅已归档', 'Closed only'],
+  f_q: ['编号或标题', 'Code or title'],
+  f_sort: ['排序', 'Sort'],
+  f_customer: ['客户', 'Customer'],
+  sort_newest: ['最新创建', 'Newest'],
+  sort_oldest: ['最早创建', 'Oldest'],
+  sort_occurred_desc: ['发生时间（新→旧）', 'Occurred (newest)'],
+  sort_occurred_asc: ['发生时间（旧→新）', 'Occurred (oldest)'],
+  sort_updated: ['最近更新', 'Recently updated'],
+  sort_code: ['编号', 'Code'],
+  col_code: ['工单编号', 'Code'],
+  col_title: ['标题', 'Title'],
+  col_customer: ['客户', 'Customer'],
+  col_occurred: ['发生时间', 'Occurred'],
+  col_clock: ['最紧迫时钟', 'Most urgent clock'],
+  col_updated: ['更新时间', 'Updated'],
+  orders_none: ['没有符合条件的工单', 'No order matches'],
+  order_code: ['工单编号', 'Order'],
+  order_info: ['工单信息', 'Order'],
+  order_description: ['描述', 'Description'],
+  order_business_type: ['业务类型', 'Business type'],
+  order_site: ['站点', 'Site'],
+  order_occurred: ['故障发生时间', 'Occurred at'],
+  order_created: ['创建', 'Created'],
+  order_closed_at: ['归档时间', 'Closed at'],
+  order_joint: ['联合处理', 'Joint handling'],
+  order_policy: ['SLA 策略版本', 'SLA policy version'],
+  order_circuits: ['电路', 'Circuits'],
+  order_elements: ['网元', 'Elements'],
+  order_alarms: ['告警', 'Alarms'],
+  order_timeline: ['处理过程', 'Timeline'],
+  order_actions: ['处理操作', 'Actions'],
+  order_no_actions: ['当前状态下您没有可执行的操作', 'Nothing you may record in this state'],
+  order_escalations: ['升级', 'Escalations'],
+  order_updates_due: ['应通报时间', 'Updates due'],
+  order_breached_flag: ['已超时', 'Breached'],
+  order_created_ok: ['工单已创建：{c}', 'Order created: {c}'],
+  event_recorded: ['已记录：{e}', 'Recorded: {e}'],
+  ev_at: ['发生时间', 'Time'],
+  ev_at_hint: ['留空为当前时间；可补录过去的时间', 'Empty for now; a past time may be given'],
+  ev_note: ['备注', 'Note'],
+  ev_reason: ['挂起原因', 'Reason'],
+  ev_approved_by: ['审批人', 'Approved by'],
+  ev_contractor: ['代维公司（编码）', 'Contractor (code)'],
+  ev_lead_room: ['主导室', 'Lead room'],
+  ev_by: ['记录人', 'By'],
+  ev_recorded: ['录入于', 'recorded'],
+  ev_data: ['现场记录', 'On-site record'],
+  onsite_record: ['故障现场处理记录（R-F9）', 'On-site record (R-F9)'],
+  os_arrival: ['到达时间', 'Arrival time'],
+  os_site_lead: ['现场负责人', 'Site lead'],
+  os_people: ['到场人员', 'People present'],
+  os_process: ['处理过程', 'Process'],
+  os_questions: ['客户问题及答复', "Customer's questions and answers"],
+  os_cause: ['已确认的故障原因', 'Cause (as confirmed)'],
+  os_signed_by: ['签字人', 'Signed by'],
+  os_people_hint: ['多人以逗号分隔', 'Separate names with commas'],
+  confirm_observation: ['R-F10：业务恢复后须观察至少 1 小时方可确认', 'R-F10: confirm at least 1 hour after restoration'],
+  // create form
+  c_title: ['标题', 'Title'],
+  c_customer: ['客户编码', 'Customer code'],
+  c_customer_hint: ['输入客户名称或编码搜索', 'Type a customer name or code'],
+  c_circuits: ['电路编码', 'Circuit codes'],
+  c_circuits_hint: ['多个以逗号分隔；第一个电路决定业务类型、区域和代维', 'Comma-separated; the first sets business type, region and contractor'],
+  c_elements: ['网元编码', 'Element codes'],
+  c_site: ['站点编码', 'Site code'],
+  c_occurred: ['故障发生时间', 'Occurred at'],
+  c_occurred_hint: ['留空为当前时间', 'Empty for now'],
+  c_grade: ['服务等级', 'Service grade'],
+  c_grade_hint: ['留空则按客户当时的等级', "Empty: the customer's grade at the time"],
+  c_failed_hop: ['故障路由段（序号）', 'Failed hop (no.)'],
+  c_failed_hop_hint: ['第一个电路路由中的序号，决定代维公司', 'Position on the first circuit\'s path: sets the contractor'],
+  c_alarm_id: ['告警编号', 'Alarm id'],
+  c_alarm_text: ['告警内容', 'Alarm text'],
+  c_alarm_tx: ['传输告警（主导室为传送网室）', 'Transmission alarm (transport room leads)'],
+  c_description: ['故障描述', 'Description'],
+  c_submit: ['创建工单', 'Create order'],
+  c_customer_circuits: ['该客户的电路', "The customer's circuits"],
+  c_pick: ['选择', 'Pick'],
+  c_hop: ['选择故障段', 'Pick the failed hop'],
+  c_need_grade: ['未指定客户和电路时必须选择服务等级', 'A grade is needed when no customer or circuit is given'],
+  // inventory
+  inv_title: ['资源查询', 'Inventory'],
+  inv_customers: ['客户', 'Customers'],
+  inv_circuits: ['电路', 'Circuits'],
+  inv_elements: ['网元', 'Elements'],
+  inv_sites: ['站点', 'Sites'],
+  inv_q: ['编码或名称', 'Code or name'],
+  inv_none: ['没有符合条件的记录', 'Nothing matches'],
+  name: ['名称', 'Name'],
+  code: ['编码', 'Code'],
+  industry: ['行业', 'Industry'],
+  account_manager: ['客户经理', 'Account manager'],
+  contact: ['联系人', 'Contact'],
+  contact_phone: ['联系电话', 'Phone'],
+  masked: ['已脱敏', 'masked'],
+  region: ['区域', 'Region'],
+  business_type: ['业务类型', 'Business type'],
+  scope: ['范围', 'Scope'],
+  bandwidth: ['带宽', 'Bandwidth'],
+  a_end: ['A 端', 'A end'],
+  z_end: ['Z 端', 'Z end'],
+  assurance_level: ['保障等级', 'Assurance level'],
+  status: ['状态', 'Status'],
+  element_type: ['网元类型', 'Element type'],
+  vendor: ['厂家', 'Vendor'],
+  model: ['型号', 'Model'],
+  mgmt_ip: ['管理地址', 'Management IP'],
+  site: ['站点', 'Site'],
+  owner: ['产权', 'Owner'],
+  domain: ['维护界面', 'Maintenance domain'],
+  contractor: ['代维公司', 'Contractor'],
+  site_kind: ['站点类型', 'Site kind'],
+  address: ['地址', 'Address'],
+  coords: ['经纬度', 'Coordinates'],
+  customer: ['客户', 'Customer'],
+  path: ['路由', 'Path'],
+  path_none: ['未录入路由', 'No path recorded'],
+  segment: ['段落', 'Segment'],
+  element: ['网元', 'Element'],
+  hop: ['第 {n} 跳', 'Hop {n}'],
+  lines: ['专线', 'Lines'],
+  grade_history: ['等级变更历史', 'Grade history'],
+  valid_from: ['生效', 'From'],
+  valid_to: ['截止', 'Until'],
+  current: ['至今', 'now'],
+  orders_of: ['相关工单', 'Orders'],
+  elements_at: ['站内网元', 'Elements on site'],
+  circuit: ['电路', 'Circuit'],
+  // import
+  imp_title: ['批量导入', 'Import'],
+  imp_kind: ['数据类型', 'What'],
+  imp_file: ['文件（.xlsx 或 .csv）', 'File (.xlsx or .csv)'],
+  imp_check: ['校验（不写入）', 'Check (dry run)'],
+  imp_confirm: ['确认导入', 'Confirm import'],
+  imp_report: ['校验报告', 'Validation report'],
+  imp_ok: ['校验通过：共 {rows} 行，将新增 {created} 行、更新 {updated} 行、{unchanged} 行不变。', 'Valid: {rows} rows; {created} to create, {updated} to update, {unchanged} unchanged.'],
+  imp_done: ['导入完成：共 {rows} 行，新增 {created} 行、更新 {updated} 行、{unchanged} 行不变。', 'Imported: {rows} rows; {created} created, {updated} updated, {unchanged} unchanged.'],
+  imp_bad: ['文件中有 {n} 处错误，未写入任何数据。请修改后重新上传。', '{n} problems in the file; nothing was written. Fix them and upload again.'],
+  imp_row: ['行', 'Row'],
+  imp_column: ['列', 'Column'],
+  imp_reason: ['原因', 'Reason'],
+  imp_hint: ['先校验：系统逐行检查文件，不写入任何数据；校验通过后再确认导入。表头可用中文或英文。', 'First a dry run checks every row and writes nothing; then confirm. Headers may be Chinese or English.'],
+  imp_export: ['导出模板/数据', 'Export data'],
+  // admin
+  adm_users: ['用户与角色', 'Users and roles'],
+  adm_policies: ['SLA 策略', 'SLA policies'],
+  adm_calendars: ['工作日历', 'Working-day calendars'],
+  user_name: ['用户名', 'User name'],
+  display_name: ['显示名', 'Display name'],
+  role: ['角色', 'Role'],
+  user_scope: ['范围', 'Scope'],
+  user_state: ['状态', 'State'],
+  user_disabled: ['已停用', 'Disabled'],
+  user_locked: ['已锁定', 'Locked'],
+  user_active: ['正常', 'Active'],
+  user_disable: ['停用', 'Disable'],
+  user_enable: ['启用', 'Enable'],
+  user_new: ['新建用户', 'New user'],
+  user_password: ['初始密码', 'Initial password'],
+  user_room: ['科室', 'Room'],
+  user_contractor: ['代维公司编码', 'Contractor code'],
+  user_customer: ['客户编码', 'Customer code'],
+  user_manager: ['客户经理姓名', 'Account manager name'],
+  user_created: ['用户已创建：{n}', 'User created: {n}'],
+  user_reset_pw: ['重置密码', 'Reset password'],
+  user_new_pw: ['新密码', 'New password'],
+  created_at: ['创建时间', 'Created'],
+  pol_version: ['版本', 'Version'],
+  pol_valid_from: ['生效时间', 'Valid from'],
+  pol_loaded_at: ['加载时间', 'Loaded at'],
+  pol_loaded_by: ['加载人', 'Loaded by'],
+  pol_view: ['查看', 'View'],
+  pol_upload: ['上传新版本（TOML）', 'Upload a new version (TOML)'],
+  pol_uploaded: ['已加载新策略版本', 'New policy version loaded'],
+  cal_year: ['年份', 'Year'],
+  cal_origin: ['来源', 'Origin'],
+  cal_builtin: ['内置', 'built in'],
+  cal_loaded: ['已加载', 'loaded'],
+  cal_holidays: ['法定节假日', 'Public holidays'],
+  cal_makeup: ['调休上班日', 'Make-up working days'],
+  cal_upload: ['上传年度日历（TOML）', 'Upload a year (TOML)'],
+  cal_uploaded: ['日历已更新', 'Calendar updated'],
+  file_toml: ['TOML 文件', 'TOML file'],
+  or_paste: ['或直接粘贴内容', 'or paste the text'],
+  days_unit: ['{n} 天', '{n} days'],
+};
+
+const V = {
+  grade: { diamond: ['钻石', 'Diamond'], gold: ['金牌', 'Gold'], silver: ['银牌', 'Silver'], bronze: ['铜牌', 'Bronze'], standard: ['标准', 'Standard'] },
+  kind: {
+    fault: ['故障', 'Fault'], complaint: ['投诉', 'Complaint'], inspection: ['巡检', 'Inspection'],
+    provisioning: ['开通', 'Provisioning'], resource_survey: ['资源勘查', 'Resource survey'],
+    handover: ['交维验收', 'Handover'], asset_count: ['资产清点', 'Asset count'],
+  },
+  state: {
+    new: ['新建', 'New'], dispatched: ['已派单', 'Dispatched'], accepted: ['已受理', 'Accepted'],
+    in_progress: ['处理中', 'In progress'], suspended: ['已挂起', 'Suspended'], rejected: ['已驳回', 'Rejected'],
+    restored: ['业务恢复', 'Restored'], observing: ['观察中', 'Observing'], confirmed: ['客户已确认', 'Confirmed'],
+    passed: ['验收通过', 'Passed'], completed: ['已完成', 'Completed'], replied: ['已回单', 'Replied'], closed: ['已归档', 'Closed'],
+  },
+  event: {
+    occurred: ['故障发生', 'Occurred'], dispatched: ['派单', 'Dispatch'], accepted: ['受理', 'Accept'],
+    customer_contacted: ['联系客户', 'Customer contacted'], en_route: ['出发', 'En route'], on_site: ['到达现场', 'On site'],
+    suspended: ['挂起', 'Suspend'], resumed: ['解挂', 'Resume'], restored: ['业务恢复', 'Restored'],
+    observing: ['开始观察', 'Observing'], confirmed: ['客户确认', 'Confirm'], replied: ['回单', 'Reply'],
+    closed: ['归档', 'Close'], rejected: ['驳回', 'Reject'], reassigned: ['转派', 'Reassign'], reopened: ['重开', 'Reopen'],
+    update_published: ['进展通报', 'Publish update'], passed: ['验收通过', 'Passed'],
+    documents_delivered: ['资料移交', 'Documents delivered'], completed: ['完成', 'Completed'],
+  },
+  room: {
+    monitoring: ['监控室', 'Monitoring'], transport: ['传送网室', 'Transport'], service_support: ['服务支撑室', 'Service support'],
+    data: ['数据室', 'Data'], core: ['核心网室', 'Core'], power: ['动力环境室', 'Power'],
+  },
+  role: {
+    admin: ['管理员', 'Administrator'], monitoring: ['监控室', 'Monitoring room'], lead_room: ['主责室', 'Lead room'],
+    contractor: ['代维', 'Contractor'], account_manager: ['客户经理', 'Account manager'], customer: ['客户', 'Customer'], auditor: ['审计', 'Auditor'],
+  },
+  business_type: {
+    data_line: ['数据专线', 'Data line'], internet_line: ['互联网专线', 'Internet line'], voice_line: ['语音专线', 'Voice line'],
+    transmission_line: ['传输专线', 'Transmission line'], gprs_apn: ['GPRS专线', 'GPRS/APN'], sms_mms: ['短彩信', 'SMS/MMS'],
+    sms_gateway: ['企业信息机', 'SMS gateway'], school_messaging: ['校讯通', 'School messaging'], video: ['视频专线', 'Video'], broadband: ['宽带', 'Broadband'],
+  },
+  scope: { local: ['本地', 'Local'], cross_city: ['跨市', 'Cross-city'], cross_province: ['跨省', 'Cross-province'] },
+  assurance: { AAA: ['AAA', 'AAA'], AA: ['AA', 'AA'], A: ['A', 'A'], ordinary: ['普通', 'Ordinary'] },
+  circuit_status: { provisioning: ['开通中', 'Provisioning'], active: ['在用', 'Active'], suspended: ['暂停', 'Suspended'], terminated: ['已拆除', 'Terminated'] },
+  site_kind: { base_station: ['基站', 'Base station'], access_point: ['综合业务接入点', 'Access point'], customer_premises: ['客户端', 'Customer premises'], machine_room: ['机房', 'Machine room'], other: ['其他', 'Other'] },
+  element_type: {
+    onu: ['ONU', 'ONU'], olt: ['OLT', 'OLT'], pon: ['PON', 'PON'], ptn: ['PTN', 'PTN'], ipran: ['IPRAN', 'IPRAN'], sdh: ['SDH', 'SDH'],
+    mstp: ['MSTP', 'MSTP'], wdm: ['WDM', 'WDM'], olp: ['OLP', 'OLP'], protocol_converter: ['协议转换器', 'Protocol converter'],
+    oe_converter: ['光电转换器', 'O/E converter'], router: ['路由器', 'Router'], switch: ['交换机', 'Switch'], firewall: ['防火墙', 'Firewall'],
+    bras: ['BRAS', 'BRAS'], pbx: ['PBX', 'PBX'], iad: ['IAD', 'IAD'], wlan_ap: ['WLAN AP', 'WLAN AP'], wlan_ac: ['WLAN AC', 'WLAN AC'],
+    sms_gateway: ['短信网关', 'SMS gateway'], video_terminal: ['视频终端', 'Video terminal'], odf: ['ODF', 'ODF'], power: ['电源', 'Power'], other: ['其他', 'Other'],
+  },
+  owner: { operator: ['运营商', 'Operator'], customer: ['客户', 'Customer'] },
+  domain: {
+    aggregation: ['数据汇聚层', 'Aggregation'], enterprise_access: ['集客接入', 'Enterprise access'], home_access: ['家客接入', 'Home access'],
+    transmission_access: ['传输接入', 'Transmission access'], customer_terminal: ['客户侧终端', 'Customer terminal'],
+  },
+  clock: {
+    accept: ['受理', 'Accept'], contact: ['联系客户', 'Contact'], on_site: ['到场', 'On site'], restore: ['业务恢复', 'Restore'],
+    documents: ['资料移交', 'Documents'], complete: ['完成', 'Complete'], reply: ['回单', 'Reply'],
+  },
+  import_kind: { customers: ['客户', 'Customers'], circuits: ['电路', 'Circuits'], sites: ['站点', 'Sites'], elements: ['网元', 'Elements'], staff: ['代维人员', 'Contractor staff'] },
+  escalation: { joint_handling: ['联合处理', 'Joint handling'] },
+};
+
+/** A message by key, with `{name}` placeholders filled from `vars`. */
+export function t(key, vars) {
+  const pair = M[key];
+  let s = pair ? pair[lang === 'en' ? 1 : 0] : key;
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+/** The name of a vocabulary code; unknown codes are shown as they are. */
+export function v(vocab, code) {
+  if (code === null || code === undefined || code === '') return '—';
+  const pair = V[vocab] && V[vocab][code];
+  return pair ? pair[lang === 'en' ? 1 : 0] : String(code);
+}
+
+/** The codes of a vocabulary, in display order. */
+export function codes(vocab) { return Object.keys(V[vocab] || {}); }
+
+// Server messages (values.rs, order.rs, accounts) rendered in Chinese; the rest is shown as is.
+const SERVER = [
+  [/^must not be empty$/, () => ['不能为空', 'must not be empty']],
+  [/^is longer than (\d+) characters$/, (m) => [`超过 ${m[1]} 个字符`, m[0]]],
+  [/white space or control characters/, () => ['不能包含空格或控制字符', 'must not contain white space']],
+  [/^must not contain control characters$/, () => ['不能包含控制字符', 'must not contain control characters']],
+  [/needs a reason/, () => ['挂起必须填写原因（R-C3）', 'a suspension needs a reason (R-C3)']],
+  [/needs approved_by/, () => ['挂起必须填写审批人（R-C3）', 'a suspension needs an approver (R-C3)']],
+  [/observed for (-?\d+) s since restoration, at least (\d+) s/, (m) => [
+    `业务恢复后仅观察了 ${fmtSecs(+m[1])}，至少需要观察 ${fmtSecs(+m[2])}（R-F10）`,
+    `observed for ${fmtSecs(+m[1])} since restoration; at least ${fmtSecs(+m[2])} are required (R-F10)`]],
+  [/out of time order.* it is (\d+) s earlier/, (m) => [`时间早于上一条事件 ${fmtSecs(+m[1])}，事件须按时间顺序录入`, m[0]]],
+  [/'([a-z_]+)' is not allowed on an order in state '([a-z_]+)'/, (m) => [
+    `当前状态「${v('state', m[2])}」下不能执行「${v('event', m[1])}」`, m[0]]],
+  [/in the future/, () => ['时间不能晚于当前时间', 'cannot be in the future']],
+  [/unknown (customer|circuit|element|site|region|contractor)[^']*'([^']*)'/, (m) => [
+    `未找到${{ customer: '客户', circuit: '电路', element: '网元', site: '站点', region: '区域', contractor: '代维公司' }[m[1]]}「${m[2]}」`, m[0]]],
+  [/no (customer|circuit|element|site|region|contractor)[^']*'([^']*)'/, (m) => [
+    `未找到${{ customer: '客户', circuit: '电路', element: '网元', site: '站点', region: '区域', contractor: '代维公司' }[m[1]]}「${m[2]}」`, m[0]]],
+  [/is needed when the order names neither a customer nor a circuit/, () => ['未指定客户和电路时必须选择服务等级', m0()]],
+  [/counts from 1/, () => ['从 1 开始计数', 'counts from 1']],
+  [/needs circuit_codes/, () => ['需要先填写电路编码', 'needs circuit codes']],
+  [/at least ten characters|at least 10 characters/, () => ['密码至少 10 位，且包含字母和数字', 'at least 10 characters with letters and digits']],
+  [/is taken|already exists/, () => ['已被占用', 'is taken']],
+];
+function m0() { return ''; }
+
+/** A server reason in the current language (best effort: unknown texts stay as they are). */
+export function serverText(text) {
+  if (!text) return '';
+  for (const [re, f] of SERVER) {
+    const m = String(text).match(re);
+    if (m) {
+      const [zh, en] = f(m);
+      return lang === 'en' ? (en || text) : zh;
+    }
+  }
+  return String(text);
+}
+
+/** A duration for humans: 1小时05分 / 1 h 05 min. */
+export function fmtSecs(secs) {
+  const neg = secs < 0;
+  let s = Math.abs(Math.round(secs));
+  const d = Math.floor(s / 86400); s -= d * 86400;
+  const h = Math.floor(s / 3600); s -= h * 3600;
+  const m = Math.floor(s / 60); s -= m * 60;
+  const p2 = (n) => String(n).padStart(2, '0');
+  let out;
+  if (lang === 'en') {
+    out = d ? `${d} d ${h} h` : h ? `${h} h ${p2(m)} min` : m ? `${m} min` : `${s} s`;
+  } else {
+    out = d ? `${d}天${h}小时` : h ? `${h}小时${p2(m)}分` : m ? `${m}分钟` : `${s}秒`;
+  }
+  return neg ? `-${out}` : out;
+}
+
+/** A countdown: H:MM:SS (with days when long). */
+export function fmtCountdown(secs) {
+  let s = Math.max(0, Math.floor(Math.abs(secs)));
+  const d = Math.floor(s / 86400); s -= d * 86400;
+  const h = Math.floor(s / 3600); s -= h * 3600;
+  const m = Math.floor(s / 60); s -= m * 60;
+  const p2 = (n) => String(n).padStart(2, '0');
+  const hms = `${d ? d * 24 + h : h}:${p2(m)}:${p2(s)}`;
+  return hms;
+}
+
+const TZ = 'Asia/Shanghai';
+const fmtCache = {};
+function formatter(kind) {
+  const k = `${lang}:${kind}`;
+  if (!fmtCache[k]) {
+    const loc = lang === 'en' ? 'en-GB' : 'zh-CN';
+    const opts = { timeZone: TZ, hour12: false };
+    if (kind === 'dt') Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    if (kind === 'dts') Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    if (kind === 'short') Object.assign(opts, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    if (kind === 'time') Object.assign(opts, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    if (kind === 'date') Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit' });
+    fmtCache[k] = new Intl.DateTimeFormat(loc, opts);
+  }
+  return fmtCache[k];
+}
+
+/** A time in Asia/Shanghai; `kind` is dt (default), dts, short, time or date. */
+export function fmtTime(value, kind = 'dt') {
+  if (!value) return '—';
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  return formatter(kind).format(d);
+}
+
+/** The value of a datetime-local input for an instant, in Asia/Shanghai. */
+export function toLocalInput(date) {
+  const d = new Date(date.getTime() + 8 * 3600 * 1000);
+  return d.toISOString().slice(0, 16);
+}
+
+/** RFC 3339 with +08:00 from a datetime-local input value (read as Asia/Shanghai). */
+export function fromLocalInput(value) {
+  if (!value) return null;
+  const m = value.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/);
+  if (!m) return undefined;
+  const text = `${m[1]}T${m[2]}${m[3] || ':00'}+08:00`;
+  return Number.isNaN(new Date(text).getTime()) ? undefined : text;
+}

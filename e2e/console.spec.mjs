@@ -1,0 +1,364 @@
+// End-to-end test of the jike web console in a real headless Chromium (Debian's
+// /usr/bin/chromium driven by playwright-core). Run against a running `jike serve --demo`:
+//
+//   JIKE_URL=… JIKE_DISPATCHER=… JIKE_DISPATCHER_PASSWORD=… JIKE_CONTRACTOR=… \
+//   JIKE_CONTRACTOR_PASSWORD=… JIKE_ADMIN=… JIKE_ADMIN_PASSWORD=… JIKE_ARTIFACTS=… \
+//   node --test e2e/console.spec.mjs
+//
+// The API is used only to discover test data (a gold customer and its circuit, the
+// contractors) and to set up the other contractor's order; everything the scenario checks is
+// done through the console's pages.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, request as pwRequest } from 'playwright-core';
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`set ${name}`);
+  return value;
+};
+const BASE = env('JIKE_URL').replace(/\/$/, '');
+const DISPATCHER = [env('JIKE_DISPATCHER'), env('JIKE_DISPATCHER_PASSWORD')];
+const CONTRACTOR = [env('JIKE_CONTRACTOR'), env('JIKE_CONTRACTOR_PASSWORD')];
+const ADMIN = [env('JIKE_ADMIN'), env('JIKE_ADMIN_PASSWORD')];
+const ARTIFACTS = env('JIKE_ARTIFACTS', path.resolve('artifacts'));
+const CHROMIUM = process.env.JIKE_CHROMIUM || '/usr/bin/chromium';
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+const T = 15000; // the longest wait for one element
+let browser;
+const data = {}; // discovered test data
+
+/** A Date as the value of a datetime-local input, in Asia/Shanghai. */
+function shanghaiInput(date) {
+  return new Date(date.getTime() + 8 * 3600e3).toISOString().slice(0, 16);
+}
+function rfc3339(date) {
+  return `${new Date(date.getTime() + 8 * 3600e3).toISOString().slice(0, 19)}+08:00`;
+}
+
+/** An API client logged in as `name` (for discovering data and setting up). */
+async function apiAs([name, password]) {
+  const ctx = await pwRequest.newContext({ baseURL: BASE });
+  const res = await ctx.post('/api/v1/auth/login', { data: { name, password } });
+  assert.equal(res.status(), 200, `API login as ${name}: ${await res.text()}`);
+  const { csrf_token: csrf } = await res.json();
+  const call = async (method, url, body) => {
+    const r = await ctx.fetch(url, { method, data: body, headers: { 'X-CSRF-Token': csrf } });
+    const text = await r.text();
+    if (!r.ok()) throw new Error(`${method} ${url}: ${r.status()} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return { get: (u) => call('GET', u), post: (u, b) => call('POST', u, b), dispose: () => ctx.dispose() };
+}
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(T);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  page.problems = problems;
+  return page;
+}
+
+async function shot(page, name) {
+  // The top of the page, without passing toasts.
+  await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('toasts')?.remove(); });
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+}
+
+async function login(page, [name, password]) {
+  await page.goto(`${BASE}/console/#/login`);
+  await page.getByTestId('login-page').waitFor();
+  await page.getByTestId('login-name').fill(name);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('nav').waitFor();
+}
+
+async function logout(page) {
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-page').waitFor();
+}
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const admin = await apiAs(ADMIN);
+  try {
+    // The contractor user's company (A) and another contractor (B).
+    const contractorUser = await admin.get(`/api/v1/users/${encodeURIComponent(CONTRACTOR[0])}`);
+    const u = contractorUser.user || contractorUser;
+    data.contractorA = u.contractor_code;
+    assert.ok(data.contractorA, 'the contractor user names its contractor');
+    const contractors = (await admin.get('/api/v1/contractors?limit=100')).items;
+    data.contractorB = contractors.map((c) => c.code).find((c) => c !== data.contractorA);
+    assert.ok(data.contractorB, 'a second contractor exists');
+    // A gold customer with a circuit.
+    const gold = (await admin.get('/api/v1/customers?grade=gold&limit=50')).items;
+    for (const c of gold) {
+      const circuits = (await admin.get(`/api/v1/circuits?customer=${encodeURIComponent(c.code)}&limit=5&sort=code`)).items;
+      // The form ticks the customer's first circuit (by code) by default.
+      if (circuits[0]) { data.customer = c; data.circuit = await admin.get(`/api/v1/circuits/${circuits[0].id}`); break; }
+    }
+    assert.ok(data.circuit, 'a gold customer with a circuit');
+    // A circuit maintained by contractor B.
+    data.circuitB = (await admin.get(`/api/v1/circuits?contractor=${encodeURIComponent(data.contractorB)}&limit=1`)).items[0];
+    assert.ok(data.circuitB, `a circuit maintained by ${data.contractorB}`);
+  } finally {
+    await admin.dispose();
+  }
+  // Setup (allowed through the API): an order of contractor B, created by the dispatcher.
+  const disp = await apiAs(DISPATCHER);
+  try {
+    data.orderB = await disp.post('/api/v1/orders', {
+      kind: 'fault', title: `E2E 他方代维工单 ${Date.now()}`, circuit_codes: [data.circuitB.code], contractor_code: data.contractorB,
+    });
+    assert.equal(data.orderB.contractor_code, data.contractorB);
+    // Background for the dashboard: open orders of other grades at various ages, so that its
+    // screenshot shows ok, warning and breached clocks (setup, not part of what is checked).
+    const ago = (minutes) => rfc3339(new Date(Date.now() - minutes * 60e3));
+    const background = [['diamond', 40, ['dispatched', 'accepted']], ['silver', 400, ['dispatched']], ['bronze', 20, []], ['standard', 1500, ['dispatched', 'accepted', 'customer_contacted']]];
+    for (const [grade, minutes, steps] of background) {
+      const customer = (await disp.get(`/api/v1/customers?grade=${grade}&limit=1`)).items[0];
+      if (!customer) continue;
+      const o = await disp.post('/api/v1/orders', { kind: 'fault', title: `${customer.name}专线中断`, customer_code: customer.code, occurred_at: ago(minutes) });
+      let m = minutes;
+      for (const type of steps) { m -= Math.min(5, Math.floor(m / 4)); await disp.post(`/api/v1/orders/${o.id}/events`, { type, at: ago(m) }); }
+    }
+  } finally {
+    await disp.dispose();
+  }
+});
+
+after(async () => { if (browser) await browser.close(); });
+
+test('a dispatcher creates a gold fault order, watches its countdown and walks it to closed', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/console/`);
+  await page.getByTestId('login-page').waitFor();
+  assert.match(await page.locator('html').getAttribute('lang'), /^zh/);
+  await shot(page, 'login.png');
+  await login(page, DISPATCHER);
+  assert.equal(await page.getByTestId('nav-admin').count(), 0, 'no admin menu for a dispatcher');
+
+  // Create the fault order through the form; Chinese validation first.
+  await page.getByTestId('nav-orders').click();
+  await page.getByTestId('new-order').click();
+  await page.getByTestId('order-form').waitFor();
+  await page.getByTestId('order-submit').click();
+  await assert.doesNotReject(page.getByTestId('error-title').filter({ hasText: '此项为必填项' }).waitFor());
+  const now = Date.now();
+  const at = (minutesAgo) => shanghaiInput(new Date(now - minutesAgo * 60e3));
+  const title = `E2E 金牌客户专线中断 ${now}`;
+  await page.getByTestId('order-title-input').fill(title);
+  await page.getByTestId('order-customer').fill(data.customer.code);
+  await page.getByTestId('order-customer').press('Tab');
+  await page.getByTestId(`circuit-option-${data.circuit.code}`).check();
+  await page.getByTestId('order-occurred').fill(at(180));
+  await page.getByTestId('order-alarm-id').fill(`ALM-${now}`);
+  await page.getByTestId('order-alarm-text').fill('客户侧 ONU 光信号丢失（LOS）');
+  await page.getByTestId('order-description').fill('客户来电反映专线中断，监控室拨测不通。');
+  await page.getByTestId('order-submit').click();
+  await page.getByTestId('order-detail').waitFor();
+  const code = (await page.getByTestId('order-code').textContent()).trim();
+  const id = page.url().split('/').pop();
+  assert.match(code, /\S/);
+  assert.equal(await page.getByTestId('order-state').getAttribute('data-state'), 'new');
+  assert.ok((await page.getByTestId('card-info').textContent()).includes(data.customer.name));
+
+  // The dashboard shows it with live, coloured countdowns.
+  await page.getByTestId('nav-dashboard').click();
+  const row = page.locator(`[data-testid="dashboard-order"][data-code="${code}"]`);
+  await row.waitFor();
+  const restore = row.locator('[data-clock="restore"]');
+  await restore.waitFor();
+  const status = await restore.getAttribute('data-status');
+  assert.ok(['ok', 'warning', 'breached'].includes(status), `restore clock status ${status}`);
+  assert.match(await restore.getAttribute('class'), new RegExp(`clock-${status}`));
+  const before1 = await restore.textContent();
+  await page.waitForFunction(([sel, text]) => document.querySelector(sel)?.textContent !== text,
+    [`[data-testid="dashboard-order"][data-code="${code}"] [data-clock="restore"]`, before1], { timeout: 4000 });
+  const color = await restore.evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(color, 'rgba(0, 0, 0, 0)', 'the countdown is coloured');
+  await page.getByTestId('last-refresh').filter({ hasText: /\d/ }).waitFor();
+  await shot(page, 'dashboard.png');
+
+  // Walk it through every step to closed.
+  await row.getByTestId('order-link').click();
+  await page.getByTestId('order-detail').waitFor();
+  const steps = [
+    ['dispatched', 175, 'dispatched'],
+    ['accepted', 170, 'accepted'],
+    ['customer_contacted', 165, 'in_progress'],
+    ['en_route', 160, 'in_progress'],
+    ['on_site', 150, 'in_progress'],
+    ['suspended', 140, 'suspended'],
+    ['resumed', 130, 'in_progress'],
+    ['restored', 120, 'restored'],
+    ['observing', 110, 'observing'],
+    ['confirmed', null, 'confirmed'],
+    ['replied', null, 'replied'],
+    ['closed', null, 'closed'],
+  ];
+  let events = await page.getByTestId('timeline-event').count();
+  for (const [type, minutesAgo, state] of steps) {
+    await page.getByTestId(`action-${type}`).click();
+    const form = page.getByTestId(`event-form-${type}`);
+    await form.waitFor();
+    if (minutesAgo !== null) await form.getByTestId('event-at').fill(at(minutesAgo));
+    await form.getByTestId('event-note').fill(`E2E：${type}`);
+    if (type === 'on_site') {
+      await form.getByTestId('onsite-arrival_time').fill(at(150));
+      await form.getByTestId('onsite-site_lead').fill('服务支撑室 李工');
+      await form.getByTestId('onsite-people_present').fill('李工，代维 王工');
+      await form.getByTestId('onsite-process').fill('检查客户侧 ONU，光功率 -32 dBm，更换尾纤。');
+      await form.getByTestId('onsite-customer_questions').fill('问：何时恢复？答：预计 30 分钟内。');
+      await form.getByTestId('onsite-cause_confirmed').fill('客户机房尾纤弯折（经服务支撑室经理确认）');
+      await form.getByTestId('onsite-signed_by').fill('客户 张先生');
+    }
+    if (type === 'suspended') {
+      // Without a reason nor an approver: refused in Chinese, nothing sent.
+      await form.getByTestId('event-submit').click();
+      await form.getByTestId('error-reason').filter({ hasText: '此项为必填项' }).waitFor();
+      await form.getByTestId('error-approved_by').filter({ hasText: '此项为必填项' }).waitFor();
+      assert.match(await form.getByTestId('form-error').textContent(), /输入有误/);
+      assert.equal(await page.getByTestId('timeline-event').count(), events);
+      await form.getByTestId('event-reason').fill('客户机房门禁未开，无法进入');
+      await form.getByTestId('event-approved-by').fill('服务支撑室 陈经理');
+    }
+    if (type === 'confirmed') {
+      // R-F10: only 30 minutes after restoration is refused by the server, in Chinese.
+      await form.getByTestId('event-at').fill(at(90));
+      await form.getByTestId('event-submit').click();
+      await form.getByTestId('form-error').filter({ hasText: '至少需要观察' }).waitFor();
+      await form.getByTestId('event-at').fill('');
+    }
+    await form.getByTestId('event-submit').click();
+    await page.locator(`[data-testid="order-state"][data-state="${state}"]`).waitFor();
+    await page.locator('[data-testid="timeline-event"]').nth(events).waitFor();
+    const now2 = await page.getByTestId('timeline-event').count();
+    assert.equal(now2, events + 1, `${type} adds one event`);
+    events = now2;
+    if (type === 'on_site') await page.getByTestId('onsite-record').filter({ hasText: '服务支撑室 李工' }).waitFor();
+  }
+  const types = await page.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => e.dataset.type));
+  assert.deepEqual(types, ['occurred', ...steps.map(([type]) => type)]);
+  const timelineText = await page.getByTestId('timeline').textContent();
+  for (const word of ['故障发生', '派单', '受理', '联系客户', '出发', '到达现场', '挂起', '解挂', '业务恢复', '开始观察', '客户确认', '回单', '归档', '客户机房门禁未开']) {
+    assert.ok(timelineText.includes(word), `the timeline shows ${word}`);
+  }
+  assert.equal(await page.getByTestId('action-reopened').count(), 1, 'a closed order may be reopened');
+  await shot(page, 'order-detail.png');
+
+  // The orders list (closed ones included), the circuit and the customer pages.
+  await page.goto(`${BASE}/console/#/orders?open=&sort=-created_at`);
+  await page.locator(`[data-testid="order-row"][data-code="${code}"]`).waitFor();
+  await shot(page, 'orders.png');
+  await page.goto(`${BASE}/console/#/orders?open=true&grade=gold&kind=fault`);
+  await page.getByTestId('orders-table').or(page.getByTestId('orders-empty')).waitFor();
+  assert.equal(await page.getByTestId('filter-grade').inputValue(), 'gold', 'filters live in the URL');
+  assert.equal(await page.locator(`[data-testid="order-row"][data-code="${code}"]`).count(), 0, 'a closed order is not open');
+
+  await page.goto(`${BASE}/console/#/circuits/${encodeURIComponent(data.circuit.code)}`);
+  await page.getByTestId('circuit-page').waitFor();
+  if (data.circuit.path && data.circuit.path.length) {
+    await page.getByTestId('path-hop').first().waitFor();
+    assert.equal(await page.getByTestId('path-hop').count(), data.circuit.path.length);
+  }
+  await page.locator('[data-testid="circuit-orders"] [data-testid="order-row"]').first().waitFor();
+  await shot(page, 'circuit.png');
+
+  await page.goto(`${BASE}/console/#/customers/${encodeURIComponent(data.customer.code)}`);
+  await page.getByTestId('customer-page').waitFor();
+  await page.locator(`[data-testid="customer-orders"] [data-code="${code}"]`).waitFor();
+  await page.getByTestId('grade-history').or(page.getByTestId('card-grade-history').getByTestId('empty')).waitFor();
+  await shot(page, 'customer.png');
+
+  assert.deepEqual(page.problems, []);
+  await logout(page);
+  await page.context().close();
+  data.code = code;
+  data.id = id;
+});
+
+test('an administrator sees the import report before writing, and the users', async () => {
+  const page = await newPage();
+  await login(page, ADMIN);
+  await page.getByTestId('nav-import').click();
+  await page.getByTestId('import-page').waitFor();
+  const stamp = Date.now();
+  const header = '站点编码,站点名称,站点类型,地址,区域,经度,纬度\n';
+  const good = `E2E-SITE-${stamp},端到端测试站点,基站,港州市临江区滨江路 1 号,GZ-LJ,113.3,23.1\n`;
+  const bad = `E2E-BAD-${stamp},,火星站,,NOPE,abc,\n`;
+  await page.getByTestId('import-kind').selectOption('sites');
+  await page.getByTestId('import-file').setInputFiles({ name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from(header + good + bad) });
+  await page.getByTestId('import-check').click();
+  await page.getByTestId('import-errors').waitFor();
+  assert.ok(await page.getByTestId('import-error-row').count() >= 1);
+  assert.match(await page.getByTestId('import-errors').textContent(), /未写入任何数据/);
+  await page.getByTestId('import-file').setInputFiles({ name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from(header + good) });
+  await page.getByTestId('import-check').click();
+  await page.getByTestId('import-report').waitFor();
+  assert.match(await page.getByTestId('import-report').textContent(), /新增 1 行/);
+  await shot(page, 'import.png');
+  await page.getByTestId('import-confirm').click();
+  await page.getByTestId('import-done').waitFor();
+
+  await page.getByTestId('nav-admin').click();
+  await page.getByTestId('users-table').waitFor();
+  const names = await page.locator('[data-testid="user-row"] td:first-child').allTextContents();
+  assert.ok(names.map((n) => n.trim()).includes(DISPATCHER[0]), 'the dispatcher is listed');
+  await shot(page, 'admin-users.png');
+  await page.getByTestId('admin-tab-policies').click();
+  await page.getByTestId('policies-table').waitFor();
+  await page.getByTestId('admin-tab-calendars').click();
+  await page.getByTestId('calendars-table').waitFor();
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("a contractor does not see another contractor's order", async () => {
+  const page = await newPage();
+  await login(page, CONTRACTOR);
+  assert.equal(await page.getByTestId('nav-admin').count(), 0);
+  assert.equal(await page.getByTestId('nav-import').count(), 0);
+  await page.goto(`${BASE}/console/#/orders?open=&q=${encodeURIComponent(data.orderB.code)}`);
+  await page.getByTestId('orders-empty').waitFor();
+  await page.goto(`${BASE}/console/#/orders?open=`);
+  await page.getByTestId('orders-table').or(page.getByTestId('orders-empty')).waitFor();
+  assert.equal(await page.locator(`[data-testid="order-row"][data-code="${data.orderB.code}"]`).count(), 0);
+  const seen = await page.locator('[data-testid="order-row"]').evaluateAll((rows) => rows.map((r) => r.textContent));
+  for (const text of seen) assert.ok(!text.includes(data.orderB.code));
+  await page.goto(`${BASE}/console/#/orders/${data.orderB.id}`);
+  await page.getByTestId('not-found').waitFor();
+  assert.match(await page.getByTestId('not-found').textContent(), /未找到或无权查看/);
+  await page.goto(`${BASE}/console/#/dashboard`);
+  await page.getByTestId('dashboard').waitFor();
+  await page.getByTestId('last-refresh').filter({ hasText: /\d/ }).waitFor();
+  assert.equal(await page.locator(`[data-testid="dashboard-order"][data-code="${data.orderB.code}"]`).count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the dashboard works on a phone-sized screen', async () => {
+  const page = await newPage({ width: 390, height: 844 });
+  await login(page, DISPATCHER);
+  await page.getByTestId('dashboard').waitFor();
+  await page.getByTestId('last-refresh').filter({ hasText: /\d/ }).waitFor();
+  await page.getByTestId('nav-orders').waitFor({ state: 'visible' });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no horizontal scrolling of the page (${overflow}px)`);
+  await shot(page, 'dashboard-phone.png');
+  await page.goto(`${BASE}/console/#/orders/${data.orderB.id}`);
+  await page.getByTestId('order-detail').waitFor();
+  const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow2 <= 1, `the order page fits the phone (${overflow2}px)`);
+  await shot(page, 'order-phone.png');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
