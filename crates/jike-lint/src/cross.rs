@@ -1,0 +1,113 @@
+//! R-CF2 across devices: global parameters that should be uniform across the devices of one role
+//! (NTP servers, syslog hosts, SNMP trap hosts, time zone, AAA servers).
+//!
+//! Each parameter of each device is compared with a reference: the site's expected value when the
+//! configuration file sets one (`[site] ntp_servers = […]`), else the majority value of the run.
+//! A majority needs at least three devices and more than half of them agreeing; without one, the
+//! parameter is not judged (nothing says which device is the odd one).
+
+use foldhash::{HashMap, HashMapExt};
+
+use crate::check::{Globals, Param};
+use crate::config::LintConfig;
+use crate::rules::CF2_INCONSISTENT;
+use crate::Finding;
+
+/// Findings of `CF2-inconsistent` for the devices `(file, globals)` of one role.
+pub fn cross_check(
+    devices: &[(&str, &Globals)],
+    role: crate::Role,
+    cfg: &LintConfig,
+) -> Vec<Finding> {
+    let Some(severity) = cfg.severity(CF2_INCONSISTENT) else {
+        return Vec::new();
+    };
+    let role = match role {
+        crate::Role::Access => "access",
+        crate::Role::Aggregation => "aggregation",
+        crate::Role::Core => "core",
+    };
+    let site = &cfg.site;
+    let expected: [Option<Vec<String>>; 5] = [
+        site.ntp_servers
+            .as_ref()
+            .map(|s| s.iter().cloned().collect()),
+        site.syslog_hosts
+            .as_ref()
+            .map(|s| s.iter().cloned().collect()),
+        site.snmp_trap_hosts
+            .as_ref()
+            .map(|s| s.iter().cloned().collect()),
+        site.timezone.as_ref().map(|t| vec![t.clone()]),
+        site.aaa_servers
+            .as_ref()
+            .map(|s| s.iter().cloned().collect()),
+    ];
+    let mut out = Vec::new();
+    for (k, expect) in expected.iter().enumerate() {
+        let param = |g: &'_ Globals| -> (&'static str, &'static str, Param) {
+            let (name, key, p) = g.params()[k];
+            (name, key, p.clone())
+        };
+        let (reference, why): (Vec<String>, String) = match expect {
+            Some(v) => (v.clone(), "the site expects".to_owned()),
+            None => {
+                if devices.len() < 3 {
+                    continue;
+                }
+                let mut counts: HashMap<&[String], usize> = HashMap::new();
+                for (_, g) in devices {
+                    *counts.entry(g.params()[k].2.values.as_slice()).or_default() += 1;
+                }
+                let mut best: Vec<(&[String], usize)> = counts.into_iter().collect();
+                best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let (value, n) = best[0];
+                if n * 2 <= devices.len() || best.len() == 1 {
+                    continue;
+                }
+                (
+                    value.to_vec(),
+                    format!("{n} of the {} {role} devices have", devices.len()),
+                )
+            }
+        };
+        let odd: Vec<&str> = devices
+            .iter()
+            .filter(|(_, g)| g.params()[k].2.values != reference)
+            .map(|(f, _)| *f)
+            .collect();
+        if odd.is_empty() {
+            continue;
+        }
+        let shown = if reference.is_empty() {
+            "none".to_owned()
+        } else {
+            reference.join(", ")
+        };
+        for (file, g) in devices {
+            let (name, key, p) = param(g);
+            if p.values == reference {
+                continue;
+            }
+            let others = if odd.len() > 1 {
+                let mut names: Vec<&str> =
+                    odd.iter().copied().filter(|f| f != file).take(5).collect();
+                if odd.len() - 1 > names.len() {
+                    names.push("…");
+                }
+                format!(" (also odd: {})", names.join(", "))
+            } else {
+                String::new()
+            };
+            out.push(Finding {
+                file: (*file).to_owned(),
+                line: p.line.unwrap_or(1),
+                rule: CF2_INCONSISTENT,
+                severity,
+                message: format!("{name}: {}, where {why} {shown}{others}", p.display()),
+                object: Some(key.to_owned()),
+            });
+        }
+    }
+    out
+}
