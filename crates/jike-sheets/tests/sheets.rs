@@ -754,12 +754,11 @@ fn twenty_thousand_circuit_rows_read_back_whole() {
 // ---------------------------------------------------------------------------------------------
 // Reading in batches
 
+/// Batches of numbered records, as `read_batches` hands them on.
+type Batches = Vec<Vec<(usize, CircuitInput)>>;
+
 /// Reads a file through `read_batches`: the batches it handed on, and its verdict.
-fn batches_of(
-    format: Format,
-    bytes: &[u8],
-    batch: usize,
-) -> (Vec<Vec<(usize, CircuitInput)>>, Result<(), SheetError>) {
+fn batches_of(format: Format, bytes: &[u8], batch: usize) -> (Batches, Result<(), SheetError>) {
     let mut batches = Vec::new();
     let mut expected = None;
     let result = jike_sheets::read_batches::<CircuitInput>(
