@@ -96,6 +96,11 @@ const ORDER_WORK: &[Role] = &[
     Customer,
 ];
 
+/// Who may upload a device configuration to be checked (R-CF1..R-CF7).
+const CONFIG_UPLOAD: &[Role] = &[Admin, Monitoring, LeadRoom, Contractor];
+/// Who may read configurations and their findings.
+const CONFIG_READ: &[Role] = &[Admin, Monitoring, LeadRoom, Contractor, Auditor];
+
 /// The roles that may read an inventory kind (the rows each sees are its scope's). A customer
 /// in the portal sees its own record and lines, and nothing of the network.
 pub fn inventory_readers(path: &str) -> &'static [Role] {
@@ -179,6 +184,23 @@ pub fn rules() -> &'static [Rule] {
             Allow::Authenticated,
         );
         add(Method::GET, "/api/v1/dashboard", Allow::Authenticated);
+        // Device configurations (issue 6): uploaded by those who maintain the elements, read
+        // by the operator's rooms and the contractor (the rows each sees are its scope's).
+        // Configurations hold secrets: not for account managers or customers.
+        add(
+            Method::POST,
+            "/api/v1/elements/{id}/config",
+            Allow::Roles(CONFIG_UPLOAD),
+        );
+        for path in [
+            "/api/v1/elements/{id}/config",
+            "/api/v1/elements/{id}/config/text",
+            "/api/v1/elements/{id}/config/history",
+            "/api/v1/config-findings",
+            "/api/v1/config-findings/rules",
+        ] {
+            add(Method::GET, path, Allow::Roles(CONFIG_READ));
+        }
         add(Method::GET, "/api/v1/sla/policies", Allow::Authenticated);
         add(Method::POST, "/api/v1/sla/policies", Allow::Roles(ADMIN));
         add(

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod configs;
 pub mod console;
 pub mod error;
 pub mod metrics;
@@ -43,6 +44,9 @@ pub struct ServerConfig {
     /// Serve the console's files from this folder instead of the binary (for working on the
     /// console without rebuilding; `jike serve --console-dir`).
     pub console_dir: Option<std::path::PathBuf>,
+    /// The rules and site conventions uploaded configurations are checked with (`lint_config`,
+    /// the TOML file of `jike lint-config --config`).
+    pub lint: Arc<jike_lint::LintConfig>,
 }
 
 impl Default for ServerConfig {
@@ -53,6 +57,7 @@ impl Default for ServerConfig {
             notify: notify::NotifyConfig::default(),
             auth: accounts::AuthConfig::default(),
             console_dir: None,
+            lint: Arc::new(jike_lint::LintConfig::default()),
         }
     }
 }
@@ -94,6 +99,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let paths = openapi::add_other(paths, &mut schemas);
     let paths = openapi::add_orders(paths, &mut schemas);
     let paths = openapi::add_dashboard(paths, &mut schemas);
+    let paths = openapi::add_configs(paths, &mut schemas);
     let paths = openapi::add_notifications(paths, &mut schemas);
     let paths = audit::add_audit(paths, &mut schemas);
     let paths = openapi::add_accounts(paths, &mut schemas);
@@ -148,9 +154,20 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
         )
         .route("/api/v1/tokens/{id}", delete(accounts::revoke_token))
         .route("/api/v1/access/rules", get(access::list_rules))
+        .route("/api/v1/elements/{id}/config/text", get(configs::text))
+        .route(
+            "/api/v1/elements/{id}/config/history",
+            get(configs::history),
+        )
+        .route("/api/v1/config-findings", get(configs::findings))
+        .route("/api/v1/config-findings/rules", get(configs::rules))
         .layer(DefaultBodyLimit::max(config.max_json_bytes));
     let import = Router::new()
         .route("/api/v1/import/{kind}", post(transfer::import))
+        .route(
+            "/api/v1/elements/{id}/config",
+            post(configs::upload).get(configs::latest),
+        )
         .layer(DefaultBodyLimit::max(config.max_upload_bytes));
     Router::new()
         .merge(api)

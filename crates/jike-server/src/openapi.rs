@@ -1052,3 +1052,185 @@ pub(crate) fn add_accounts(paths: PathsBuilder, schemas: &mut Schemas) -> PathsB
                 .build(),
         )
 }
+
+/// Device configurations and their compliance findings (`configs.rs`, issue 6).
+pub(crate) fn add_configs(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
+    use crate::configs::{RuleStatus, RulesOverview};
+    use jike_store::{ConfigCheck, ConfigFinding, ConfigSummary, ElementFinding, ElementRef, Page};
+    collect::<ConfigFinding>(schemas);
+    collect::<ConfigSummary>(schemas);
+    collect::<ElementRef>(schemas);
+    collect::<ConfigCheck>(schemas);
+    collect::<ElementFinding>(schemas);
+    collect::<Page<ElementFinding>>(schemas);
+    collect::<RuleStatus>(schemas);
+    collect::<RulesOverview>(schemas);
+    const TAG: &str = "configuration compliance 配置核查";
+    let element = || {
+        string_param(
+            "id",
+            ParameterIn::Path,
+            true,
+            "the network element's id or code",
+        )
+    };
+    let query =
+        |name: &str, description: &str| string_param(name, ParameterIn::Query, false, description);
+    let upload = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("upload_element_config"))
+        .summary(Some(
+            "Upload an element's configuration: it is checked against the access configuration \
+             rules (R-CF1..R-CF7) and its findings replace the element's earlier ones",
+        ))
+        .description(Some(
+            "The body is the text the device printed with `display current-configuration` or \
+             `show running-config` (UTF-8 or GB18030), or multipart/form-data with a `file` part. \
+             The element keeps its newest 10 configurations. CF2-inconsistent compares devices \
+             with each other and runs only in `jike lint-config` over a folder.",
+        ))
+        .parameter(element())
+        .parameter(query(
+            "vendor",
+            "auto (the default: detected from the text), huawei (华为), h3c (华三) or cisco (思科)",
+        ))
+        .parameter(query(
+            "role",
+            "access (接入, the default), aggregation (汇聚) or core (核心); R-CF6 applies from aggregation up",
+        ))
+        .parameter(query("file_name", "the file's name, kept with the upload"))
+        .request_body(text_body(
+            "text/plain",
+            "the configuration's text",
+        ))
+        .response(
+            "201",
+            ok_json("the check: the configuration and every finding", reference::<ConfigCheck>()),
+        )
+        .response("404", problem("no element with this id or code that the caller sees"))
+        .response("413", problem("larger than max_upload_mb"))
+        .response("415", problem("a JSON body: send the text itself"))
+        .response(
+            "422",
+            problem("an empty or binary file, text in an unknown encoding, a bad vendor or role"),
+        )
+        .build();
+    let latest = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("element_config"))
+        .summary(Some(
+            "An element's newest check: its configuration and findings, in line order",
+        ))
+        .parameter(element())
+        .response(
+            "200",
+            ok_json("the newest check", reference::<ConfigCheck>()),
+        )
+        .response(
+            "404",
+            problem("no such element, or no configuration uploaded for it"),
+        )
+        .build();
+    let text = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("element_config_text"))
+        .summary(Some(
+            "The text of an element's configuration (the newest unless `upload` names one); \
+             every read is recorded in the audit log",
+        ))
+        .parameter(element())
+        .parameter(query(
+            "upload",
+            "the id of one of the element's configurations",
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("the text as uploaded")
+                .content(
+                    "text/plain",
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                )
+                .build(),
+        )
+        .response("404", problem("no such element or configuration"))
+        .response("422", problem("an unknown parameter or a bad upload id"))
+        .build();
+    let history = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("element_config_history"))
+        .summary(Some(
+            "The configurations an element keeps, newest first, without their text",
+        ))
+        .parameter(element())
+        .response("200", ok_json("newest first", array_of::<ConfigSummary>()))
+        .response("404", problem("no such element"))
+        .build();
+    let findings = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("config_findings"))
+        .summary(Some(
+            "Findings of the newest checks across the elements the caller sees, by element then line",
+        ))
+        .parameter(query("rule", "only this rule's findings, e.g. CF5-missing-description"))
+        .parameter(query("severity", "error, warning or note"))
+        .parameter(query("element", "only this element's findings (its code)"))
+        .parameter(query(
+            "limit",
+            &format!(
+                "findings per page, 1 to {}, default {}",
+                jike_store::configs::MAX_FINDINGS_LIMIT,
+                jike_store::DEFAULT_LIMIT
+            ),
+        ))
+        .parameter(query("cursor", "the next_cursor of the previous page"))
+        .response("200", ok_json("one page", reference::<Page<ElementFinding>>()))
+        .response(
+            "422",
+            problem("an unknown parameter or rule, a bad severity, limit or cursor"),
+        )
+        .build();
+    let rules = OperationBuilder::new()
+        .tag(TAG)
+        .operation_id(Some("config_rules"))
+        .summary(Some(
+            "The rule catalogue as this service applies it, with the findings of each rule in the \
+             newest checks and on how many elements",
+        ))
+        .response("200", ok_json("every rule", reference::<RulesOverview>()))
+        .build();
+    paths
+        .path(
+            "/api/v1/elements/{id}/config",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Post, upload)
+                .operation(HttpMethod::Get, latest)
+                .build(),
+        )
+        .path(
+            "/api/v1/elements/{id}/config/text",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, text)
+                .build(),
+        )
+        .path(
+            "/api/v1/elements/{id}/config/history",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, history)
+                .build(),
+        )
+        .path(
+            "/api/v1/config-findings",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, findings)
+                .build(),
+        )
+        .path(
+            "/api/v1/config-findings/rules",
+            PathItemBuilder::new()
+                .operation(HttpMethod::Get, rules)
+                .build(),
+        )
+}

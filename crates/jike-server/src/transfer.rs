@@ -36,7 +36,10 @@ fn format_of(raw: &str) -> Result<Format, ApiError> {
 }
 
 /// The body is the file itself, or a multipart form whose `file` part is.
-async fn file_bytes(req: Request, state: &AppState) -> Result<(Bytes, Option<String>), ApiError> {
+pub(crate) async fn file_bytes(
+    req: Request,
+    state: &AppState,
+) -> Result<(Bytes, Option<String>), ApiError> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)

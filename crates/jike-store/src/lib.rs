@@ -5,6 +5,7 @@
 //! ([`db`]). Every write runs in one transaction: a failed request or import writes nothing.
 
 pub mod audit;
+pub mod configs;
 pub mod dashboard;
 pub mod db;
 pub mod entities;
@@ -29,6 +30,10 @@ use jike_sheets::{RowError, Sheet};
 use serde::Serialize;
 
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditReport};
+pub use configs::{
+    ConfigCheck, ConfigFinding, ConfigOverview, ConfigSummary, ConfigUpload, ElementFinding,
+    ElementRef, FindingQuery, RuleCount,
+};
 pub use db::{Backend, Db, Val};
 pub use entities::*;
 pub use entity::Entity;

@@ -26,6 +26,9 @@ pub struct FileConfig {
     /// `[auth]`: login throttling, sessions and cookies.
     #[serde(default)]
     pub auth: AuthFile,
+    /// The rules and site conventions uploaded device configurations are checked with: the
+    /// TOML file of `jike lint-config --config` (`serve --lint-config` wins).
+    pub lint_config: Option<PathBuf>,
 }
 
 /// `[auth]` of the file; every key optional.
@@ -109,6 +112,8 @@ pub struct Settings {
     pub notify: jike_server::notify::NotifyConfig,
     /// `[auth]`, checked when the file was read.
     pub auth: jike_server::accounts::AuthConfig,
+    /// The file's `lint_config`.
+    pub lint_config: Option<PathBuf>,
 }
 
 impl Settings {
@@ -129,6 +134,7 @@ impl Settings {
             max_upload_bytes: file.max_upload_mb.unwrap_or(64) << 20,
             auth: file.auth.resolve().unwrap_or_default(),
             notify: file.notify,
+            lint_config: file.lint_config,
         }
     }
 }

@@ -59,6 +59,11 @@ enum Command {
         /// Serve the console from this folder instead of the binary (for working on it)
         #[arg(long, env = "JIKE_CONSOLE_DIR", hide = true)]
         console_dir: Option<PathBuf>,
+        /// The rules and site conventions uploaded device configurations are checked with
+        /// (the TOML file of `jike lint-config --config`) [default: the file's lint_config, else
+        /// every rule at its default severity]
+        #[arg(long, env = "JIKE_LINT_CONFIG")]
+        lint_config: Option<PathBuf>,
     },
     /// Apply the embedded database migrations
     Migrate,
@@ -229,8 +234,12 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             demo,
             scale,
             console_dir,
+            lint_config,
             ..
-        } => serve(settings, demo, scale, console_dir).await,
+        } => {
+            let lint_config = lint_config.or_else(|| settings.lint_config.clone());
+            serve(settings, demo, scale, console_dir, lint_config).await
+        }
         Command::Migrate => {
             let store = Store::connect(&settings.database).await?;
             let ran = store.migrate().await?;
@@ -369,6 +378,7 @@ async fn serve(
     demo: bool,
     scale: u32,
     console_dir: Option<PathBuf>,
+    lint_config: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let listen: SocketAddr = settings.listen.parse().map_err(|_| {
         anyhow!(
@@ -382,6 +392,16 @@ async fn serve(
         .clone()
         .with_env(|name| std::env::var(name).ok())
         .context("invalid notification settings")?;
+    let lint = match &lint_config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the lint configuration {}", path.display())
+            })?;
+            jike_lint::LintConfig::from_toml(&text)
+                .with_context(|| format!("{} is not a valid lint configuration", path.display()))?
+        }
+        None => jike_lint::LintConfig::default(),
+    };
     let store = Store::open(&settings.database).await?;
     if demo {
         if store.is_empty().await? {
@@ -401,6 +421,7 @@ async fn serve(
         notify,
         auth: settings.auth,
         console_dir,
+        lint: std::sync::Arc::new(lint),
         ..Default::default()
     };
     let database = jike_store::db::redact(&settings.database);

@@ -1,0 +1,481 @@
+//! Configuration compliance in the service (issue 6, domain.md §9, R-CF1..R-CF7): upload a
+//! network element's configuration, have it checked by `jike-lint` with the site's conventions
+//! (`[lint] rules`, the same TOML as `jike lint-config --config`), and read the newest findings
+//! per element and per rule.
+//!
+//! - `POST /api/v1/elements/{id}/config`: the body is the text the device printed (raw, or a
+//!   multipart form's `file` part); `vendor`, `role` and `file_name` in the query.
+//! - `GET /api/v1/elements/{id}/config`: the element's newest check.
+//! - `GET /api/v1/elements/{id}/config/text`: the text itself (audited: it holds secrets).
+//! - `GET /api/v1/elements/{id}/config/history`: the configurations the element keeps.
+//! - `GET /api/v1/config-findings`: findings across elements, by rule, severity or element.
+//! - `GET /api/v1/config-findings/rules`: the rule catalogue with counts per rule.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jike_domain::FieldError;
+use jike_lint::{LintConfig, Role, Vendor, RULES};
+use jike_store::configs::MAX_FINDINGS_LIMIT;
+use jike_store::{ConfigFinding, ConfigUpload, Elements, FindingQuery};
+use serde::Serialize;
+
+use crate::access::Who;
+use crate::error::ApiError;
+use crate::resources::Json;
+use crate::AppState;
+
+fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
+    ApiError::Invalid(vec![FieldError::new(field, reason.into())])
+}
+
+/// The vendor of the query: `auto` (or absent) detects it from the text. Codes or Chinese
+/// names (domain.md §11).
+pub fn vendor_of(raw: &str) -> Result<Option<Vendor>, ApiError> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "" | "auto" | "自动" => Ok(None),
+        "huawei" | "华为" => Ok(Some(Vendor::Huawei)),
+        "h3c" | "华三" | "新华三" => Ok(Some(Vendor::H3c)),
+        "cisco" | "思科" => Ok(Some(Vendor::Cisco)),
+        _ => Err(invalid(
+            "vendor",
+            format!("'{raw}' is not auto, huawei (华为), h3c (华三) or cisco (思科)"),
+        )),
+    }
+}
+
+/// The role of the query, `access` by default; codes or Chinese names.
+pub fn role_of(raw: &str) -> Result<Role, ApiError> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "" | "access" | "接入" => Ok(Role::Access),
+        "aggregation" | "汇聚" => Ok(Role::Aggregation),
+        "core" | "核心" => Ok(Role::Core),
+        _ => Err(invalid(
+            "role",
+            format!("'{raw}' is not access (接入), aggregation (汇聚) or core (核心)"),
+        )),
+    }
+}
+
+fn role_code(role: Role) -> &'static str {
+    match role {
+        Role::Access => "access",
+        Role::Aggregation => "aggregation",
+        Role::Core => "core",
+    }
+}
+
+/// The text of an upload: UTF-8 (a byte-order mark dropped), else GB18030 (which Chinese
+/// descriptions on Huawei and H3C devices are often written in); bytes that are neither are
+/// refused rather than stored garbled.
+pub fn decode(bytes: &[u8]) -> Result<String, ApiError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| t.into_owned())
+        .ok_or_else(|| {
+            invalid(
+                "file",
+                "the configuration is neither UTF-8 nor GB18030 text; upload what the device printed",
+            )
+        })
+}
+
+/// Text that is not a configuration at all (a spreadsheet, an archive): NUL bytes.
+fn looks_binary(text: &str) -> bool {
+    text.bytes().take(64 * 1024).any(|b| b == 0)
+}
+
+/// Checks a configuration: what the store keeps.
+pub fn check(
+    file_name: &str,
+    text: String,
+    vendor: Option<Vendor>,
+    role: Role,
+    cfg: &LintConfig,
+) -> ConfigUpload {
+    let device = jike_lint::check_device(&text, vendor, role, cfg);
+    let vendor = device.vendor;
+    let lines = i64::from(device.lines);
+    let findings = device
+        .into_findings(file_name)
+        .into_iter()
+        .map(|f| ConfigFinding {
+            line: i64::from(f.line),
+            rule: f.rule.to_string(),
+            severity: f.severity.as_str().to_string(),
+            message: f.message,
+            object: f.object,
+        })
+        .collect();
+    ConfigUpload {
+        file_name: file_name.to_string(),
+        vendor: vendor.as_str().to_string(),
+        role: role_code(role).to_string(),
+        content: text,
+        lines,
+        findings,
+    }
+}
+
+/// The element a path names, by id or by code, as the caller sees it.
+async fn element_id(state: &AppState, who: &Who, key: &str) -> Result<i64, ApiError> {
+    let key = key.trim();
+    let element = match key.parse::<i64>() {
+        Ok(id) if id > 0 => state.store.get_as::<Elements>(&who.caller, id).await?,
+        Ok(_) => {
+            return Err(ApiError::NotFound(format!(
+                "'{key}' is not an id; ids are positive whole numbers"
+            )))
+        }
+        Err(_) => {
+            state
+                .store
+                .get_by_code_as::<Elements>(&who.caller, key)
+                .await?
+        }
+    };
+    Ok(element.id)
+}
+
+const UPLOAD_PARAMS: &str = "vendor, role or file_name";
+
+/// `POST /api/v1/elements/{id}/config?vendor=&role=&file_name=`
+pub async fn upload(
+    State(state): State<AppState>,
+    who: Who,
+    Path(key): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query?;
+    let (mut vendor, mut role, mut file_name) = (None, Role::Access, None);
+    for (k, v) in pairs {
+        match k.as_str() {
+            "vendor" => vendor = vendor_of(&v)?,
+            "role" => role = role_of(&v)?,
+            "file_name" => file_name = Some(v.trim().to_string()),
+            _ => {
+                return Err(invalid(
+                    &k,
+                    format!("unknown parameter; use {UPLOAD_PARAMS}"),
+                ))
+            }
+        }
+    }
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    if json {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the configuration as text/plain (the text itself) or multipart/form-data with a `file` part, not JSON".into(),
+        ));
+    }
+    let id = element_id(&state, &who, &key).await?;
+    let (bytes, sent_name) = crate::transfer::file_bytes(req, &state).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(invalid(
+            "file",
+            "the configuration is empty; upload the text the device prints with display current-configuration or show running-config",
+        ));
+    }
+    let text = decode(&bytes)?;
+    if looks_binary(&text) {
+        return Err(invalid(
+            "file",
+            "the file holds binary data, not a configuration's text",
+        ));
+    }
+    let file_name = file_name
+        .filter(|n| !n.is_empty())
+        .or(sent_name.filter(|n| !n.starts_with("upload.")))
+        .unwrap_or_default();
+    let cfg = state.config.lint.clone();
+    // Linting is CPU work (tens of MB/s): off the async workers.
+    let upload = tokio::task::spawn_blocking(move || check(&file_name, text, vendor, role, &cfg))
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("the check failed: {e}")))?;
+    let result = state
+        .store
+        .config_upload_as(&who.caller, id, &upload)
+        .await?;
+    let location = format!("/api/v1/elements/{id}/config");
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(result),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/elements/{id}/config`
+pub async fn latest(
+    State(state): State<AppState>,
+    who: Who,
+    Path(key): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = element_id(&state, &who, &key).await?;
+    let check = state.store.config_latest_as(&who.caller, id).await?;
+    Ok(Json(check).into_response())
+}
+
+/// `GET /api/v1/elements/{id}/config/history`
+pub async fn history(
+    State(state): State<AppState>,
+    who: Who,
+    Path(key): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = element_id(&state, &who, &key).await?;
+    let list = state.store.config_history_as(&who.caller, id).await?;
+    Ok(Json(list).into_response())
+}
+
+/// `GET /api/v1/elements/{id}/config/text?upload=`
+pub async fn text(
+    State(state): State<AppState>,
+    who: Who,
+    Path(key): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query?;
+    let mut upload = None;
+    for (k, v) in pairs {
+        match k.as_str() {
+            "upload" => {
+                upload = Some(
+                    v.trim()
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| invalid("upload", format!("'{v}' is not an upload id")))?,
+                )
+            }
+            _ => return Err(invalid(&k, "unknown parameter; use upload")),
+        }
+    }
+    let id = element_id(&state, &who, &key).await?;
+    let (summary, text) = state.store.config_text_as(&who.caller, id, upload).await?;
+    let name = if summary.file_name.is_empty() {
+        format!("element-{id}-config-{}.txt", summary.id)
+    } else {
+        summary.file_name.clone()
+    };
+    // The name is the uploader's: only its safe characters go into the header.
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{safe}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+const FINDING_PARAMS: &str = "rule, severity, element, limit or cursor";
+
+fn finding_query(pairs: Vec<(String, String)>) -> Result<FindingQuery, ApiError> {
+    let mut q = FindingQuery::default();
+    for (k, v) in pairs {
+        let v = v.trim().to_string();
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_str() {
+            "rule" => {
+                if !RULES.iter().any(|r| r.id == v) {
+                    return Err(invalid(
+                        "rule",
+                        format!(
+                            "'{v}' is not a rule id (GET /api/v1/config-findings/rules lists them)"
+                        ),
+                    ));
+                }
+                q.rule = Some(v)
+            }
+            "severity" => q.severity = Some(v),
+            "element" => q.element = Some(v),
+            "limit" => {
+                q.limit = Some(v.parse().map_err(|_| {
+                    invalid(
+                        "limit",
+                        format!("'{v}' is not a whole number from 1 to {MAX_FINDINGS_LIMIT}"),
+                    )
+                })?)
+            }
+            "cursor" => q.cursor = Some(v),
+            _ => {
+                return Err(invalid(
+                    &k,
+                    format!("unknown parameter; use {FINDING_PARAMS}"),
+                ))
+            }
+        }
+    }
+    Ok(q)
+}
+
+/// `GET /api/v1/config-findings?rule=&severity=&element=&limit=&cursor=`
+pub async fn findings(
+    State(state): State<AppState>,
+    who: Who,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query?;
+    let q = finding_query(pairs)?;
+    let page = state.store.config_findings_as(&who.caller, &q).await?;
+    Ok(Json(page).into_response())
+}
+
+/// A rule of the catalogue as this service applies it, with what the newest checks found.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RuleStatus {
+    /// The stable id, e.g. `CF5-missing-description`.
+    pub rule: String,
+    /// The severity this service grades it with (`[lint] rules` may re-grade it); `off` when
+    /// switched off.
+    pub severity: String,
+    /// The clause of domain.md §9 (`R-CF5`), or `security`.
+    pub clause: String,
+    pub rationale: String,
+    /// Findings of the rule in the newest checks of the elements the caller sees.
+    pub findings: i64,
+    /// On how many elements.
+    pub elements: i64,
+}
+
+/// `GET /api/v1/config-findings/rules`: what the list per rule starts from.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RulesOverview {
+    /// Elements with a configuration uploaded.
+    pub elements_checked: i64,
+    /// Of those, the elements whose newest check found an error.
+    pub elements_with_errors: i64,
+    pub rules: Vec<RuleStatus>,
+}
+
+/// `GET /api/v1/config-findings/rules`
+pub async fn rules(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
+    let overview = state.store.config_overview_as(&who.caller).await?;
+    let cfg = &state.config.lint;
+    let rules = RULES
+        .iter()
+        .map(|r| {
+            let (findings, elements) = overview
+                .rules
+                .iter()
+                .filter(|c| c.rule == r.id)
+                .fold((0, 0), |(f, e), c| (f + c.findings, e.max(c.elements)));
+            RuleStatus {
+                rule: r.id.to_string(),
+                severity: cfg.severity(r.id).map_or("off", |s| s.as_str()).to_string(),
+                clause: r.clause.to_string(),
+                rationale: r.rationale.to_string(),
+                findings,
+                elements,
+            }
+        })
+        .collect();
+    Ok(Json(RulesOverview {
+        elements_checked: overview.elements_checked,
+        elements_with_errors: overview.elements_with_errors,
+        rules,
+    })
+    .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendors_and_roles_are_read_by_code_or_chinese_name() {
+        assert_eq!(vendor_of("auto").unwrap(), None);
+        assert_eq!(vendor_of("").unwrap(), None);
+        assert_eq!(vendor_of("华为").unwrap(), Some(Vendor::Huawei));
+        assert_eq!(vendor_of("H3C").unwrap(), Some(Vendor::H3c));
+        assert_eq!(role_of("汇聚").unwrap(), Role::Aggregation);
+        assert_eq!(role_of("").unwrap(), Role::Access);
+        for (f, r) in [
+            ("vendor", vendor_of("juniper").map(|_| ())),
+            ("role", role_of("edge").map(|_| ())),
+        ] {
+            match r {
+                Err(ApiError::Invalid(e)) => assert_eq!(e[0].field, f),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn uploads_decode_as_utf8_or_gb18030_and_nothing_else() {
+        assert_eq!(decode(b"\xEF\xBB\xBFsysname A\n").unwrap(), "sysname A\n");
+        // "描述" in GB18030.
+        let gbk = b"description \xC3\xE8\xCA\xF6\n";
+        assert_eq!(decode(gbk).unwrap(), "description 描述\n");
+        assert!(decode(b"\xFF\xFF\xFF").is_err());
+        assert!(looks_binary("PK\u{0}\u{3}"));
+        assert!(!looks_binary("sysname A"));
+    }
+
+    #[test]
+    fn a_check_names_its_vendor_role_and_findings() {
+        let text =
+            "#\nsysname A\n#\ninterface GigabitEthernet0/0/1\n port link-type access\n#\nreturn\n";
+        let up = check(
+            "a.cfg",
+            text.to_string(),
+            None,
+            Role::Access,
+            &LintConfig::default(),
+        );
+        assert_eq!(up.vendor, "huawei");
+        assert_eq!(up.role, "access");
+        assert_eq!(up.lines, 7);
+        let f = up
+            .findings
+            .iter()
+            .find(|f| f.rule == "CF5-missing-description")
+            .expect("the interface has no description");
+        assert_eq!(f.line, 4);
+    }
+
+    #[test]
+    fn finding_queries_refuse_unknown_rules_and_parameters() {
+        let q = finding_query(vec![
+            ("rule".into(), "CF5-missing-description".into()),
+            ("limit".into(), "50".into()),
+        ])
+        .unwrap();
+        assert_eq!(q.rule.as_deref(), Some("CF5-missing-description"));
+        assert_eq!(q.limit, Some(50));
+        for (k, v) in [("rule", "CF9"), ("limit", "x"), ("colour", "red")] {
+            match finding_query(vec![(k.into(), v.into())]) {
+                Err(ApiError::Invalid(e)) => assert_eq!(e[0].field, k),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! Device configurations and their findings (issue 6) on SQLite and PostgreSQL: an upload
+//! replaces the element's findings, the newest ten configurations are kept, the lists per
+//! element and per rule follow the caller's scope, a refused upload writes nothing, and
+//! deleting an element deletes its configurations.
+
+use chrono::NaiveDate;
+use jike_domain::*;
+use jike_store::scope::Scope as Seen;
+use jike_store::testing::TestDb;
+use jike_store::*;
+
+async fn on_both<F, Fut>(f: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in TestDb::both().await {
+        let store = Store::open(&db.url).await.unwrap();
+        eprintln!("-- {}", store.backend().name());
+        f(store.clone()).await;
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
+/// Two contractors, each maintaining one element; returns the elements' ids and the
+/// contractors' ids.
+async fn seed(store: &Store) -> ([i64; 2], [i64; 2]) {
+    store
+        .create::<Regions>(&RegionInput {
+            code: "GZ".into(),
+            name: "广东省".into(),
+            level: RegionLevel::Province,
+            parent_code: None,
+        })
+        .await
+        .unwrap();
+    store
+        .create::<Sites>(&SiteInput {
+            code: "S1".into(),
+            name: "天河机房".into(),
+            kind: SiteKind::MachineRoom,
+            address: "天河路 1 号".into(),
+            region_code: "GZ".into(),
+            longitude: None,
+            latitude: None,
+        })
+        .await
+        .unwrap();
+    let mut elements = [0; 2];
+    let mut contractors = [0; 2];
+    for i in 0..2 {
+        let c = store
+            .create::<Contractors>(&ContractorInput {
+                code: format!("DW{i}"),
+                name: format!("代维{i}"),
+                contract_start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                contract_end: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+                region_codes: vec!["GZ".into()],
+                domains: vec![MaintenanceDomain::EnterpriseAccess],
+            })
+            .await
+            .unwrap();
+        contractors[i] = c.id;
+        let e = store
+            .create::<Elements>(&ElementInput {
+                code: format!("NE-{i}"),
+                name: format!("汇聚交换机{i}"),
+                element_type: ElementType::Switch,
+                vendor: "华为".into(),
+                model: "S5735".into(),
+                management_ip: None,
+                site_code: "S1".into(),
+                owner: Owner::Operator,
+                domain: MaintenanceDomain::EnterpriseAccess,
+                contractor_code: Some(format!("DW{i}")),
+            })
+            .await
+            .unwrap();
+        elements[i] = e.id;
+    }
+    (elements, contractors)
+}
+
+fn finding(line: i64, rule: &str, severity: &str) -> ConfigFinding {
+    ConfigFinding {
+        line,
+        rule: rule.into(),
+        severity: severity.into(),
+        message: format!("{rule} at {line}"),
+        object: Some("interface GigabitEthernet0/0/1".into()),
+    }
+}
+
+fn upload(text: &str, findings: Vec<ConfigFinding>) -> ConfigUpload {
+    ConfigUpload {
+        file_name: "NE.cfg".into(),
+        vendor: "huawei".into(),
+        role: "access".into(),
+        content: text.into(),
+        lines: text.lines().count() as i64,
+        findings,
+    }
+}
+
+fn contractor(id: i64) -> Caller {
+    Caller {
+        user: format!("tech{id}"),
+        role: "contractor".into(),
+        source: "local".into(),
+        scope: Seen::Contractor {
+            contractor_id: id,
+            regions: vec![],
+        },
+    }
+}
+
+#[tokio::test]
+async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
+    on_both(|store| async move {
+        let (ne, dw) = seed(&store).await;
+        let admin = Caller::system("admin");
+        let first = store
+            .config_upload_as(
+                &admin,
+                ne[0],
+                &upload(
+                    "sysname NE-0\ninterface GigabitEthernet0/0/1\n",
+                    vec![
+                        finding(2, "CF5-missing-description", "warning"),
+                        finding(1, "SEC-plaintext-password", "error"),
+                    ],
+                ),
+            )
+            .await
+            .unwrap();
+        assert_eq!(first.element.code, "NE-0");
+        assert_eq!((first.config.errors, first.config.warnings), (1, 1));
+        assert_eq!(first.config.uploaded_by, "admin");
+        assert_eq!(first.config.bytes, 44);
+        assert_eq!(
+            first.config.uploaded_at.offset().local_minus_utc(),
+            8 * 3600
+        );
+
+        let latest = store.config_latest_as(&admin, ne[0]).await.unwrap();
+        assert_eq!(latest, first);
+
+        // The second upload's findings replace the first's.
+        let second = store
+            .config_upload_as(
+                &admin,
+                ne[0],
+                &upload(
+                    "sysname NE-0\n",
+                    vec![finding(1, "CF5-missing-description", "warning")],
+                ),
+            )
+            .await
+            .unwrap();
+        let latest = store.config_latest_as(&admin, ne[0]).await.unwrap();
+        assert_eq!(latest.config.id, second.config.id);
+        assert_eq!(latest.findings.len(), 1);
+        store
+            .config_upload_as(
+                &admin,
+                ne[1],
+                &upload(
+                    "sysname NE-1\n",
+                    vec![
+                        finding(3, "CF5-missing-description", "warning"),
+                        finding(4, "CF5-missing-description", "warning"),
+                        finding(5, "CF3-unused-object", "warning"),
+                    ],
+                ),
+            )
+            .await
+            .unwrap();
+
+        // Per rule: three findings of CF5 on two elements, none left of the first upload.
+        let overview = store.config_overview_as(&admin).await.unwrap();
+        assert_eq!(overview.elements_checked, 2);
+        assert_eq!(overview.elements_with_errors, 0);
+        let cf5 = overview
+            .rules
+            .iter()
+            .find(|r| r.rule == "CF5-missing-description")
+            .unwrap();
+        assert_eq!((cf5.findings, cf5.elements), (3, 2));
+        assert!(!overview
+            .rules
+            .iter()
+            .any(|r| r.rule == "SEC-plaintext-password"));
+
+        let q = FindingQuery {
+            rule: Some("CF5-missing-description".into()),
+            limit: Some(2),
+            ..Default::default()
+        };
+        let page = store.config_findings_as(&admin, &q).await.unwrap();
+        assert_eq!(page.items.len(), 2);
+        assert_eq!(page.items[0].element_code, "NE-0");
+        assert_eq!(page.items[1].element_code, "NE-1");
+        assert_eq!(page.items[1].line, 3);
+        let q = FindingQuery {
+            cursor: page.next_cursor.clone(),
+            ..q
+        };
+        let rest = store.config_findings_as(&admin, &q).await.unwrap();
+        assert_eq!(rest.items.len(), 1);
+        assert_eq!(rest.items[0].line, 4);
+        assert_eq!(rest.next_cursor, None);
+
+        let by_element = store
+            .config_findings_as(
+                &admin,
+                &FindingQuery {
+                    element: Some("NE-1".into()),
+                    severity: Some("warning".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(by_element.items.len(), 3);
+
+        // A contractor sees its own element's configuration and findings only; another's
+        // element does not exist for it.
+        let c0 = contractor(dw[0]);
+        let elements = ne;
+        let own = store
+            .config_findings_as(&c0, &FindingQuery::default())
+            .await
+            .unwrap();
+        assert!(own.items.iter().all(|f| f.element_code == "NE-0"));
+        assert_eq!(own.items.len(), 1);
+        assert_eq!(
+            store
+                .config_overview_as(&c0)
+                .await
+                .unwrap()
+                .elements_checked,
+            1
+        );
+        for e in [
+            store.config_latest_as(&c0, elements[1]).await.unwrap_err(),
+            store
+                .config_upload_as(&c0, elements[1], &upload("x\n", vec![]))
+                .await
+                .unwrap_err(),
+            store
+                .config_text_as(&c0, elements[1], None)
+                .await
+                .unwrap_err(),
+        ] {
+            assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
+        }
+        // A portal customer sees no element at all.
+        let portal = Caller {
+            scope: Seen::Customer { customer_id: 1 },
+            ..c0.clone()
+        };
+        let none = store
+            .config_findings_as(&portal, &FindingQuery::default())
+            .await
+            .unwrap();
+        assert!(none.items.is_empty());
+        assert_eq!(
+            store.config_overview_as(&portal).await.unwrap().rules,
+            vec![]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_element_keeps_its_newest_ten_configurations_and_reading_one_is_audited() {
+    on_both(|store| async move {
+        let (ne, _) = seed(&store).await;
+        let admin = Caller::system("admin");
+        let mut ids = Vec::new();
+        for i in 0..12 {
+            let c = store
+                .config_upload_as(&admin, ne[0], &upload(&format!("sysname v{i}\n"), vec![]))
+                .await
+                .unwrap();
+            ids.push(c.config.id);
+        }
+        let history = store.config_history_as(&admin, ne[0]).await.unwrap();
+        assert_eq!(history.len(), 10);
+        assert_eq!(history[0].id, ids[11]);
+        assert_eq!(history[9].id, ids[2]);
+
+        let (summary, text) = store.config_text_as(&admin, ne[0], None).await.unwrap();
+        assert_eq!((summary.id, text.as_str()), (ids[11], "sysname v11\n"));
+        let (_, text) = store
+            .config_text_as(&admin, ne[0], Some(ids[5]))
+            .await
+            .unwrap();
+        assert_eq!(text, "sysname v5\n");
+        // The oldest two are gone.
+        let gone = store
+            .config_text_as(&admin, ne[0], Some(ids[0]))
+            .await
+            .unwrap_err();
+        assert!(matches!(gone, StoreError::NotFound { .. }), "{gone:?}");
+
+        let reads = store
+            .audit_list(&AuditQuery {
+                action: Some("read.config".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(reads.items.len(), 2);
+        assert_eq!(
+            reads.items[0].object,
+            format!("elements/{}/configs/{}", ne[0], ids[5])
+        );
+        let uploads = store
+            .audit_list(&AuditQuery {
+                action: Some("elements.config_upload".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(uploads.items.len(), 12);
+        // The audit log records the upload, not the text (which holds secrets).
+        assert!(uploads.items[0]
+            .after
+            .as_ref()
+            .unwrap()
+            .get("content")
+            .is_none());
+        assert!(store.audit_verify().await.unwrap().ok);
+
+        // Deleting the element deletes its configurations and findings.
+        store
+            .config_upload_as(
+                &admin,
+                ne[1],
+                &upload("x\n", vec![finding(1, "CF1-syntax", "error")]),
+            )
+            .await
+            .unwrap();
+        store.delete::<Elements>(ne[1]).await.unwrap();
+        let overview = store.config_overview_as(&admin).await.unwrap();
+        assert_eq!(overview.elements_checked, 1);
+        assert!(overview.rules.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refused_uploads_and_queries_name_their_field_and_write_nothing() {
+    on_both(|store| async move {
+        let (ne, _) = seed(&store).await;
+        let admin = Caller::system("admin");
+        let mut bad = upload("sysname A\n", vec![finding(1, "CF1-syntax", "error")]);
+        bad.vendor = "juniper".into();
+        let e = store
+            .config_upload_as(&admin, ne[0], &bad)
+            .await
+            .unwrap_err();
+        match e {
+            StoreError::Invalid(errors) => assert_eq!(errors[0].field, "vendor"),
+            other => panic!("{other:?}"),
+        }
+        let e = store
+            .config_upload_as(&admin, 999_999, &upload("sysname A\n", vec![]))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
+        let none = store.config_latest_as(&admin, ne[0]).await.unwrap_err();
+        assert!(matches!(none, StoreError::NotFound { .. }), "{none:?}");
+        assert_eq!(
+            store
+                .config_overview_as(&admin)
+                .await
+                .unwrap()
+                .elements_checked,
+            0
+        );
+
+        for (q, field) in [
+            (
+                FindingQuery {
+                    limit: Some(0),
+                    ..Default::default()
+                },
+                "limit",
+            ),
+            (
+                FindingQuery {
+                    severity: Some("fatal".into()),
+                    ..Default::default()
+                },
+                "severity",
+            ),
+            (
+                FindingQuery {
+                    cursor: Some("abc".into()),
+                    ..Default::default()
+                },
+                "cursor",
+            ),
+        ] {
+            match store.config_findings_as(&admin, &q).await.unwrap_err() {
+                StoreError::Invalid(errors) => assert_eq!(errors[0].field, field),
+                other => panic!("{other:?}"),
+            }
+        }
+    })
+    .await;
+}
