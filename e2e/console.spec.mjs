@@ -322,6 +322,131 @@ test('an administrator sees the import report before writing, and the users', as
   await page.context().close();
 });
 
+// A Huawei VRP configuration with three findings: the default SNMP community (line 5, error),
+// an interface in use without a description (line 7, warning) and a test description left
+// behind (line 12, warning), as `jike lint-config --format json` reports them.
+const VRP_CONFIG = [
+  '#',
+  'sysname E2E-ACCESS-01',
+  '#',
+  'snmp-agent',
+  'snmp-agent community read public',
+  '#',
+  'interface GigabitEthernet0/0/1',
+  ' port link-type access',
+  ' port default vlan 100',
+  '#',
+  'interface GigabitEthernet0/0/2',
+  ' description 客户专线-测试',
+  ' port link-type access',
+  ' port default vlan 200',
+  '#',
+  'return',
+  '',
+].join('\n');
+const VRP_FINDINGS = [
+  ['SEC-snmp-default-community', '5', 'error'],
+  ['CF5-missing-description', '7', 'warning'],
+  ['CF3-test-leftover', '12', 'warning'],
+];
+
+test("an administrator uploads an element's configuration and follows its findings", async () => {
+  const admin = await apiAs(ADMIN);
+  let element;
+  let before1;
+  let replaced = [];
+  try {
+    element = (await admin.get('/api/v1/elements?limit=1&sort=code')).items[0];
+    assert.ok(element, 'the demo has elements');
+    before1 = await admin.get('/api/v1/config-findings/rules');
+    // The counts are of each element's newest check: an earlier one of this element drops out.
+    replaced = await admin.get(`/api/v1/elements/${element.id}/config`).then((c) => c.findings, () => []);
+  } finally {
+    await admin.dispose();
+  }
+  const expected = (rule) => before1.rules.find((r) => r.rule === rule).findings - replaced.filter((f) => f.rule === rule).length + 1;
+
+  const page = await newPage();
+  await login(page, ADMIN);
+  await page.goto(`${BASE}/console/#/elements/${encodeURIComponent(element.code)}`);
+  await page.getByTestId('element-page').waitFor();
+  const section = page.getByTestId('card-config');
+  await section.getByTestId('config-none').or(section.getByTestId('config-check')).waitFor();
+
+  // Nothing chosen: refused in the browser; an empty file: the server's 422 next to the input.
+  await section.getByTestId('config-submit').click();
+  await section.getByTestId('error-file').filter({ hasText: '请选择文件' }).waitFor();
+  await section.getByTestId('config-file').setInputFiles({ name: 'empty.cfg', mimeType: 'text/plain', buffer: Buffer.from('  \n') });
+  await section.getByTestId('config-submit').click();
+  await section.getByTestId('error-file').filter({ hasText: '配置内容为空' }).waitFor();
+
+  // The real upload: the findings with their rules, lines and severities.
+  await section.getByTestId('config-file').setInputFiles({ name: 'E2E-ACCESS-01.cfg', mimeType: 'text/plain', buffer: Buffer.from(VRP_CONFIG) });
+  await section.getByTestId('config-vendor-select').selectOption('huawei');
+  await section.getByTestId('config-role-select').selectOption('access');
+  await section.getByTestId('config-submit').click();
+  await page.getByTestId('toast').filter({ hasText: '错误 1 项，警告 2 项，提示 0 项' }).waitFor();
+  await section.getByTestId('config-findings').waitFor();
+  const rows = await section.getByTestId('config-finding').evaluateAll((els) => els.map((e) => [e.dataset.rule, e.dataset.line, e.dataset.severity]));
+  assert.deepEqual(rows, VRP_FINDINGS);
+  const lines = await section.getByTestId('finding-line').allTextContents();
+  assert.deepEqual(lines, ['5', '7', '12']);
+  const first = section.getByTestId('config-finding').first();
+  assert.equal((await first.getByTestId('severity').textContent()).trim(), '错误');
+  assert.notEqual(await first.getByTestId('severity').evaluate((el) => getComputedStyle(el).backgroundColor),
+    await section.getByTestId('config-finding').nth(1).getByTestId('severity').evaluate((el) => getComputedStyle(el).backgroundColor),
+    'errors and warnings have different colours');
+  assert.equal((await section.getByTestId('config-count-error').textContent()).trim().slice(0, 1), '1');
+  assert.equal((await section.getByTestId('config-count-warning').textContent()).trim().slice(0, 1), '2');
+  assert.equal((await section.getByTestId('config-vendor').textContent()).trim(), '华为');
+  assert.equal((await section.getByTestId('config-role').textContent()).trim(), '接入');
+  assert.equal((await section.getByTestId('config-uploaded-by').textContent()).trim(), ADMIN[0]);
+  // The earlier uploads, folded away, with this one on top.
+  await section.getByTestId('config-history-toggle').click();
+  await section.getByTestId('config-history-row').first().waitFor();
+  assert.match(await section.getByTestId('config-history-row').first().textContent(), /E2E-ACCESS-01\.cfg/);
+  await shot(page, 'element-config.png');
+
+  // The text opens in a new tab as the device printed it.
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), section.getByTestId('config-text-link').click()]);
+  await tab.waitForLoadState();
+  assert.ok((await tab.locator('body').textContent()).includes('snmp-agent community read public'), 'the text tab shows the configuration');
+  await tab.close();
+
+  // The page of rules: the counts went up by what this upload found; a rule filters the list.
+  await page.getByTestId('nav-configs').click();
+  await page.getByTestId('cfg-rules').waitFor();
+  assert.ok(Number(await page.getByTestId('cfg-elements-checked').textContent()) >= 1);
+  assert.ok(Number(await page.getByTestId('cfg-elements-with-errors').textContent()) >= 1);
+  for (const [rule] of VRP_FINDINGS) {
+    const row = page.locator(`[data-testid="cfg-rule"][data-rule="${rule}"]`);
+    assert.equal(Number(await row.getByTestId('rule-findings').textContent()), expected(rule), `${rule} counts the new finding`);
+  }
+  await page.locator('[data-testid="cfg-rule"][data-rule="CF5-missing-description"]').getByTestId('rule-link').click();
+  await page.waitForURL(/#\/configs\?rule=CF5-missing-description/);
+  await page.locator('[data-testid="cfg-rule"][data-rule="CF5-missing-description"].row-selected').waitFor();
+  assert.equal(await page.getByTestId('cfg-filter-rule').inputValue(), 'CF5-missing-description');
+  const finding = page.locator(`[data-testid="cfg-finding"][data-element="${element.code}"]`);
+  await finding.first().waitFor();
+  const listed = await page.getByTestId('cfg-finding').evaluateAll((els) => els.map((e) => e.dataset.rule));
+  assert.ok(listed.every((r) => r === 'CF5-missing-description'), 'only the chosen rule is listed');
+  assert.equal(await finding.first().getAttribute('data-line'), '7');
+  // The element filter narrows it to this element.
+  await page.getByTestId('cfg-filter-element').fill(element.code);
+  await page.getByTestId('cfg-search').click();
+  await page.waitForURL(new RegExp(`element=${encodeURIComponent(element.code)}`));
+  await page.getByTestId('cfg-findings').waitFor();
+  const elements = await page.getByTestId('cfg-finding').evaluateAll((els) => els.map((e) => e.dataset.element));
+  assert.deepEqual(elements, [element.code]);
+  await shot(page, 'configs.png');
+  await finding.first().getByTestId('finding-element').click();
+  await page.getByTestId('element-page').waitFor();
+  assert.ok(page.url().endsWith(`#/elements/${encodeURIComponent(element.code)}`));
+  await page.getByTestId('card-config').getByTestId('config-findings').waitFor();
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test("a contractor does not see another contractor's order", async () => {
   const page = await newPage();
   await login(page, CONTRACTOR);

@@ -49,6 +49,8 @@ export function can(what) {
     case 'inventory_network': return r !== 'customer';
     case 'contractors': return r !== 'customer';
     case 'regions': return r !== 'customer';
+    case 'config_read': return ['admin', 'monitoring', 'lead_room', 'contractor', 'auditor'].includes(r);
+    case 'config_upload': return ['admin', 'monitoring', 'lead_room', 'contractor'].includes(r);
     default: return false;
   }
 }
@@ -57,6 +59,7 @@ const NAV = [
   { key: 'dashboard', href: '#/dashboard', label: 'nav_dashboard', show: () => true },
   { key: 'orders', href: '#/orders', label: 'nav_orders', show: () => true },
   { key: 'inventory', href: '#/inventory', label: 'nav_inventory', show: () => true },
+  { key: 'configs', href: '#/configs', label: 'nav_configs', show: () => can('config_read') },
   { key: 'import', href: '#/import', label: 'nav_import', show: () => can('import') },
   { key: 'admin', href: '#/admin/users', label: 'nav_admin', show: () => can('admin') },
 ];
@@ -142,6 +145,7 @@ const PAGES = {
   order_new: () => import('./pages/order_new.js'),
   inventory: () => import('./pages/inventory.js'),
   import: () => import('./pages/import.js'),
+  configs: () => import('./pages/configs.js'),
   admin: () => import('./pages/admin.js'),
 };
 
@@ -155,6 +159,7 @@ function pageOf(parts) {
   if (['customers', 'circuits', 'elements', 'sites'].includes(a) && b) return ['inventory', `render_${a}`];
   if (['customers', 'circuits', 'elements', 'sites'].includes(a)) return ['inventory', 'render'];
   if (a === 'import') return ['import', 'render'];
+  if (a === 'configs') return ['configs', 'render'];
   if (a === 'admin') return ['admin', 'render'];
   return null;
 }

@@ -7,6 +7,7 @@ import { api, getRow } from '../api.js';
 import { h, mount, badge, card, fields, emptyState, errorPanel, spinner, table, addRows, select } from '../dom.js';
 import { can, go, hashWith } from '../app.js';
 import { orderList } from './orders.js';
+import { configCard } from './configs.js';
 
 const KINDS = {
   customers: {
@@ -48,7 +49,7 @@ const KINDS = {
     cols: () => [
       { label: t('code'), class: 'nowrap', cell: (r) => h('a', { href: `#/elements/${encodeURIComponent(r.code)}`, class: 'mono', testid: 'row-link' }, r.code) },
       { label: t('name'), class: 'wrap', cell: (r) => r.name },
-      { label: t('element_type'), cell: (r) => v('element_type', r.element_type) },
+      { label: t('element_type'), cell: (r) => v('element_type', r.type) },
       { label: t('vendor'), cell: (r) => `${r.vendor || ''} ${r.model || ''}`.trim() },
       { label: t('site'), class: 'wrap', cell: (r) => h('a', { href: `#/sites/${encodeURIComponent(r.site_code)}` }, r.site_name || r.site_code) },
       { label: t('domain'), cell: (r) => v('domain', r.domain) },
@@ -222,14 +223,15 @@ export async function render_elements(root, ctx) {
   if (!e) return;
   document.title = `${e.code} · ${t('app_name')}`;
   mount(root,
-    head('#/inventory?kind=elements', e.name, e.code, [h('span', { class: 'badge' }, v('element_type', e.element_type)), h('span', { class: 'badge' }, v('domain', e.domain))]),
+    head('#/inventory?kind=elements', e.name, e.code, [h('span', { class: 'badge' }, v('element_type', e.type)), h('span', { class: 'badge' }, v('domain', e.domain))]),
     h('div', { class: 'grid-2', testid: 'element-page' },
       h('div', { class: 'col-main' },
+        configCard(e),
         card(t('inv_circuits'), pagedList('/circuits', { element: e.code, sort: 'code' }, KINDS.circuits.cols(), 'element-circuits'), { class: 'flush-card' }),
         card(t('orders_of'), orderList({ element: e.code, sort: '-created_at' }, { limit: 20 }), { class: 'flush-card' })),
       h('div', { class: 'col-side' },
         card(t('element'), fields([
-          [t('code'), e.code], [t('name'), e.name], [t('element_type'), v('element_type', e.element_type)],
+          [t('code'), e.code], [t('name'), e.name], [t('element_type'), v('element_type', e.type)],
           [t('vendor'), e.vendor], [t('model'), e.model], [t('mgmt_ip'), e.management_ip],
           [t('site'), h('a', { href: `#/sites/${encodeURIComponent(e.site_code)}` }, e.site_name || e.site_code)],
           [t('owner'), v('owner', e.owner)], [t('domain'), v('domain', e.domain)],
