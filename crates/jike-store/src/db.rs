@@ -208,6 +208,18 @@ impl Db {
         }
     }
 
+    /// On SQLite, the group commits so far and the requests they held (`lite.rs`).
+    pub fn group_commits(&self) -> Option<(u64, u64)> {
+        use std::sync::atomic::Ordering::Relaxed;
+        match self {
+            Db::Sqlite(lite) => {
+                let s = lite.group_stats();
+                Some((s.commits.load(Relaxed), s.requests.load(Relaxed)))
+            }
+            Db::Postgres(_) => None,
+        }
+    }
+
     /// Applies the embedded migrations that have not run yet; returns how many ran. On SQLite
     /// sqlx's migrator runs them on a connection of its own, so the bookkeeping
     /// (`_sqlx_migrations`) stays what earlier releases wrote.
@@ -238,7 +250,7 @@ impl Db {
                 ran?;
                 // Statements prepared before a migration may describe tables it changed.
                 lite.close_idle();
-                lite.writer().await.flush_prepared_statement_cache();
+                lite.writer().await?.flush_prepared_statement_cache();
                 Ok(SQLITE_MIGRATOR.iter().count().saturating_sub(before.len()))
             }
             Db::Postgres(p) => {
@@ -258,9 +270,8 @@ impl Db {
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            // BEGIN IMMEDIATE takes the write lock at once, so a writer of another process
-            // waits on busy_timeout instead of failing when its read snapshot is upgraded.
-            Db::Sqlite(lite) => Tx::Sqlite(LiteTx::begin(lite.writer().await, "", None)?),
+            // Requests' transactions are committed in groups (`lite.rs`).
+            Db::Sqlite(lite) => Tx::Sqlite(LiteTx::begin_grouped(lite).await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -273,13 +284,14 @@ impl Db {
     pub async fn begin_import(&self) -> Result<ImportTx, StoreError> {
         Ok(match self {
             Db::Sqlite(lite) => ImportTx(Tx::Sqlite(LiteTx::begin(
-                lite.writer().await,
+                lite,
                 "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -131072; PRAGMA threads = 2;",
                 Some(format!(
                     "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA threads = 0;",
                     crate::lite::CACHE_KIB
                 )),
-            )?)),
+            )
+            .await?)),
             Db::Postgres(p) => ImportTx(Tx::Postgres(p.begin().await?)),
         })
     }
@@ -390,7 +402,7 @@ impl Tx {
 
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(t) => t.commit()?,
+            Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())

@@ -14,12 +14,14 @@
 //! SQL keep their order.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
+use tokio::sync::oneshot;
 
 use crate::db::Val;
 use crate::error::StoreError;
@@ -34,13 +36,172 @@ pub(crate) const CACHE_KIB: i64 = 16_000;
 /// A SQLite database: its one writer connection and the idle read connections.
 pub struct Lite {
     path: PathBuf,
-    writer: Arc<tokio::sync::Mutex<Connection>>,
+    writer: Arc<tokio::sync::Mutex<Writer>>,
+    /// Transactions waiting for their turn on the writer (see [`LiteTx::begin_grouped`]).
+    waiting: AtomicUsize,
+    /// Numbers the groups, so that a member that flushes an abandoned group flushes its own.
+    groups: AtomicU64,
+    /// Groups committed, and the requests they held: their ratio is the requests per commit.
+    stats: Arc<GroupStats>,
     idle: Mutex<Vec<Connection>>,
 }
 
 impl std::fmt::Debug for Lite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Lite").field("path", &self.path).finish()
+    }
+}
+
+/// How group commit went since the database was opened.
+#[derive(Debug, Default)]
+pub struct GroupStats {
+    /// Group commits that succeeded.
+    pub commits: AtomicU64,
+    /// Requests those commits held.
+    pub requests: AtomicU64,
+}
+
+/// The writer connection and the group of transactions committed on it together.
+pub struct Writer {
+    conn: Connection,
+    group: Option<Group>,
+    stats: Arc<GroupStats>,
+}
+
+impl std::ops::Deref for Writer {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Writer {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+/// Group commit (issue 3): an open SQLite transaction holding the work of requests whose own
+/// savepoints were released, each waiting to be told that the `COMMIT` holding its work
+/// succeeded (or failed) before it answers. Every commit writes each page it changed to the
+/// WAL once, and the orders, events, timers, outbox and audit rows of consecutive requests
+/// share most of their index pages: one `COMMIT` for a dozen requests writes a fraction of the
+/// pages a dozen commits do.
+struct Group {
+    id: u64,
+    started: Instant,
+    /// Requests whose work it holds (the members, and the one that commits it).
+    requests: u64,
+    members: Vec<oneshot::Sender<Result<(), GroupError>>>,
+}
+
+/// Why a group's `COMMIT` did not happen, told to every member.
+#[derive(Clone, Debug)]
+struct GroupError {
+    code: rusqlite::ffi::Error,
+    message: String,
+}
+
+impl GroupError {
+    fn of(e: &rusqlite::Error) -> GroupError {
+        match e {
+            rusqlite::Error::SqliteFailure(code, message) => GroupError {
+                code: *code,
+                message: message.clone().unwrap_or_else(|| e.to_string()),
+            },
+            other => GroupError {
+                code: rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                message: other.to_string(),
+            },
+        }
+    }
+
+    fn into_store(self) -> StoreError {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            self.code,
+            Some(format!("the group commit failed: {}", self.message)),
+        ))
+    }
+}
+
+/// A group is committed once it holds this many requests …
+const MAX_GROUP: usize = 24;
+/// … or once it has been open this long, whatever waits: the first member's latency is the
+/// whole group's work.
+const MAX_GROUP_AGE: Duration = Duration::from_millis(4);
+/// A member not told within this time commits its group itself (the request that would have
+/// done it was cancelled while waiting for its turn).
+const ORPHAN_AFTER: Duration = Duration::from_millis(50);
+
+/// Counts a transaction waiting for its turn on the writer, for as long as it waits (also when
+/// the waiting future is dropped).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(counter: &'a AtomicUsize) -> Waiting<'a> {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Waiting(counter)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Writer {
+    /// Commits the open group, if any, and tells its members how it went.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        let Some(group) = self.group.take() else {
+            return Ok(());
+        };
+        let result = if self.conn.is_autocommit() {
+            // The transaction ended under the group (SQLite rolls back on some errors).
+            Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+                Some("the transaction was rolled back".into()),
+            ))
+        } else {
+            self.conn.execute_batch("COMMIT")
+        };
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        let told = result.as_ref().map(|_| ()).map_err(GroupError::of);
+        if result.is_ok() {
+            self.stats.commits.fetch_add(1, Ordering::Relaxed);
+            self.stats
+                .requests
+                .fetch_add(group.requests, Ordering::Relaxed);
+        }
+        for member in group.members {
+            let _ = member.send(told.clone());
+        }
+        result.map_err(StoreError::from)
+    }
+
+    /// Undoes one request's work (its savepoint) and leaves the group's.
+    fn undo_request(&mut self) {
+        let undone = self
+            .conn
+            .execute_batch("ROLLBACK TO jike_request; RELEASE jike_request");
+        if undone.is_err() || self.conn.is_autocommit() {
+            // The whole transaction is gone or unusable: so is the group's work.
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+            if let Some(group) = self.group.take() {
+                let e = GroupError {
+                    code: rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+                    message: "a request of the group failed and took the transaction with it"
+                        .into(),
+                };
+                for member in group.members {
+                    let _ = member.send(Err(e.clone()));
+                }
+            }
+        }
     }
 }
 
@@ -62,9 +223,17 @@ impl Lite {
                 path.display()
             )));
         }
+        let stats = Arc::new(GroupStats::default());
         Ok(Lite {
             path: path.to_path_buf(),
-            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            writer: Arc::new(tokio::sync::Mutex::new(Writer {
+                conn: writer,
+                group: None,
+                stats: stats.clone(),
+            })),
+            stats,
+            waiting: AtomicUsize::new(0),
+            groups: AtomicU64::new(0),
             idle: Mutex::new(Vec::new()),
         })
     }
@@ -73,10 +242,17 @@ impl Lite {
         &self.path
     }
 
-    /// This process's turn to write: the writer connection, once the writers before have
-    /// finished.
-    pub async fn writer(&self) -> tokio::sync::OwnedMutexGuard<Connection> {
-        self.writer.clone().lock_owned().await
+    /// How group commit went so far.
+    pub fn group_stats(&self) -> &GroupStats {
+        &self.stats
+    }
+
+    /// This process's turn to write, alone: the writer connection, once the writers before
+    /// have finished and the open group, if any, is committed.
+    pub async fn writer(&self) -> Result<tokio::sync::OwnedMutexGuard<Writer>, StoreError> {
+        let mut guard = self.writer.clone().lock_owned().await;
+        guard.flush()?;
+        Ok(guard)
     }
 
     /// An idle read connection, or a new one.
@@ -147,68 +323,199 @@ impl Drop for Reader {
     }
 }
 
-/// A transaction on the writer connection: `BEGIN IMMEDIATE` taken, rolled back when dropped
-/// unfinished. `restore` runs after it ends (an import's relaxed settings put back).
+/// A transaction on the writer connection, rolled back when dropped unfinished. Either one
+/// request's part of a group (a savepoint in the group's transaction, see [`Group`]), or a
+/// transaction of its own (`BEGIN IMMEDIATE`; an import, whose `setup` and `restore` change
+/// settings that cannot change inside a transaction).
 pub struct LiteTx {
-    conn: tokio::sync::OwnedMutexGuard<Connection>,
+    /// The writer, held from begin to end; `None` once handed on.
+    guard: Option<tokio::sync::OwnedMutexGuard<Writer>>,
+    lite: Arc<Lite>,
+    grouped: bool,
     open: bool,
     restore: Option<String>,
 }
 
 impl LiteTx {
-    pub fn begin(
-        conn: tokio::sync::OwnedMutexGuard<Connection>,
+    /// A transaction of its own: the open group is committed first.
+    pub async fn begin(
+        lite: &Arc<Lite>,
         setup: &str,
         restore: Option<String>,
     ) -> Result<LiteTx, StoreError> {
+        let guard = lite.writer().await?;
         if !setup.is_empty() {
-            conn.execute_batch(setup)?;
+            guard.conn.execute_batch(setup)?;
         }
         let mut tx = LiteTx {
-            conn,
+            guard: Some(guard),
+            lite: lite.clone(),
+            grouped: false,
             open: false,
             restore,
         };
-        tx.conn.execute_batch("BEGIN IMMEDIATE")?;
+        tx.writer().conn.execute_batch("BEGIN IMMEDIATE")?;
         tx.open = true;
         Ok(tx)
     }
 
-    pub fn conn(&mut self) -> &mut Connection {
-        &mut self.conn
+    /// A request's transaction, in the open group or a new one.
+    pub async fn begin_grouped(lite: &Arc<Lite>) -> Result<LiteTx, StoreError> {
+        let mut guard = {
+            let _waiting = Waiting::new(&lite.waiting);
+            lite.writer.clone().lock_owned().await
+        };
+        if guard.group.is_some() && guard.conn.is_autocommit() {
+            // Cannot happen (every end of the transaction ends the group), but if it did the
+            // members must hear of it rather than wait.
+            guard.flush().ok();
+        }
+        if guard.group.is_none() {
+            // BEGIN IMMEDIATE takes the write lock at once, so a writer of another process
+            // waits on busy_timeout instead of failing when its read snapshot is upgraded.
+            guard.conn.execute_batch("BEGIN IMMEDIATE")?;
+            guard.group = Some(Group {
+                id: lite.groups.fetch_add(1, Ordering::Relaxed),
+                started: Instant::now(),
+                requests: 0,
+                members: Vec::new(),
+            });
+        }
+        if let Err(e) = guard.conn.execute_batch("SAVEPOINT jike_request") {
+            if guard.group.as_ref().is_some_and(|g| g.members.is_empty()) {
+                guard.group = None;
+                let _ = guard.conn.execute_batch("ROLLBACK");
+            }
+            return Err(e.into());
+        }
+        Ok(LiteTx {
+            guard: Some(guard),
+            lite: lite.clone(),
+            grouped: true,
+            open: true,
+            restore: None,
+        })
     }
 
-    pub fn commit(mut self) -> Result<(), StoreError> {
-        self.end("COMMIT")
+    fn writer(&mut self) -> &mut Writer {
+        self.guard
+            .as_mut()
+            .expect("a transaction holds the writer until it ends")
+    }
+
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.writer().conn
+    }
+
+    /// Commits: a transaction of its own at once; a request's part when its group is
+    /// committed, which this request does itself when no other transaction waits for the
+    /// writer or the group is full or old, and otherwise leaves to the next one. Returns once
+    /// the work is committed (or failed): only then may the request answer.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if !self.grouped {
+            return self.end("COMMIT");
+        }
+        let mut guard = self
+            .guard
+            .take()
+            .expect("a transaction holds the writer until it ends");
+        self.open = false;
+        if let Err(e) = guard.conn.execute_batch("RELEASE jike_request") {
+            guard.undo_request();
+            if self.lite.waiting.load(Ordering::SeqCst) == 0 {
+                let _ = guard.flush();
+            }
+            return Err(e.into());
+        }
+        let waiting = self.lite.waiting.load(Ordering::SeqCst);
+        let group = guard
+            .group
+            .as_mut()
+            .expect("a grouped transaction has its group");
+        group.requests += 1;
+        if waiting == 0 || group.members.len() + 1 >= MAX_GROUP || group.started.elapsed() >= MAX_GROUP_AGE
+        {
+            return guard.flush();
+        }
+        let (tell, mut told) = oneshot::channel();
+        group.members.push(tell);
+        let id = group.id;
+        drop(guard);
+        if let Ok(result) = tokio::time::timeout(ORPHAN_AFTER, &mut told).await {
+            return result_of(result);
+        }
+        // Nobody came to commit the group: commit it (if it is still the open one).
+        {
+            let mut guard = self.lite.writer.clone().lock_owned().await;
+            if guard.group.as_ref().is_some_and(|g| g.id == id) {
+                let _ = guard.flush();
+            }
+        }
+        result_of(told.await)
     }
 
     pub fn rollback(mut self) -> Result<(), StoreError> {
-        self.end("ROLLBACK")
+        self.abandon();
+        Ok(())
+    }
+
+    /// Undoes this transaction's work, leaving the group's.
+    fn abandon(&mut self) {
+        if !self.grouped {
+            let _ = self.end("ROLLBACK");
+            return;
+        }
+        let waiting = self.lite.waiting.load(Ordering::SeqCst);
+        let open = std::mem::replace(&mut self.open, false);
+        if let Some(mut guard) = self.guard.take() {
+            if open {
+                guard.undo_request();
+            }
+            // The members before must not wait for a next request that may never come.
+            if waiting == 0 {
+                let _ = guard.flush();
+            }
+        }
     }
 
     fn end(&mut self, how: &str) -> Result<(), StoreError> {
-        let ended = if self.open {
-            self.conn.execute_batch(how)
+        let open = self.open;
+        self.open = false;
+        let restore = self.restore.take();
+        let writer = self.writer();
+        let ended = if open {
+            writer.conn.execute_batch(how)
         } else {
             Ok(())
         };
         // A failed COMMIT (SQLITE_BUSY, a deferred constraint) may leave the transaction
         // open: roll it back so the writer is clean for the next one.
-        if !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
+        if !writer.conn.is_autocommit() {
+            let _ = writer.conn.execute_batch("ROLLBACK");
         }
-        self.open = false;
-        if let Some(restore) = self.restore.take() {
-            self.conn.execute_batch(&restore)?;
+        if let Some(restore) = restore {
+            writer.conn.execute_batch(&restore)?;
         }
         ended.map_err(StoreError::from)
     }
 }
 
+fn result_of(
+    told: Result<Result<(), GroupError>, oneshot::error::RecvError>,
+) -> Result<(), StoreError> {
+    match told {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.into_store()),
+        Err(_) => Err(StoreError::Corrupt(
+            "the group commit holding this request's work was abandoned".into(),
+        )),
+    }
+}
+
 impl Drop for LiteTx {
     fn drop(&mut self) {
-        if self.open || self.restore.is_some() {
-            let _ = self.end("ROLLBACK");
+        if self.guard.is_some() && (self.open || self.restore.is_some()) {
+            self.abandon();
         }
     }
 }
