@@ -283,15 +283,17 @@ impl Db {
     /// it is an ordinary transaction.
     pub async fn begin_import(&self) -> Result<ImportTx, StoreError> {
         Ok(match self {
-            Db::Sqlite(lite) => ImportTx(Tx::Sqlite(LiteTx::begin(
-                lite,
-                "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -131072; PRAGMA threads = 2;",
-                Some(format!(
-                    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA threads = 0;",
-                    crate::lite::CACHE_KIB
-                )),
-            )
-            .await?)),
+            Db::Sqlite(lite) => ImportTx(Tx::Sqlite(
+                LiteTx::begin(
+                    lite,
+                    "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -131072; PRAGMA threads = 2;",
+                    Some(format!(
+                        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA threads = 0;",
+                        crate::lite::CACHE_KIB
+                    )),
+                )
+                .await?,
+            )),
             Db::Postgres(p) => ImportTx(Tx::Postgres(p.begin().await?)),
         })
     }

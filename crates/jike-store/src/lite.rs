@@ -433,7 +433,9 @@ impl LiteTx {
             .as_mut()
             .expect("a grouped transaction has its group");
         group.requests += 1;
-        if waiting == 0 || group.members.len() + 1 >= MAX_GROUP || group.started.elapsed() >= MAX_GROUP_AGE
+        if waiting == 0
+            || group.members.len() + 1 >= MAX_GROUP
+            || group.started.elapsed() >= MAX_GROUP_AGE
         {
             return guard.flush();
         }

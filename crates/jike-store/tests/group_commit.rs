@@ -126,7 +126,10 @@ async fn a_request_whose_successor_was_cancelled_commits_its_group_itself() {
         .expect("A answers")
         .unwrap();
     result.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(40), "A waited for B first");
+    assert!(
+        started.elapsed() >= Duration::from_millis(40),
+        "A waited for B first"
+    );
     assert_eq!(count(&db).await, 1);
     // The writer is free and clean for the next request.
     insert(&db, "C".into(), false).await.unwrap();
