@@ -41,6 +41,8 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram>,
     inventory: Family<KindLabels, Gauge>,
+    group_commits: Gauge,
+    group_commit_requests: Gauge,
 }
 
 impl Default for Metrics {
@@ -58,11 +60,25 @@ impl Default for Metrics {
         );
         let inventory = Family::<KindLabels, Gauge>::default();
         registry.register("inventory_rows", "Rows stored, by kind", inventory.clone());
+        let group_commits = Gauge::default();
+        registry.register(
+            "sqlite_group_commits",
+            "SQLite commits of request groups since the service started",
+            group_commits.clone(),
+        );
+        let group_commit_requests = Gauge::default();
+        registry.register(
+            "sqlite_group_commit_requests",
+            "Requests those group commits held (divided by the commits: requests per commit)",
+            group_commit_requests.clone(),
+        );
         Metrics {
             registry,
             requests,
             durations,
             inventory,
+            group_commits,
+            group_commit_requests,
         }
     }
 }
@@ -131,6 +147,11 @@ pub async fn serve(State(state): State<AppState>) -> Result<Response, ApiError> 
             .inventory
             .get_or_create(&KindLabels { kind: kind.into() })
             .set(n);
+    }
+    if let Some((commits, requests)) = state.store.db().group_commits() {
+        let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        state.metrics.group_commits.set(gauge(commits));
+        state.metrics.group_commit_requests.set(gauge(requests));
     }
     Ok((
         [(

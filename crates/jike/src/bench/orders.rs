@@ -364,6 +364,26 @@ pub async fn run(args: OrdersArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The SQLite group commit's requests per commit, from the server's metrics (`None` on
+/// PostgreSQL or when the metrics do not say).
+async fn requests_per_commit(client: &reqwest::Client, base: &str) -> Option<f64> {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let value = |name: &str| -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+    };
+    let commits = value("jike_sqlite_group_commits")?;
+    let requests = value("jike_sqlite_group_commit_requests")?;
+    (commits > 0.0).then(|| requests / commits)
+}
+
 async fn measure(
     base: &str,
     token: &str,
@@ -443,7 +463,9 @@ async fn measure(
     let mut samples = created.samples.clone();
     samples.extend(events.samples.iter().cloned());
     let (rss, peak) = server.map_or((None, None), |s| rss_kib(s.child.id()));
+    let per_commit = requests_per_commit(&client, base).await;
     Ok(json!({
+        "requests_per_commit": per_commit,
         "server": base,
         "concurrency": concurrency,
         "seconds_per_phase": phase.as_secs(),
