@@ -181,12 +181,17 @@ impl Writer {
         result.map_err(StoreError::from)
     }
 
-    /// Undoes one request's work (its savepoint) and leaves the group's.
-    fn undo_request(&mut self) {
-        let undone = self
-            .conn
-            .execute_batch("ROLLBACK TO jike_request; RELEASE jike_request");
-        if undone.is_err() || self.conn.is_autocommit() {
+    /// Undoes one request's work and leaves the group's: back to its savepoint, or, for the
+    /// request that opened the group (which has no savepoint and no members yet), the whole
+    /// transaction.
+    fn undo_request(&mut self, savepoint: bool) {
+        let undone = if savepoint {
+            self.conn
+                .execute_batch("ROLLBACK TO jike_request; RELEASE jike_request")
+        } else {
+            self.conn.execute_batch("ROLLBACK")
+        };
+        if !savepoint || undone.is_err() || self.conn.is_autocommit() {
             // The whole transaction is gone or unusable: so is the group's work.
             if !self.conn.is_autocommit() {
                 let _ = self.conn.execute_batch("ROLLBACK");
@@ -332,6 +337,8 @@ pub struct LiteTx {
     guard: Option<tokio::sync::OwnedMutexGuard<Writer>>,
     lite: Arc<Lite>,
     grouped: bool,
+    /// Joined an open group: its work is a savepoint in the group's transaction.
+    savepoint: bool,
     open: bool,
     restore: Option<String>,
 }
@@ -351,6 +358,7 @@ impl LiteTx {
             guard: Some(guard),
             lite: lite.clone(),
             grouped: false,
+            savepoint: false,
             open: false,
             restore,
         };
@@ -370,7 +378,14 @@ impl LiteTx {
             // members must hear of it rather than wait.
             guard.flush().ok();
         }
-        if guard.group.is_none() {
+        // The request that opens a group needs no savepoint: if it fails, nobody else's work
+        // is in the transaction yet. Only the requests joining a group take one, and with it
+        // SQLite's statement journal (every page they change is copied first), which a long
+        // transaction such as the demo's batches would pay for on every page.
+        let savepoint = guard.group.is_some();
+        if savepoint {
+            guard.conn.execute_batch("SAVEPOINT jike_request")?;
+        } else {
             // BEGIN IMMEDIATE takes the write lock at once, so a writer of another process
             // waits on busy_timeout instead of failing when its read snapshot is upgraded.
             guard.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -381,17 +396,11 @@ impl LiteTx {
                 members: Vec::new(),
             });
         }
-        if let Err(e) = guard.conn.execute_batch("SAVEPOINT jike_request") {
-            if guard.group.as_ref().is_some_and(|g| g.members.is_empty()) {
-                guard.group = None;
-                let _ = guard.conn.execute_batch("ROLLBACK");
-            }
-            return Err(e.into());
-        }
         Ok(LiteTx {
             guard: Some(guard),
             lite: lite.clone(),
             grouped: true,
+            savepoint,
             open: true,
             restore: None,
         })
@@ -420,8 +429,13 @@ impl LiteTx {
             .take()
             .expect("a transaction holds the writer until it ends");
         self.open = false;
-        if let Err(e) = guard.conn.execute_batch("RELEASE jike_request") {
-            guard.undo_request();
+        let released = if self.savepoint {
+            guard.conn.execute_batch("RELEASE jike_request")
+        } else {
+            Ok(())
+        };
+        if let Err(e) = released {
+            guard.undo_request(true);
             if self.lite.waiting.load(Ordering::SeqCst) == 0 {
                 let _ = guard.flush();
             }
@@ -471,7 +485,7 @@ impl LiteTx {
         let open = std::mem::replace(&mut self.open, false);
         if let Some(mut guard) = self.guard.take() {
             if open {
-                guard.undo_request();
+                guard.undo_request(self.savepoint);
             }
             // The members before must not wait for a next request that may never come.
             if waiting == 0 {

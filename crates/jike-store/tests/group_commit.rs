@@ -165,3 +165,39 @@ async fn an_import_commits_the_open_group_first() {
     b.await.unwrap().unwrap();
     assert_eq!(count(&db).await, 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_request_that_opened_its_group_takes_back_only_its_own_work() {
+    let (_t, db) = db().await;
+    // A opens a group (no savepoint: nobody else's work is in it yet); B and C queue behind.
+    let mut a = db.begin().await.unwrap();
+    a.conn()
+        .execute("INSERT INTO probe (code) VALUES ('A')", &[])
+        .await
+        .unwrap();
+    let queued: Vec<_> = ["B", "C"]
+        .into_iter()
+        .map(|code| {
+            let db = db.clone();
+            tokio::spawn(async move { insert(&db, code.into(), false).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let e = a
+        .conn()
+        .execute("INSERT INTO probe (code) VALUES ('A')", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Sqlite(_)), "{e:?}");
+    drop(a);
+    for q in queued {
+        q.await.unwrap().unwrap();
+    }
+    let mut c = db.read().await.unwrap();
+    let codes: Vec<(String,)> = c
+        .conn()
+        .fetch_all("SELECT code FROM probe ORDER BY code", &[])
+        .await
+        .unwrap();
+    assert_eq!(codes, vec![("B".to_string(),), ("C".to_string(),)]);
+}
