@@ -286,9 +286,11 @@ impl Db {
             Db::Sqlite(lite) => ImportTx(Tx::Sqlite(
                 LiteTx::begin(
                     lite,
-                    "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -131072; PRAGMA threads = 2;",
+                    "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -131072; PRAGMA threads = 2; \
+                     PRAGMA wal_autocheckpoint = 0;",
                     Some(format!(
-                        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA threads = 0;",
+                        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA threads = 0; \
+                         PRAGMA wal_autocheckpoint = 1000;",
                         crate::lite::CACHE_KIB
                     )),
                 )
@@ -296,6 +298,26 @@ impl Db {
             )),
             Db::Postgres(p) => ImportTx(Tx::Postgres(p.begin().await?)),
         })
+    }
+
+    /// On SQLite, copies the WAL back into the database file on a thread of its own: a
+    /// `PASSIVE` checkpoint, which neither waits for nor stops readers and writers. Called after
+    /// an import, which skips the automatic checkpoint that would otherwise run inside its
+    /// commit (copying a hundred megabytes while holding the writer).
+    pub fn checkpoint_in_background(&self) {
+        if let Db::Sqlite(lite) = self {
+            let lite = lite.clone();
+            std::thread::spawn(move || {
+                let done = lite.reader().and_then(|mut r| {
+                    r.conn()
+                        .execute_batch("PRAGMA wal_checkpoint(PASSIVE)")
+                        .map_err(StoreError::from)
+                });
+                if let Err(e) = done {
+                    tracing::warn!("checkpoint after an import: {e}");
+                }
+            });
+        }
     }
 
     /// A connection outside any transaction, for reads.

@@ -550,6 +550,7 @@ impl Store {
             let indexes_done = started.elapsed();
             tx.commit().await?;
             let committed = started.elapsed();
+            self.db.checkpoint_in_background();
             self.refresh_statistics().await?;
             tracing::debug!(
                 kind = %E::Input::KIND,
