@@ -422,6 +422,8 @@ test("an administrator uploads an element's configuration and follows its findin
     const row = page.locator(`[data-testid="cfg-rule"][data-rule="${rule}"]`);
     assert.equal(Number(await row.getByTestId('rule-findings').textContent()), expected(rule), `${rule} counts the new finding`);
   }
+  // Rationales read in Chinese in the Chinese console.
+  assert.match(await page.locator('[data-testid="cfg-rule"][data-rule="CF5-missing-description"]').textContent(), /每个在用的接口都要有描述/);
   await page.locator('[data-testid="cfg-rule"][data-rule="CF5-missing-description"]').getByTestId('rule-link').click();
   await page.waitForURL(/#\/configs\?rule=CF5-missing-description/);
   await page.locator('[data-testid="cfg-rule"][data-rule="CF5-missing-description"].row-selected').waitFor();

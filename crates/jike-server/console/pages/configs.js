@@ -3,12 +3,33 @@
 // check, its findings, the upload form and the earlier uploads; the page #/configs lists the
 // rules with their counts and the findings across elements, by rule, severity or element.
 
-import { t, v, fmtTime, serverText } from '../i18n.js';
+import { t, v, fmtTime, serverText, getLang } from '../i18n.js';
 import { api, request } from '../api.js';
 import { h, mount, card, emptyState, errorPanel, fields, formRow, select, showErrors, spinner, table, addRows, toast } from '../dom.js';
 import { can, go, hashWith } from '../app.js';
 
 const SEVERITIES = ['error', 'warning', 'note'];
+
+// The rules' rationales in Chinese (the service gives them in English, `jike-lint/src/rules.rs`);
+// a rule missing here shows the service's text.
+const RATIONALE_ZH = {
+  'CF1-syntax': '配置的语法和语义须正确：位置不对的语句、错误的缩进或未结束的块，都不是设备实际运行的配置。',
+  'CF2-inconsistent': '可统一的参数须统一：同一角色的设备，NTP 服务器、日志主机、SNMP trap 主机、时区和 AAA 服务器应一致（仅命令行对一批设备核查）。',
+  'CF3-unused-object': '配置须简洁：没有被引用的 ACL、路由策略、前缀列表、VLAN 或 QoS 对象是冗余配置。',
+  'CF3-test-leftover': '测试用的配置须删除：含 test/测试/tmp/temp 的名称、debugging 调试、环回测试模式。',
+  'CF4-acl-numbering': '配置须便于扩展：ACL 规则按步长 1 编号，没有插入新规则的余地。',
+  'CF5-missing-description': '配置须易读：每个在用的接口都要有描述（description）。',
+  'CF6-aaa-not-central': '汇聚及以上设备的管理员认证须经集中的 RADIUS 或 HWTACACS/TACACS+ 服务器，不能只用本地认证。',
+  'CF7-pppoe-username': 'PPPoE 用户名须符合本地的命名规范。',
+  'CF7-pppoe-password': 'PPPoE 初始密码须符合密码规则，且不得明文保存。',
+  'SEC-plaintext-password': '明文保存的密码或密钥（password simple、password 0、enable password），任何看到配置的人都能读到。',
+  'SEC-snmp-default-community': 'SNMP 团体名为 public 或 private，或 SNMPv1/v2c 写权限，等于把设备交给管理网上的任何人。',
+};
+
+/** A rule's rationale in the console's language. */
+function rationale(r) {
+  return getLang() === 'en' ? r.rationale : (RATIONALE_ZH[r.rule] || r.rationale);
+}
 const VENDORS = ['auto', 'huawei', 'h3c', 'cisco'];
 const DEVICE_ROLES = ['access', 'aggregation', 'core'];
 
@@ -242,7 +263,7 @@ export async function render(root, ctx) {
     { label: t('cfg_rule'), class: 'nowrap', cell: (r) => h('a', { href: link(r.rule), class: 'mono', testid: 'rule-link' }, r.rule) },
     { label: t('cfg_clause'), class: 'nowrap', cell: (r) => (r.clause === 'security' ? t('cfg_security') : r.clause) },
     { label: t('cfg_severity'), cell: (r) => severityBadge(r.severity) },
-    { label: t('cfg_rationale'), class: 'wrap', cell: (r) => r.rationale },
+    { label: t('cfg_rationale'), class: 'wrap', cell: (r) => rationale(r) },
     { label: t('cfg_findings'), class: 'num', cell: (r) => h('span', { testid: 'rule-findings' }, String(r.findings)) },
     { label: t('cfg_elements'), class: 'num', cell: (r) => h('span', { testid: 'rule-elements' }, String(r.elements)) },
   ], overview.rules, {
@@ -279,7 +300,7 @@ export async function render(root, ctx) {
     card(selected ? t('cfg_findings_of', { rule: selected.rule }) : t('cfg_findings_all'),
       h('div', null,
         selected ? h('div', { class: 'cfg-rule-note', testid: 'cfg-selected-rule' },
-          severityBadge(selected.severity), ' ', h('span', null, selected.rationale)) : null,
+          severityBadge(selected.severity), ' ', h('span', null, rationale(selected))) : null,
         findingList(query)),
       { class: 'flush-card', testid: 'card-findings' }));
 }
