@@ -11,7 +11,7 @@ use crate::{Finding, Role};
 
 /// One global parameter of R-CF2: its canonical value (sorted addresses, or one offset) and the
 /// line of its first statement (`None` when the device does not set it).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Param {
     pub values: Vec<String>,
     pub line: Option<u32>,
@@ -37,8 +37,10 @@ impl Param {
     }
 }
 
-/// The parameters R-CF2 wants uniform across devices of one role.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The parameters R-CF2 wants uniform across devices of one role. Serialisable: the service
+/// keeps each element's with its newest configuration, to compare the fleet at every upload.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Globals {
     /// `ntp-service unicast-server` / `ntp server`.
     pub ntp_servers: Param,

@@ -10,15 +10,19 @@
 //! - `GET /api/v1/elements/{id}/config/history`: the configurations the element keeps.
 //! - `GET /api/v1/config-findings`: findings across elements, by rule, severity or element.
 //! - `GET /api/v1/config-findings/rules`: the rule catalogue with counts per rule.
+//!
+//! R-CF2 compares devices with each other: each upload keeps its global parameters and the store
+//! hands [`compare_fleet`] the newest ones of every element of the role, in the upload's
+//! transaction (`jike_store::configs`).
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jike_domain::FieldError;
-use jike_lint::{LintConfig, Role, Vendor, RULES};
+use jike_lint::{Globals, LintConfig, Role, Vendor, RULES};
 use jike_store::configs::MAX_FINDINGS_LIMIT;
-use jike_store::{ConfigFinding, ConfigUpload, Elements, FindingQuery};
+use jike_store::{ConfigFinding, ConfigUpload, Elements, FindingQuery, FleetCheck, FleetDevice};
 use serde::Serialize;
 
 use crate::access::Who;
@@ -101,6 +105,8 @@ pub fn check(
     let device = jike_lint::check_device(&text, vendor, role, cfg);
     let vendor = device.vendor;
     let lines = i64::from(device.lines);
+    // Serialising plain strings and numbers cannot fail.
+    let globals = serde_json::to_string(&device.globals).unwrap_or_else(|_| "{}".into());
     let findings = device
         .into_findings(file_name)
         .into_iter()
@@ -119,7 +125,49 @@ pub fn check(
         content: text,
         lines,
         findings,
+        globals,
     }
+}
+
+/// R-CF2 across the newest configurations of one role (`jike_lint::cross_check`), by element.
+pub fn compare_fleet(
+    role: &str,
+    devices: &[FleetDevice],
+    cfg: &LintConfig,
+) -> Vec<(i64, ConfigFinding)> {
+    let Some(role) = Role::parse(role) else {
+        return Vec::new();
+    };
+    // A configuration stored before its parameters were kept compares as setting none.
+    let globals: Vec<Globals> = devices
+        .iter()
+        .map(|d| serde_json::from_str(&d.globals).unwrap_or_default())
+        .collect();
+    let named: Vec<(&str, &Globals)> = devices
+        .iter()
+        .zip(&globals)
+        .map(|(d, g)| (d.element_code.as_str(), g))
+        .collect();
+    let id_of: std::collections::HashMap<&str, i64> = devices
+        .iter()
+        .map(|d| (d.element_code.as_str(), d.element_id))
+        .collect();
+    jike_lint::cross_check(&named, role, cfg)
+        .into_iter()
+        .filter_map(|f| {
+            let id = *id_of.get(f.file.as_str())?;
+            Some((
+                id,
+                ConfigFinding {
+                    line: i64::from(f.line),
+                    rule: f.rule.to_string(),
+                    severity: f.severity.as_str().to_string(),
+                    message: f.message,
+                    object: f.object,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// The element a path names, by id or by code, as the caller sees it.
@@ -201,9 +249,15 @@ pub async fn upload(
     let upload = tokio::task::spawn_blocking(move || check(&file_name, text, vendor, role, &cfg))
         .await
         .map_err(|e| ApiError::BadRequest(format!("the check failed: {e}")))?;
+    let cfg = state.config.lint.clone();
+    let compare = move |role: &str, devices: &[FleetDevice]| compare_fleet(role, devices, &cfg);
+    let fleet = FleetCheck {
+        rule: jike_lint::rules::CF2_INCONSISTENT,
+        compare: &compare,
+    };
     let result = state
         .store
-        .config_upload_as(&who.caller, id, &upload)
+        .config_upload_as(&who.caller, id, &upload, &fleet)
         .await?;
     let location = format!("/api/v1/elements/{id}/config");
     Ok((
@@ -460,6 +514,35 @@ mod tests {
             .find(|f| f.rule == "CF5-missing-description")
             .expect("the interface has no description");
         assert_eq!(f.line, 4);
+    }
+
+    #[test]
+    fn the_fleet_is_compared_on_the_parameters_kept_with_each_configuration() {
+        let text = "#\nsysname A\n#\nntp-service unicast-server 10.255.0.1\n#\nreturn\n";
+        let cfg = LintConfig::default();
+        let kept = check("a.cfg", text.to_string(), None, Role::Aggregation, &cfg).globals;
+        let round: Globals = serde_json::from_str(&kept).unwrap();
+        assert_eq!(round.ntp_servers.values, ["10.255.0.1"]);
+        let device = |id: i64, globals: &str| FleetDevice {
+            element_id: id,
+            element_code: format!("NE-{id}"),
+            globals: globals.into(),
+        };
+        // A configuration kept before its parameters were (`{}`) or unreadable ones compare as
+        // setting none: the odd one out of three.
+        for odd in ["{}", "not json"] {
+            let devices = [device(1, &kept), device(2, &kept), device(3, odd)];
+            let found = compare_fleet("aggregation", &devices, &cfg);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].0, 3);
+            assert_eq!(found[0].1.rule, "CF2-inconsistent");
+            assert!(
+                found[0].1.message.contains("10.255.0.1"),
+                "{}",
+                found[0].1.message
+            );
+        }
+        assert!(compare_fleet("edge", &[device(1, &kept)], &cfg).is_empty());
     }
 
     #[test]

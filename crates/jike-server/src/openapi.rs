@@ -1086,8 +1086,9 @@ pub(crate) fn add_configs(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBu
         .description(Some(
             "The body is the text the device printed with `display current-configuration` or \
              `show running-config` (UTF-8 or GB18030), or multipart/form-data with a `file` part. \
-             The element keeps its newest 10 configurations. CF2-inconsistent compares devices \
-             with each other and runs only in `jike lint-config` over a folder.",
+             The element keeps its newest 10 configurations. CF2-inconsistent (R-CF2) compares \
+             the newest configurations of every element of the same role at each upload, and \
+             replaces that rule's findings of the whole group.",
         ))
         .parameter(element())
         .parameter(query(

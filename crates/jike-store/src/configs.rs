@@ -7,6 +7,15 @@
 //! changed) and the findings of the newest only: an upload replaces the element's findings, so
 //! the lists per element and per rule always show the state of the network as last checked.
 //!
+//! One rule compares devices with each other (R-CF2, `CF2-inconsistent`: NTP, syslog and SNMP
+//! trap hosts, time zone, AAA servers uniform across the devices of one role). Each
+//! configuration keeps its global parameters (`globals`, JSON the store does not read), and an
+//! upload hands the store a [`FleetCheck`]: inside the upload's transaction the store gives it the
+//! newest configuration of every element of the role (all elements, whoever uploads: the fleet is
+//! the network, not the caller's part of it), and replaces that rule's findings of the whole
+//! group with what it returns. The group the element left, when its role changed, is compared
+//! again too.
+//!
 //! Who sees what follows the element (`scope.rs`): a contractor sees the configurations and
 //! findings of the elements it maintains, and a caller that does not see an element is told it
 //! does not exist.
@@ -57,7 +66,31 @@ pub struct ConfigUpload {
     pub content: String,
     /// Lines of text, as the parser counted them.
     pub lines: i64,
+    /// The device's own findings (not those comparing it with others).
     pub findings: Vec<ConfigFinding>,
+    /// Its global parameters for the comparison across devices, as the [`FleetCheck`] reads
+    /// them (JSON).
+    pub globals: String,
+}
+
+/// The newest configuration of an element, as the comparison across devices sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetDevice {
+    pub element_id: i64,
+    pub element_code: String,
+    /// The configuration's [`ConfigUpload::globals`].
+    pub globals: String,
+}
+
+/// Given a role and the newest configurations of its elements, the findings of each (by element
+/// id) of the rule comparing them.
+pub type Compare = dyn Fn(&str, &[FleetDevice]) -> Vec<(i64, ConfigFinding)> + Send + Sync;
+
+/// The rule comparing devices with each other, and the comparison.
+pub struct FleetCheck<'a> {
+    /// Its findings are replaced for the whole group at every upload.
+    pub rule: &'a str,
+    pub compare: &'a Compare,
 }
 
 /// One stored configuration, without its text.
@@ -79,7 +112,8 @@ pub struct ConfigSummary {
     pub sha256: String,
     pub bytes: i64,
     pub lines: i64,
-    /// Findings of each severity.
+    /// Findings of each severity: for an element's newest configuration all of them, those
+    /// comparing it with other devices included; for an older one, its own when it was checked.
     pub errors: i64,
     pub warnings: i64,
     pub notes: i64,
@@ -317,7 +351,7 @@ async fn findings_of(
     let rows: Vec<FindingRow> = conn
         .fetch_all(
             "SELECT line, rule, severity, message, object FROM config_findings \
-             WHERE config_id = $1 ORDER BY id",
+             WHERE config_id = $1 ORDER BY line, id",
             &[Val::int(config_id)],
         )
         .await?;
@@ -331,6 +365,87 @@ async fn findings_of(
             object: r.object,
         })
         .collect())
+}
+
+/// Errors, warnings and notes among `findings`.
+fn counts(findings: &[ConfigFinding]) -> (i64, i64, i64) {
+    let mut c = (0, 0, 0);
+    for f in findings {
+        match f.severity.as_str() {
+            "error" => c.0 += 1,
+            "warning" => c.1 += 1,
+            _ => c.2 += 1,
+        }
+    }
+    c
+}
+
+/// Compares the newest configurations of every element of `role` (`fleet.compare`) and
+/// replaces the group's findings of `fleet.rule` with the result, in the caller's transaction.
+async fn compare_fleet(
+    conn: &mut Conn<'_>,
+    fleet: &FleetCheck<'_>,
+    role: &str,
+) -> Result<(), StoreError> {
+    let newest: Vec<(i64, String, i64, String)> = conn
+        .fetch_all(
+            "SELECT c.element_id, e.code, c.id, c.globals FROM element_configs c \
+             JOIN elements e ON e.id = c.element_id \
+             WHERE c.role = $1 AND c.id = (SELECT MAX(n.id) FROM element_configs n \
+             WHERE n.element_id = c.element_id) ORDER BY e.code",
+            &[Val::text(role)],
+        )
+        .await?;
+    let config_of: std::collections::HashMap<i64, i64> =
+        newest.iter().map(|(e, _, c, _)| (*e, *c)).collect();
+    let devices: Vec<FleetDevice> = newest
+        .into_iter()
+        .map(|(element_id, element_code, _, globals)| FleetDevice {
+            element_id,
+            element_code,
+            globals,
+        })
+        .collect();
+    let found = (fleet.compare)(role, &devices);
+    let stale: Vec<Vec<Val>> = config_of
+        .values()
+        .map(|c| vec![Val::text(fleet.rule), Val::int(*c)])
+        .collect();
+    conn.execute_each(
+        "DELETE FROM config_findings WHERE rule = $1 AND config_id = $2",
+        &stale,
+    )
+    .await?;
+    let mut rows = Vec::with_capacity(found.len());
+    for (element_id, f) in found {
+        let Some(config_id) = config_of.get(&element_id) else {
+            continue;
+        };
+        if f.rule != fleet.rule || !SEVERITIES.contains(&f.severity.as_str()) {
+            return Err(StoreError::invalid(
+                "findings",
+                format!(
+                    "a comparison across devices gave a finding of {} ({})",
+                    f.rule, f.severity
+                ),
+            ));
+        }
+        rows.push(vec![
+            Val::int(element_id),
+            Val::int(*config_id),
+            Val::int(f.line),
+            Val::text(f.rule),
+            Val::text(f.severity),
+            Val::text(f.message),
+            Val::Text(f.object),
+        ]);
+    }
+    conn.execute_each(
+        "INSERT INTO config_findings (element_id, config_id, line, rule, severity, message, \
+         object) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &rows,
+    )
+    .await
 }
 
 fn not_found_config(element_id: i64) -> StoreError {
@@ -350,6 +465,7 @@ impl Store {
         caller: &Caller,
         element_id: i64,
         upload: &ConfigUpload,
+        fleet: &FleetCheck<'_>,
     ) -> Result<ConfigCheck, StoreError> {
         validate(upload)?;
         // Microseconds: what both databases keep, so that the answer equals a later read.
@@ -369,6 +485,12 @@ impl Store {
         let mut conn = tx.conn();
         check_visible::<Elements>(&mut conn, &caller.scope, element_id).await?;
         let element = element_ref(&mut conn, element_id).await?;
+        let previous_role: Option<(String,)> = conn
+            .fetch_optional(
+                "SELECT role FROM element_configs WHERE element_id = $1 ORDER BY id DESC LIMIT 1",
+                &[Val::int(element_id)],
+            )
+            .await?;
         conn.execute(
             "DELETE FROM config_findings WHERE element_id = $1",
             &[Val::int(element_id)],
@@ -377,8 +499,9 @@ impl Store {
         let (config_id,): (i64,) = conn
             .fetch_one(
                 "INSERT INTO element_configs (element_id, uploaded_at, uploaded_by, file_name, \
-                 vendor, role, sha256, bytes, lines, errors, warnings, notes, content) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                 vendor, role, sha256, bytes, lines, errors, warnings, notes, content, globals) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 RETURNING id",
                 &[
                     Val::int(element_id),
                     Val::Time(Some(now)),
@@ -393,6 +516,7 @@ impl Store {
                     Val::int(warnings),
                     Val::int(notes),
                     Val::text(upload.content.as_str()),
+                    Val::text(upload.globals.as_str()),
                 ],
             )
             .await?;
@@ -423,6 +547,12 @@ impl Store {
             &[Val::int(element_id), Val::int(KEEP_CONFIGS)],
         )
         .await?;
+        compare_fleet(&mut conn, fleet, &upload.role).await?;
+        if let Some((old,)) = previous_role.filter(|(r,)| *r != upload.role) {
+            compare_fleet(&mut conn, fleet, &old).await?;
+        }
+        let findings = findings_of(&mut conn, config_id).await?;
+        let (errors, warnings, notes) = counts(&findings);
         let config = ConfigSummary {
             id: config_id,
             element_id,
@@ -449,7 +579,7 @@ impl Store {
         Ok(ConfigCheck {
             element,
             config,
-            findings: upload.findings.clone(),
+            findings,
         })
     }
 
@@ -471,8 +601,9 @@ impl Store {
                 &[Val::int(element_id)],
             )
             .await?;
-        let config = row.ok_or_else(|| not_found_config(element_id))?.summary();
+        let mut config = row.ok_or_else(|| not_found_config(element_id))?.summary();
         let findings = findings_of(&mut conn, config.id).await?;
+        (config.errors, config.warnings, config.notes) = counts(&findings);
         let element = element_ref(&mut conn, element_id).await?;
         Ok(ConfigCheck {
             element,
@@ -678,13 +809,20 @@ impl Store {
                 &vals,
             )
             .await?;
-        let (checked, with_errors): (i64, i64) = conn
+        let (checked,): (i64,) = conn
             .fetch_one(
                 &format!(
-                    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.errors > 0 THEN 1 ELSE 0 END), 0) \
-                     FROM element_configs c JOIN elements t ON t.id = c.element_id \
-                     WHERE c.id = (SELECT MAX(n.id) FROM element_configs n \
-                     WHERE n.element_id = c.element_id){scope}"
+                    "SELECT COUNT(DISTINCT c.element_id) FROM element_configs c \
+                     JOIN elements t ON t.id = c.element_id WHERE 1 = 1{scope}"
+                ),
+                &vals,
+            )
+            .await?;
+        let (with_errors,): (i64,) = conn
+            .fetch_one(
+                &format!(
+                    "SELECT COUNT(DISTINCT f.element_id) FROM config_findings f \
+                     JOIN elements t ON t.id = f.element_id WHERE f.severity = 'error'{scope}"
                 ),
                 &vals,
             )
@@ -717,6 +855,7 @@ mod tests {
             content: "sysname NE-1\n".into(),
             lines: 1,
             findings: vec![],
+            globals: "{}".into(),
         }
     }
 

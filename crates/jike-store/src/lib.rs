@@ -32,7 +32,7 @@ use serde::Serialize;
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditReport};
 pub use configs::{
     ConfigCheck, ConfigFinding, ConfigOverview, ConfigSummary, ConfigUpload, ElementFinding,
-    ElementRef, FindingQuery, RuleCount,
+    ElementRef, FindingQuery, FleetCheck, FleetDevice, RuleCount,
 };
 pub use db::{Backend, Db, Val};
 pub use entities::*;

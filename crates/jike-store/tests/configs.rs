@@ -100,8 +100,15 @@ fn upload(text: &str, findings: Vec<ConfigFinding>) -> ConfigUpload {
         content: text.into(),
         lines: text.lines().count() as i64,
         findings,
+        globals: "{}".into(),
     }
 }
+
+/// No comparison across devices.
+const ALONE: FleetCheck<'static> = FleetCheck {
+    rule: "CF2-inconsistent",
+    compare: &|_, _| Vec::new(),
+};
 
 fn contractor(id: i64) -> Caller {
     Caller {
@@ -131,6 +138,7 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
                         finding(1, "SEC-plaintext-password", "error"),
                     ],
                 ),
+                &ALONE,
             )
             .await
             .unwrap();
@@ -155,6 +163,7 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
                     "sysname NE-0\n",
                     vec![finding(1, "CF5-missing-description", "warning")],
                 ),
+                &ALONE,
             )
             .await
             .unwrap();
@@ -173,6 +182,7 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
                         finding(5, "CF3-unused-object", "warning"),
                     ],
                 ),
+                &ALONE,
             )
             .await
             .unwrap();
@@ -245,7 +255,7 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
         for e in [
             store.config_latest_as(&c0, elements[1]).await.unwrap_err(),
             store
-                .config_upload_as(&c0, elements[1], &upload("x\n", vec![]))
+                .config_upload_as(&c0, elements[1], &upload("x\n", vec![]), &ALONE)
                 .await
                 .unwrap_err(),
             store
@@ -281,7 +291,12 @@ async fn an_element_keeps_its_newest_ten_configurations_and_reading_one_is_audit
         let mut ids = Vec::new();
         for i in 0..12 {
             let c = store
-                .config_upload_as(&admin, ne[0], &upload(&format!("sysname v{i}\n"), vec![]))
+                .config_upload_as(
+                    &admin,
+                    ne[0],
+                    &upload(&format!("sysname v{i}\n"), vec![]),
+                    &ALONE,
+                )
                 .await
                 .unwrap();
             ids.push(c.config.id);
@@ -340,6 +355,7 @@ async fn an_element_keeps_its_newest_ten_configurations_and_reading_one_is_audit
                 &admin,
                 ne[1],
                 &upload("x\n", vec![finding(1, "CF1-syntax", "error")]),
+                &ALONE,
             )
             .await
             .unwrap();
@@ -359,7 +375,7 @@ async fn refused_uploads_and_queries_name_their_field_and_write_nothing() {
         let mut bad = upload("sysname A\n", vec![finding(1, "CF1-syntax", "error")]);
         bad.vendor = "juniper".into();
         let e = store
-            .config_upload_as(&admin, ne[0], &bad)
+            .config_upload_as(&admin, ne[0], &bad, &ALONE)
             .await
             .unwrap_err();
         match e {
@@ -367,7 +383,7 @@ async fn refused_uploads_and_queries_name_their_field_and_write_nothing() {
             other => panic!("{other:?}"),
         }
         let e = store
-            .config_upload_as(&admin, 999_999, &upload("sysname A\n", vec![]))
+            .config_upload_as(&admin, 999_999, &upload("sysname A\n", vec![]), &ALONE)
             .await
             .unwrap_err();
         assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
@@ -410,6 +426,130 @@ async fn refused_uploads_and_queries_name_their_field_and_write_nothing() {
                 other => panic!("{other:?}"),
             }
         }
+    })
+    .await;
+}
+
+/// A comparison like R-CF2's: with three devices or more, those whose globals differ from a
+/// strict majority's.
+fn majority(_role: &str, devices: &[FleetDevice]) -> Vec<(i64, ConfigFinding)> {
+    if devices.len() < 3 {
+        return Vec::new();
+    }
+    let mut counts = std::collections::HashMap::new();
+    for d in devices {
+        *counts.entry(d.globals.as_str()).or_insert(0) += 1;
+    }
+    let (value, n) = counts.into_iter().max_by_key(|(_, n)| *n).unwrap();
+    if n * 2 <= devices.len() {
+        return Vec::new();
+    }
+    devices
+        .iter()
+        .filter(|d| d.globals != value)
+        .map(|d| {
+            (
+                d.element_id,
+                ConfigFinding {
+                    line: 3,
+                    rule: "CF2-inconsistent".into(),
+                    severity: "warning".into(),
+                    message: format!("{} differs from {value}", d.element_code),
+                    object: Some("ntp_servers".into()),
+                },
+            )
+        })
+        .collect()
+}
+
+const FLEET: FleetCheck<'static> = FleetCheck {
+    rule: "CF2-inconsistent",
+    compare: &majority,
+};
+
+#[tokio::test]
+async fn the_devices_of_a_role_are_compared_again_at_every_upload() {
+    on_both(|store| async move {
+        let (ne, _) = seed(&store).await;
+        let mut ids = ne.to_vec();
+        for i in 2..4 {
+            let e = store
+                .create::<Elements>(&ElementInput {
+                    code: format!("NE-{i}"),
+                    name: format!("汇聚交换机{i}"),
+                    element_type: ElementType::Switch,
+                    vendor: "华为".into(),
+                    model: "S5735".into(),
+                    management_ip: None,
+                    site_code: "S1".into(),
+                    owner: Owner::Operator,
+                    domain: MaintenanceDomain::EnterpriseAccess,
+                    contractor_code: Some("DW0".into()),
+                })
+                .await
+                .unwrap();
+            ids.push(e.id);
+        }
+        let admin = Caller::system("admin");
+        let put = |id: i64, globals: &'static str, role: &'static str| {
+            let store = store.clone();
+            let admin = admin.clone();
+            async move {
+                let mut u = upload(
+                    "sysname X\n",
+                    vec![finding(1, "CF5-missing-description", "warning")],
+                );
+                u.globals = globals.into();
+                u.role = role.into();
+                store
+                    .config_upload_as(&admin, id, &u, &FLEET)
+                    .await
+                    .unwrap()
+            }
+        };
+        let odd = |store: Store| async move {
+            let page = store
+                .config_findings_as(
+                    &Caller::system("admin"),
+                    &FindingQuery {
+                        rule: Some("CF2-inconsistent".into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            page.items
+                .into_iter()
+                .map(|f| f.element_code)
+                .collect::<Vec<_>>()
+        };
+        put(ids[0], "ntp-a", "aggregation").await;
+        put(ids[1], "ntp-a", "aggregation").await;
+        assert!(
+            odd(store.clone()).await.is_empty(),
+            "two devices are not compared"
+        );
+        // The third, odd one is found at its own upload, with its own findings.
+        let third = put(ids[2], "ntp-b", "aggregation").await;
+        assert_eq!(odd(store.clone()).await, ["NE-2"]);
+        assert_eq!(third.findings.len(), 2);
+        assert_eq!(third.findings[1].rule, "CF2-inconsistent");
+        assert_eq!((third.config.warnings, third.config.errors), (2, 0));
+        // An upload elsewhere in the group compares the group again: NE-2 stays odd, and its
+        // newest check shows it.
+        put(ids[3], "ntp-a", "aggregation").await;
+        assert_eq!(odd(store.clone()).await, ["NE-2"]);
+        let latest = store.config_latest_as(&admin, ids[2]).await.unwrap();
+        assert_eq!(latest.config.warnings, 2);
+        // NE-2 fixed: nobody is odd.
+        put(ids[2], "ntp-a", "aggregation").await;
+        assert!(odd(store.clone()).await.is_empty());
+        // NE-1 odd, then checked as an access device: it leaves the aggregation group, which is
+        // compared again, and the access group is too small to compare.
+        put(ids[1], "ntp-c", "aggregation").await;
+        assert_eq!(odd(store.clone()).await, ["NE-1"]);
+        put(ids[1], "ntp-c", "access").await;
+        assert!(odd(store.clone()).await.is_empty());
     })
     .await;
 }

@@ -450,3 +450,99 @@ fn a_bad_lint_configuration_stops_the_service_at_start() {
     assert!(err.contains("CF9-nothing"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// R-CF2 in the service: the newest configurations of the elements of one role are compared at
+/// every upload, and the odd device's finding names the majority's value, until it is fixed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_elements_of_one_role_are_compared_with_each_other() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url, &["--demo"]);
+    let admin = server.client();
+    let page = json_of(
+        admin
+            .get(server.url("/api/v1/elements?limit=3"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let codes: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 3);
+    let odd_text = HUAWEI_AGG.replace(
+        "ntp-service unicast-server 10.255.0.2",
+        "ntp-service unicast-server 10.9.9.9",
+    );
+    let ntp_line = odd_text
+        .lines()
+        .position(|l| l.starts_with("ntp-service unicast-server"))
+        .unwrap() as i64
+        + 1;
+    let upload = |code: &str, text: String| {
+        admin
+            .post(server.url(&format!("/api/v1/elements/{code}/config?role=aggregation")))
+            .body(text)
+            .send()
+    };
+    let cf2 = |check: &Value| -> Vec<Value> {
+        check["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "CF2-inconsistent")
+            .cloned()
+            .collect()
+    };
+    let first = json_of(upload(&codes[0], HUAWEI_AGG.into()).await.unwrap(), 201).await;
+    assert!(cf2(&first).is_empty());
+    json_of(upload(&codes[1], HUAWEI_AGG.into()).await.unwrap(), 201).await;
+    // The third is odd: found at its own upload, naming the majority's value.
+    let third = json_of(upload(&codes[2], odd_text.clone()).await.unwrap(), 201).await;
+    let found = cf2(&third);
+    assert_eq!(found.len(), 1, "{third}");
+    assert_eq!(found[0]["line"], ntp_line);
+    assert_eq!(found[0]["object"], "ntp_servers");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("10.9.9.9") && message.contains("10.255.0.1, 10.255.0.2"),
+        "{message}"
+    );
+    // Listed per rule, and counted.
+    let listed = json_of(
+        admin
+            .get(server.url("/api/v1/config-findings?rule=CF2-inconsistent"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let listed = listed["items"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["element_code"], codes[2].as_str());
+    // Fixed: the finding is gone, from the element and from the list.
+    let fixed = json_of(upload(&codes[2], HUAWEI_AGG.into()).await.unwrap(), 201).await;
+    assert!(cf2(&fixed).is_empty());
+    let rules = json_of(
+        admin
+            .get(server.url("/api/v1/config-findings/rules"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let row = rules["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "CF2-inconsistent")
+        .unwrap()
+        .clone();
+    assert_eq!(row["findings"], 0);
+}

@@ -14,7 +14,7 @@ const SEVERITIES = ['error', 'warning', 'note'];
 // a rule missing here shows the service's text.
 const RATIONALE_ZH = {
   'CF1-syntax': '配置的语法和语义须正确：位置不对的语句、错误的缩进或未结束的块，都不是设备实际运行的配置。',
-  'CF2-inconsistent': '可统一的参数须统一：同一角色的设备，NTP 服务器、日志主机、SNMP trap 主机、时区和 AAA 服务器应一致（仅命令行对一批设备核查）。',
+  'CF2-inconsistent': '可统一的参数须统一：同一角色的设备，NTP 服务器、日志主机、SNMP trap 主机、时区和 AAA 服务器应一致（每次上传时与同一角色各网元的最新配置比对）。',
   'CF3-unused-object': '配置须简洁：没有被引用的 ACL、路由策略、前缀列表、VLAN 或 QoS 对象是冗余配置。',
   'CF3-test-leftover': '测试用的配置须删除：含 test/测试/tmp/temp 的名称、debugging 调试、环回测试模式。',
   'CF4-acl-numbering': '配置须便于扩展：ACL 规则按步长 1 编号，没有插入新规则的余地。',
