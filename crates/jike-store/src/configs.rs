@@ -84,13 +84,13 @@ pub struct FleetDevice {
 
 /// Given a role and the newest configurations of its elements, the findings of each (by element
 /// id) of the rule comparing them.
-pub type Compare = dyn Fn(&str, &[FleetDevice]) -> Vec<(i64, ConfigFinding)> + Send + Sync;
+pub type Compare<'a> = dyn Fn(&str, &[FleetDevice]) -> Vec<(i64, ConfigFinding)> + Send + Sync + 'a;
 
 /// The rule comparing devices with each other, and the comparison.
 pub struct FleetCheck<'a> {
     /// Its findings are replaced for the whole group at every upload.
     pub rule: &'a str,
-    pub compare: &'a Compare,
+    pub compare: &'a Compare<'a>,
 }
 
 /// One stored configuration, without its text.
@@ -407,16 +407,24 @@ async fn compare_fleet(
         })
         .collect();
     let found = (fleet.compare)(role, &devices);
-    let stale: Vec<Vec<Val>> = config_of
-        .values()
-        .map(|c| vec![Val::text(fleet.rule), Val::int(*c)])
-        .collect();
-    conn.execute_each(
-        "DELETE FROM config_findings WHERE rule = $1 AND config_id = $2",
-        &stale,
-    )
-    .await?;
-    let mut rows = Vec::with_capacity(found.len());
+    // Only what changed is written: the findings of the group as stored, by content, against
+    // the comparison's; most of them stay as they are from one upload to the next.
+    let stored: Vec<(i64, i64, i64, String, String, Option<String>)> = conn
+        .fetch_all(
+            "SELECT f.id, f.config_id, f.line, f.severity, f.message, f.object \
+             FROM config_findings f WHERE f.rule = $1 AND f.config_id IN \
+             (SELECT id FROM element_configs WHERE role = $2)",
+            &[Val::text(fleet.rule), Val::text(role)],
+        )
+        .await?;
+    type Key = (i64, i64, String, String, Option<String>);
+    let mut kept: std::collections::HashMap<Key, Vec<i64>> = std::collections::HashMap::new();
+    for (id, config_id, line, severity, message, object) in stored {
+        kept.entry((config_id, line, severity, message, object))
+            .or_default()
+            .push(id);
+    }
+    let mut rows = Vec::new();
     for (element_id, f) in found {
         let Some(config_id) = config_of.get(&element_id) else {
             continue;
@@ -430,16 +438,28 @@ async fn compare_fleet(
                 ),
             ));
         }
+        let key = (*config_id, f.line, f.severity, f.message, f.object);
+        if kept.get_mut(&key).and_then(Vec::pop).is_some() {
+            continue;
+        }
+        let (config_id, line, severity, message, object) = key;
         rows.push(vec![
             Val::int(element_id),
-            Val::int(*config_id),
-            Val::int(f.line),
+            Val::int(config_id),
+            Val::int(line),
             Val::text(f.rule),
-            Val::text(f.severity),
-            Val::text(f.message),
-            Val::Text(f.object),
+            Val::text(severity),
+            Val::text(message),
+            Val::Text(object),
         ]);
     }
+    let stale: Vec<Vec<Val>> = kept
+        .into_values()
+        .flatten()
+        .map(|id| vec![Val::int(id)])
+        .collect();
+    conn.execute_each("DELETE FROM config_findings WHERE id = $1", &stale)
+        .await?;
     conn.execute_each(
         "INSERT INTO config_findings (element_id, config_id, line, rule, severity, message, \
          object) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -485,15 +505,16 @@ impl Store {
         let mut conn = tx.conn();
         check_visible::<Elements>(&mut conn, &caller.scope, element_id).await?;
         let element = element_ref(&mut conn, element_id).await?;
-        let previous_role: Option<(String,)> = conn
+        let previous: Option<(String, String)> = conn
             .fetch_optional(
-                "SELECT role FROM element_configs WHERE element_id = $1 ORDER BY id DESC LIMIT 1",
+                "SELECT role, globals FROM element_configs WHERE element_id = $1 \
+                 ORDER BY id DESC LIMIT 1",
                 &[Val::int(element_id)],
             )
             .await?;
         conn.execute(
-            "DELETE FROM config_findings WHERE element_id = $1",
-            &[Val::int(element_id)],
+            "DELETE FROM config_findings WHERE element_id = $1 AND rule <> $2",
+            &[Val::int(element_id), Val::text(fleet.rule)],
         )
         .await?;
         let (config_id,): (i64,) = conn
@@ -541,16 +562,40 @@ impl Store {
             &rows,
         )
         .await?;
+        // The same role and parameters as before (a configuration uploaded again, or changed
+        // elsewhere): the comparison across devices cannot come out differently, and its
+        // findings move to the new configuration. Otherwise the group is compared again, and
+        // the group the element left when its role changed.
+        let same = previous
+            .as_ref()
+            .is_some_and(|(role, globals)| *role == upload.role && *globals == upload.globals);
+        if same {
+            conn.execute(
+                "UPDATE config_findings SET config_id = $1 WHERE element_id = $2 AND rule = $3",
+                &[
+                    Val::int(config_id),
+                    Val::int(element_id),
+                    Val::text(fleet.rule),
+                ],
+            )
+            .await?;
+        } else {
+            conn.execute(
+                "DELETE FROM config_findings WHERE element_id = $1 AND rule = $2",
+                &[Val::int(element_id), Val::text(fleet.rule)],
+            )
+            .await?;
+            compare_fleet(&mut conn, fleet, &upload.role).await?;
+            if let Some((old, _)) = previous.filter(|(r, _)| *r != upload.role) {
+                compare_fleet(&mut conn, fleet, &old).await?;
+            }
+        }
         conn.execute(
             "DELETE FROM element_configs WHERE element_id = $1 AND id NOT IN \
              (SELECT id FROM element_configs WHERE element_id = $1 ORDER BY id DESC LIMIT $2)",
             &[Val::int(element_id), Val::int(KEEP_CONFIGS)],
         )
         .await?;
-        compare_fleet(&mut conn, fleet, &upload.role).await?;
-        if let Some((old,)) = previous_role.filter(|(r,)| *r != upload.role) {
-            compare_fleet(&mut conn, fleet, &old).await?;
-        }
         let findings = findings_of(&mut conn, config_id).await?;
         let (errors, warnings, notes) = counts(&findings);
         let config = ConfigSummary {

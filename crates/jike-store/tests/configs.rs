@@ -535,6 +535,12 @@ async fn the_devices_of_a_role_are_compared_again_at_every_upload() {
         assert_eq!(third.findings.len(), 2);
         assert_eq!(third.findings[1].rule, "CF2-inconsistent");
         assert_eq!((third.config.warnings, third.config.errors), (2, 0));
+        // The same configuration again: the comparison cannot change, its finding moves to the
+        // newest configuration.
+        let again = put(ids[2], "ntp-b", "aggregation").await;
+        assert_ne!(again.config.id, third.config.id);
+        assert_eq!(again.findings, third.findings);
+        assert_eq!(odd(store.clone()).await, ["NE-2"]);
         // An upload elsewhere in the group compares the group again: NE-2 stays odd, and its
         // newest check shows it.
         put(ids[3], "ntp-a", "aggregation").await;

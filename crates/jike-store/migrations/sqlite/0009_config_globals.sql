@@ -3,3 +3,7 @@
 -- an upload compares the newest configurations of all elements of its role without parsing them
 -- again. Configurations stored before this migration compare as setting none of them.
 ALTER TABLE element_configs ADD COLUMN globals TEXT NOT NULL DEFAULT '{}';
+-- The comparison reads the newest configuration of each element of a role: from this index
+-- alone, without walking the overflow pages of the configuration's text, which comes before
+-- `globals` in the row.
+CREATE INDEX element_configs_fleet ON element_configs(role, element_id, id, globals);
