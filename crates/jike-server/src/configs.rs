@@ -172,22 +172,9 @@ pub fn compare_fleet(
 
 /// The element a path names, by id or by code, as the caller sees it.
 async fn element_id(state: &AppState, who: &Who, key: &str) -> Result<i64, ApiError> {
-    let key = key.trim();
-    let element = match key.parse::<i64>() {
-        Ok(id) if id > 0 => state.store.get_as::<Elements>(&who.caller, id).await?,
-        Ok(_) => {
-            return Err(ApiError::NotFound(format!(
-                "'{key}' is not an id; ids are positive whole numbers"
-            )))
-        }
-        Err(_) => {
-            state
-                .store
-                .get_by_code_as::<Elements>(&who.caller, key)
-                .await?
-        }
-    };
-    Ok(element.id)
+    Ok(crate::resources::row_by_key::<Elements>(state, who, key)
+        .await?
+        .id)
 }
 
 const UPLOAD_PARAMS: &str = "vendor, role or file_name";

@@ -149,6 +149,24 @@ fn parse_id(raw: &str) -> Result<i64, ApiError> {
     })
 }
 
+/// The row a path names, as `who` sees it: by its id or, for the console's links and people's
+/// bookmarks, its code.
+pub(crate) async fn row_by_key<E: Entity>(
+    state: &AppState,
+    who: &Who,
+    key: &str,
+) -> Result<E::Output, ApiError> {
+    Ok(match key.parse::<i64>() {
+        Ok(_) => state.store.get_as::<E>(&who.caller, parse_id(key)?).await?,
+        Err(_) => {
+            state
+                .store
+                .get_by_code_as::<E>(&who.caller, key.trim())
+                .await?
+        }
+    })
+}
+
 async fn list<R: Resource>(
     State(state): State<AppState>,
     who: Who,
@@ -184,21 +202,7 @@ async fn read<R: Resource>(
     Query(q): Query<RevealQuery>,
 ) -> Result<Response, ApiError> {
     let reveal = parse_bool("reveal", q.reveal.as_deref().unwrap_or(""))?;
-    // A row is named by its id or, for the console's links and people's bookmarks, its code.
-    let mut item = match id.parse::<i64>() {
-        Ok(n) => {
-            state
-                .store
-                .get_as::<R>(&who.caller, parse_id(&id).map(|_| n)?)
-                .await?
-        }
-        Err(_) => {
-            state
-                .store
-                .get_by_code_as::<R>(&who.caller, id.trim())
-                .await?
-        }
-    };
+    let mut item = row_by_key::<R>(&state, &who, &id).await?;
     let id = R::id(&item);
     let reveal = reveal_for::<R>(&who, reveal)?;
     R::mask(&mut item, reveal);

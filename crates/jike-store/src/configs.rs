@@ -490,14 +490,8 @@ impl Store {
         validate(upload)?;
         // Microseconds: what both databases keep, so that the answer equals a later read.
         let now = Utc::now().trunc_subsecs(6);
-        let (mut errors, mut warnings, mut notes) = (0i64, 0i64, 0i64);
-        for f in &upload.findings {
-            match f.severity.as_str() {
-                "error" => errors += 1,
-                "warning" => warnings += 1,
-                _ => notes += 1,
-            }
-        }
+        // The device's own findings, kept with the configuration for its history.
+        let (errors, warnings, notes) = counts(&upload.findings);
         let sha256 = sha256_hex(&upload.content);
         let bytes = upload.content.len() as i64;
 

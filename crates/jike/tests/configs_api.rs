@@ -53,6 +53,11 @@ async fn json_of(response: reqwest::Response, status: u16) -> Value {
     serde_json::from_str(&body).unwrap()
 }
 
+/// `GET url` with `client`, expecting `status`; the JSON answer.
+async fn get_json(client: &reqwest::Client, url: String, status: u16) -> Value {
+    json_of(client.get(url).send().await.unwrap(), status).await
+}
+
 /// The field a 422 problem names first.
 fn field(problem: &Value) -> &str {
     problem["errors"][0]["field"].as_str().unwrap_or("")
@@ -87,12 +92,9 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
     // ends of the list.
     let mut items = Vec::new();
     for sort in ["id", "-id"] {
-        let page = json_of(
-            admin
-                .get(server.url(&format!("/api/v1/elements?limit=200&sort={sort}")))
-                .send()
-                .await
-                .unwrap(),
+        let page = get_json(
+            &admin,
+            server.url(&format!("/api/v1/elements?limit=200&sort={sort}")),
             200,
         )
         .await;
@@ -158,12 +160,9 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
 
     // Read back, by id and by code.
     for key in [id.to_string(), code.clone()] {
-        let latest = json_of(
-            admin
-                .get(server.url(&format!("/api/v1/elements/{key}/config")))
-                .send()
-                .await
-                .unwrap(),
+        let latest = get_json(
+            &admin,
+            server.url(&format!("/api/v1/elements/{key}/config")),
             200,
         )
         .await;
@@ -213,12 +212,9 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
         .await
         .unwrap();
     assert_eq!(text, H3C_ACCESS, "stored as UTF-8");
-    let history = json_of(
-        admin
-            .get(server.url(&format!("/api/v1/elements/{id}/config/history")))
-            .send()
-            .await
-            .unwrap(),
+    let history = get_json(
+        &admin,
+        server.url(&format!("/api/v1/elements/{id}/config/history")),
         200,
     )
     .await;
@@ -249,12 +245,9 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
     let on_other = expected(HUAWEI_AGG, jike_lint::Role::Access, &cfg);
     let rule = "CF5-missing-description";
     let count = |v: &[(i64, String, String)]| v.iter().filter(|f| f.1 == rule).count();
-    let page = json_of(
-        admin
-            .get(server.url(&format!("/api/v1/config-findings?rule={rule}&limit=1000")))
-            .send()
-            .await
-            .unwrap(),
+    let page = get_json(
+        &admin,
+        server.url(&format!("/api/v1/config-findings?rule={rule}&limit=1000")),
         200,
     )
     .await;
@@ -265,15 +258,7 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
     assert!(listed
         .iter()
         .any(|f| f["element_code"] == other_code.as_str()));
-    let overview = json_of(
-        admin
-            .get(server.url("/api/v1/config-findings/rules"))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let overview = get_json(&admin, server.url("/api/v1/config-findings/rules"), 200).await;
     assert_eq!(overview["elements_checked"], 2);
     let rules = overview["rules"].as_array().unwrap();
     assert_eq!(rules.len(), jike_lint::RULES.len(), "the whole catalogue");
@@ -291,14 +276,11 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
     let mut seen = 0;
     let mut cursor = String::new();
     loop {
-        let page = json_of(
-            admin
-                .get(server.url(&format!(
-                    "/api/v1/config-findings?rule={rule}&limit=3&cursor={cursor}"
-                )))
-                .send()
-                .await
-                .unwrap(),
+        let page = get_json(
+            &admin,
+            server.url(&format!(
+                "/api/v1/config-findings?rule={rule}&limit=3&cursor={cursor}"
+            )),
             200,
         )
         .await;
@@ -349,23 +331,17 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
         ("?limit=0", "limit"),
         ("?cursor=zzz", "cursor"),
     ] {
-        let problem = json_of(
-            admin
-                .get(server.url(&format!("/api/v1/config-findings{q}")))
-                .send()
-                .await
-                .unwrap(),
+        let problem = get_json(
+            &admin,
+            server.url(&format!("/api/v1/config-findings{q}")),
             422,
         )
         .await;
         assert_eq!(field(&problem), name, "{q}");
     }
-    let history = json_of(
-        admin
-            .get(server.url(&format!("/api/v1/elements/{id}/config/history")))
-            .send()
-            .await
-            .unwrap(),
+    let history = get_json(
+        &admin,
+        server.url(&format!("/api/v1/elements/{id}/config/history")),
         200,
     )
     .await;
@@ -392,14 +368,7 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
     ] {
         assert_eq!(request.send().await.unwrap().status(), 404);
     }
-    let mine = json_of(
-        tech.get(server.url("/api/v1/config-findings?limit=1000"))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let mine = get_json(&tech, server.url("/api/v1/config-findings?limit=1000"), 200).await;
     assert!(mine["items"]
         .as_array()
         .unwrap()
@@ -419,15 +388,7 @@ async fn uploaded_configurations_are_checked_stored_and_listed_per_element_and_r
     assert_eq!(denied.status(), 403);
 
     // Reading a configuration's text is audited: it holds secrets.
-    let reads = json_of(
-        admin
-            .get(server.url("/api/v1/audit?action=read.config"))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let reads = get_json(&admin, server.url("/api/v1/audit?action=read.config"), 200).await;
     assert_eq!(reads["items"].as_array().unwrap().len(), 3);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
@@ -458,15 +419,7 @@ async fn the_elements_of_one_role_are_compared_with_each_other() {
     let db = TestDb::sqlite();
     let server = Server::start(&db.url, &["--demo"]);
     let admin = server.client();
-    let page = json_of(
-        admin
-            .get(server.url("/api/v1/elements?limit=3"))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let page = get_json(&admin, server.url("/api/v1/elements?limit=3"), 200).await;
     let codes: Vec<String> = page["items"]
         .as_array()
         .unwrap()
@@ -513,12 +466,9 @@ async fn the_elements_of_one_role_are_compared_with_each_other() {
         "{message}"
     );
     // Listed per rule, and counted.
-    let listed = json_of(
-        admin
-            .get(server.url("/api/v1/config-findings?rule=CF2-inconsistent"))
-            .send()
-            .await
-            .unwrap(),
+    let listed = get_json(
+        &admin,
+        server.url("/api/v1/config-findings?rule=CF2-inconsistent"),
         200,
     )
     .await;
@@ -528,15 +478,7 @@ async fn the_elements_of_one_role_are_compared_with_each_other() {
     // Fixed: the finding is gone, from the element and from the list.
     let fixed = json_of(upload(&codes[2], HUAWEI_AGG.into()).await.unwrap(), 201).await;
     assert!(cf2(&fixed).is_empty());
-    let rules = json_of(
-        admin
-            .get(server.url("/api/v1/config-findings/rules"))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let rules = get_json(&admin, server.url("/api/v1/config-findings/rules"), 200).await;
     let row = rules["rules"]
         .as_array()
         .unwrap()
