@@ -19,6 +19,11 @@
 //! `passed` (验收通过, → `passed`) then `documents_delivered` (资料移交, → `completed`). Both go
 //! on with `replied` and `closed`, and may be reopened.
 //!
+//! The rooms work in parallel (R-F2, R-F4): once dispatched, `customer_contacted`, `en_route`
+//! and `on_site` may come before `accepted` (the support room calls the customer while the lead
+//! room has not yet accepted); the order stays `dispatched` until accepted, then goes straight
+//! to `in_progress`. Each activity stops its own clock.
+//!
 //! `update_published` (进展通报, R-F6) is accepted in every open state of a fault or complaint
 //! and changes nothing. Events must come in non-decreasing time order. Observation (R-F10) is
 //! counted from the `restored` event; the `observing` event only records that the site lead
@@ -90,7 +95,18 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
     if kind.is_incident() {
         match state {
             S::New => &[E::Occurred, E::Dispatched],
-            S::Dispatched => &[E::Accepted, E::Rejected, E::Reassigned, E::UpdatePublished],
+            // R-F2, R-F4: the rooms work in parallel, not in series: the support room may
+            // contact the customer and people may head for the site before the lead room
+            // has accepted; each activity stops its own clock.
+            S::Dispatched => &[
+                E::Accepted,
+                E::CustomerContacted,
+                E::EnRoute,
+                E::OnSite,
+                E::Rejected,
+                E::Reassigned,
+                E::UpdatePublished,
+            ],
             S::Rejected => &[E::Dispatched, E::Reassigned, E::Closed],
             S::Accepted => &[
                 E::CustomerContacted,
@@ -299,6 +315,11 @@ impl Status {
         self
     }
 
+    /// Whether any sub-step of `in_progress` (contact, en route, on site) has been recorded.
+    pub fn activity_started(&self) -> bool {
+        self.customer_contacted || self.en_route || self.on_site
+    }
+
     /// The events this order accepts now.
     pub fn allowed(&self) -> &'static [EventType] {
         allowed_events(self.kind, self.state)
@@ -330,18 +351,23 @@ impl Status {
         next.state = match event.kind {
             E::Occurred | E::UpdatePublished => self.state,
             E::Dispatched | E::Reassigned => S::Dispatched,
+            // Activities recorded before the lead room accepted (R-F4) put the order in
+            // progress as soon as it is accepted.
+            E::Accepted if self.activity_started() => S::InProgress,
             E::Accepted => S::Accepted,
-            E::CustomerContacted => {
-                next.customer_contacted = true;
-                S::InProgress
-            }
-            E::EnRoute => {
-                next.en_route = true;
-                S::InProgress
-            }
-            E::OnSite => {
-                next.on_site = true;
-                S::InProgress
+            E::CustomerContacted | E::EnRoute | E::OnSite => {
+                match event.kind {
+                    E::CustomerContacted => next.customer_contacted = true,
+                    E::EnRoute => next.en_route = true,
+                    _ => next.on_site = true,
+                }
+                // Before acceptance (R-F4, parallel rooms) the order stays dispatched: the lead
+                // room has still to accept it, and its clock still runs.
+                if self.state == S::Dispatched {
+                    S::Dispatched
+                } else {
+                    S::InProgress
+                }
             }
             E::Suspended => {
                 if !filled(&event.reason) {
@@ -484,6 +510,81 @@ mod tests {
         let s = s.apply(&ev(E::Reopened, 20000)).unwrap();
         assert_eq!(s.state, OrderState::InProgress);
         assert_eq!(s.restored_at, None);
+    }
+
+    /// R-F2, R-F4: once dispatched, the support room contacts the customer and people head
+    /// for the site while the lead room has not yet accepted; every order of the activities
+    /// is accepted, and acceptance then puts the order in progress.
+    #[test]
+    fn fault_activities_run_in_parallel_once_dispatched() {
+        let activities = [E::Accepted, E::CustomerContacted, E::EnRoute, E::OnSite];
+        // Every permutation of the four activities (with an update between) is accepted.
+        let mut perms = vec![vec![]];
+        for _ in 0..activities.len() {
+            let mut next = vec![];
+            for p in &perms {
+                for a in activities {
+                    if !p.contains(&a) {
+                        let mut q: Vec<EventType> = p.clone();
+                        q.push(a);
+                        next.push(q);
+                    }
+                }
+            }
+            perms = next;
+        }
+        assert_eq!(perms.len(), 24);
+        for kind in [OrderKind::Fault, OrderKind::Complaint] {
+            for p in &perms {
+                let mut events = vec![ev(E::Occurred, 0), ev(E::Dispatched, 60)];
+                for (i, &a) in p.iter().enumerate() {
+                    events.push(ev(a, 100 + i as i64 * 10));
+                    events.push(ev(E::UpdatePublished, 101 + i as i64 * 10));
+                }
+                let s = derive_state(kind, &events).unwrap_or_else(|e| panic!("{p:?}: {e}"));
+                assert_eq!(s.state, OrderState::InProgress, "{kind} {p:?}");
+                assert!(s.customer_contacted && s.en_route && s.on_site);
+                // Before acceptance the order is still dispatched.
+                let upto = 2 + 2 * p.iter().position(|&a| a == E::Accepted).unwrap();
+                let before = derive_state(kind, &events[..upto]).unwrap();
+                assert_eq!(before.state, OrderState::Dispatched, "{p:?}");
+            }
+        }
+        // Contacted first, then accepted: in progress at once.
+        let s = derive_state(
+            OrderKind::Fault,
+            &[
+                ev(E::Dispatched, 0),
+                ev(E::CustomerContacted, 5),
+                ev(E::Accepted, 9),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.state, OrderState::InProgress);
+        // What cannot happen is still refused: restored before acceptance is not a parallel
+        // activity, nor are the activities on a new order or planned work before acceptance.
+        let dispatched = derive_state(OrderKind::Fault, &[ev(E::Dispatched, 0)]).unwrap();
+        assert_eq!(
+            dispatched.apply(&ev(E::Restored, 1)).unwrap_err().refusal,
+            Refusal::NotAllowed
+        );
+        assert!(Status::new(OrderKind::Fault)
+            .apply(&ev(E::CustomerContacted, 0))
+            .is_err());
+        let planned = derive_state(OrderKind::Inspection, &[ev(E::Dispatched, 0)]).unwrap();
+        assert!(planned.apply(&ev(E::OnSite, 1)).is_err());
+        // Closed before confirmed stays refused.
+        let restored = derive_state(
+            OrderKind::Fault,
+            &[
+                ev(E::Dispatched, 0),
+                ev(E::OnSite, 1),
+                ev(E::Accepted, 2),
+                ev(E::Restored, 3),
+            ],
+        )
+        .unwrap();
+        assert!(restored.apply(&ev(E::Closed, 4)).is_err());
     }
 
     #[test]

@@ -62,6 +62,23 @@ pub struct OrderCreate {
     pub actor: Option<String>,
 }
 
+/// The earliest instant an order or event may carry: 2000-01-01T00:00:00Z. Nothing jike keeps
+/// happened before; an earlier time is a typing slip (`0000-01-01`) that would make an order
+/// breached by centuries and fire every escalation at once.
+pub const EARLIEST_INSTANT_SECS: i64 = 946_684_800;
+
+/// Refuses an instant before [`EARLIEST_INSTANT_SECS`]. (The future is judged by the store,
+/// which knows the time now.)
+pub fn check_instant(at: DateTime<FixedOffset>) -> Result<(), String> {
+    if at.timestamp() < EARLIEST_INSTANT_SECS {
+        return Err(format!(
+            "'{}' is before 2000-01-01T00:00:00Z, the earliest time an order may carry",
+            at.to_rfc3339()
+        ));
+    }
+    Ok(())
+}
+
 fn check_codes(p: &mut Problems, field: &str, codes: &[String]) {
     if codes.len() > LIST_MAX {
         p.add(field, format!("lists more than {LIST_MAX} codes"));
@@ -106,6 +123,14 @@ impl Validate for OrderCreate {
         }
         if let Some(actor) = &self.actor {
             p.check("actor", check_text(actor, 100));
+        }
+        if let Some(at) = self.occurred_at {
+            p.check("occurred_at", check_instant(at));
+        }
+        for (i, a) in self.alarms.iter().enumerate() {
+            if let Some(at) = a.raised_at {
+                p.check(&format!("alarms[{i}].raised_at"), check_instant(at));
+            }
         }
         match self.failed_hop {
             Some(0) => p.add("failed_hop", "counts from 1"),
@@ -155,6 +180,13 @@ impl Validate for EventCreate {
         p.check("note", check_optional_text(&self.note, TEXT_MAX));
         if let Some(r) = &self.reason {
             p.check("reason", check_text(r, 500));
+        }
+        // 驳回 sends the order back: the dispatcher must know why.
+        if self.kind == EventType::Rejected && self.reason.is_none() {
+            p.add("reason", "is required to reject (驳回) an order: say why");
+        }
+        if let Some(at) = self.at {
+            p.check("at", check_instant(at));
         }
         if let Some(a) = &self.approved_by {
             p.check("approved_by", check_text(a, 100));
@@ -293,6 +325,47 @@ mod tests {
             create(r#"{"kind": "fault", "title": "x", "grade": "gold", "failed_hop": 2}"#).unwrap();
         let errors = o.validate().unwrap_err();
         assert_eq!(errors[0].field, "failed_hop");
+    }
+
+    /// An impossible instant (`0000-01-01`) is refused naming its field, before it can make an
+    /// order breached by centuries; 2000-01-01 itself is accepted.
+    #[test]
+    fn instants_before_2000_are_refused_naming_the_field() {
+        let o = create(
+            r#"{"kind": "fault", "title": "x", "grade": "gold", "occurred_at": "0000-01-01T00:00:00Z",
+                "alarms": [{"alarm_id": "A1", "raised_at": "1999-12-31T23:59:59Z"}]}"#,
+        )
+        .unwrap();
+        let errors = o.validate().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["occurred_at", "alarms[0].raised_at"]);
+        assert!(errors[0].reason.contains("2000-01-01"), "{errors:?}");
+        let o = create(
+            r#"{"kind": "fault", "title": "x", "grade": "gold", "occurred_at": "2000-01-01T08:00:00+08:00"}"#,
+        )
+        .unwrap();
+        assert!(o.validate().is_ok());
+        let e: EventCreate =
+            serde_json::from_str(r#"{"type": "accepted", "at": "1970-01-01T00:00:00Z"}"#).unwrap();
+        assert_eq!(e.validate().unwrap_err()[0].field, "at");
+    }
+
+    /// 驳回 needs a reason; a blank one is no reason.
+    #[test]
+    fn a_rejection_needs_a_reason() {
+        for json in [
+            r#"{"type": "rejected"}"#,
+            r#"{"type": "rejected", "reason": "  ", "note": "x"}"#,
+        ] {
+            let e: EventCreate = serde_json::from_str(json).unwrap();
+            let errors = e.validate().unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].field, "reason");
+        }
+        let e: EventCreate =
+            serde_json::from_str(r#"{"type": "rejected", "reason": "不属于本单位维护范围"}"#)
+                .unwrap();
+        assert!(e.validate().is_ok());
     }
 
     #[test]

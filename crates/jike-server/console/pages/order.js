@@ -112,10 +112,12 @@ async function eventForm(o, type, onDone) {
   const note = h('textarea', { name: 'note', rows: 2, testid: 'event-note', maxlength: 4000 });
   const rows = [formRow(t('ev_at'), at, { name: 'at', hint: t('ev_at_hint') })];
   const extra = {};
-  if (type === 'suspended') {
+  if (type === 'suspended' || type === 'rejected') {
     extra.reason = h('input', { type: 'text', name: 'reason', testid: 'event-reason', maxlength: 500 });
-    extra.approved_by = h('input', { type: 'text', name: 'approved_by', testid: 'event-approved-by', maxlength: 100 });
     rows.push(formRow(t('ev_reason'), extra.reason, { name: 'reason', required: true }));
+  }
+  if (type === 'suspended') {
+    extra.approved_by = h('input', { type: 'text', name: 'approved_by', testid: 'event-approved-by', maxlength: 100 });
     rows.push(formRow(t('ev_approved_by'), extra.approved_by, { name: 'approved_by', required: true }));
   }
   if (type === 'dispatched' || type === 'reassigned') {
@@ -161,10 +163,12 @@ async function eventForm(o, type, onDone) {
         body.at = last && Date.parse(when) < Date.parse(last.at) ? last.at : when;
       }
     }
-    if (type === 'suspended') {
+    if (extra.reason) {
       if (!extra.reason.value.trim()) errors.reason = t('v_required');
-      if (!extra.approved_by.value.trim()) errors.approved_by = t('v_required');
       body.reason = extra.reason.value.trim();
+    }
+    if (type === 'suspended') {
+      if (!extra.approved_by.value.trim()) errors.approved_by = t('v_required');
       body.approved_by = extra.approved_by.value.trim();
     }
     if (extra.contractor_code && extra.contractor_code.value) body.contractor_code = extra.contractor_code.value;
