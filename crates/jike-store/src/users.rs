@@ -688,38 +688,75 @@ impl Store {
                 return Ok(Login::Locked { until: *until });
             }
         }
-        let hash = found.as_ref().and_then(|f| f.1.clone());
-        let ok = verify_password(password.to_string(), hash).await;
-        let Some((id, _, failures, _, disabled)) = found else {
+        let Some((id, hash, _, _, disabled)) = found else {
+            // Verify anyway, so that an unknown name takes as long as a wrong password.
+            verify_password(password.to_string(), None).await;
             self.audit(&anonymous.audit("login.failed", format!("users/{name}")))
                 .await?;
             return Ok(Login::Refused { delay_ms: 0 });
         };
-        if !ok || disabled != 0 {
-            let failures = failures + 1;
-            let lock = failures >= i64::from(policy.lock_after);
-            let until = now + Duration::minutes(i64::from(policy.lock_minutes));
+        let lock_after = i64::from(policy.lock_after);
+        let until = now + Duration::minutes(i64::from(policy.lock_minutes));
+        // Each attempt takes its place in the count before the password is verified, in one
+        // atomic UPDATE under the account's row: parallel attempts each see their own number,
+        // so the slow-down and the lock hold however many arrive at once. An attempt past the
+        // lock threshold locks the account without a verification.
+        let attempt: i64 = {
             let mut tx = self.db.begin().await?;
             let mut conn = tx.conn();
-            conn.execute(
-                "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
-                &[
-                    Val::int(if lock { 0 } else { failures }),
-                    Val::Time(lock.then_some(until)),
-                    Val::int(id),
-                ],
-            )
-            .await?;
+            let row: Option<(i64, Option<DateTime<Utc>>)> = conn
+                .fetch_optional(
+                    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 \
+                     RETURNING failed_logins, locked_until",
+                    &[Val::int(id)],
+                )
+                .await?;
+            let Some((attempt, locked)) = row else {
+                return Ok(Login::Refused { delay_ms: 0 });
+            };
+            if let Some(locked) = locked.filter(|l| *l > now) {
+                // Locked by a parallel attempt since the read above.
+                tx.commit().await?;
+                return Ok(Login::Locked { until: locked });
+            }
+            if attempt > lock_after {
+                conn.execute(
+                    "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2",
+                    &[Val::Time(Some(until)), Val::int(id)],
+                )
+                .await?;
+                let entry = anonymous
+                    .audit("login.locked", format!("users/{name}"))
+                    .with_after(serde_json::json!({ "failures": attempt }));
+                audit::append(&mut conn, &entry, now).await?;
+                tx.commit().await?;
+                return Ok(Login::Locked { until });
+            }
+            tx.commit().await?;
+            attempt
+        };
+        let ok = verify_password(password.to_string(), hash).await;
+        if !ok || disabled != 0 {
+            let lock = attempt >= lock_after;
+            let mut tx = self.db.begin().await?;
+            let mut conn = tx.conn();
+            if lock {
+                conn.execute(
+                    "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2",
+                    &[Val::Time(Some(until)), Val::int(id)],
+                )
+                .await?;
+            }
             let action = if lock { "login.locked" } else { "login.failed" };
             let entry = anonymous
                 .audit(action, format!("users/{name}"))
-                .with_after(serde_json::json!({ "failures": failures }));
+                .with_after(serde_json::json!({ "failures": attempt }));
             audit::append(&mut conn, &entry, now).await?;
             tx.commit().await?;
             if lock {
                 return Ok(Login::Locked { until });
             }
-            let over = failures - i64::from(policy.slow_after);
+            let over = attempt - i64::from(policy.slow_after);
             let delay_ms = if over >= 0 { 1000u64 << over.min(5) } else { 0 };
             return Ok(Login::Refused { delay_ms });
         }

@@ -208,3 +208,59 @@ async fn tokens_work_until_revoked_expired_or_the_account_is_disabled() {
     })
     .await;
 }
+
+/// Parallel wrong passwords do not bypass the slow-down and the lock: each attempt takes its
+/// number in one atomic UPDATE before its password is verified, so 40 at once lock the account
+/// (the right password is then refused too) and every failure is counted.
+#[tokio::test]
+async fn parallel_failures_are_counted_and_lock() {
+    on_both(|store| async move {
+        let cli = Caller::system("test");
+        let mut u = user("zhou", Role::Auditor);
+        u.password = Some("Shenji-2026-ok".into());
+        store.add_user(&cli, &u).await.unwrap();
+        let policy = LoginPolicy::default();
+        let mut tasks = vec![];
+        for _ in 0..40 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .login("zhou", "wrong-password-1", "127.0.0.1", &policy, Utc::now())
+                    .await
+                    .unwrap()
+            }));
+        }
+        let (mut refused, mut locked, mut slowed) = (0, 0, 0);
+        for t in tasks {
+            match t.await.unwrap() {
+                users::Login::Refused { delay_ms } => {
+                    refused += 1;
+                    if delay_ms > 0 {
+                        slowed += 1;
+                    }
+                }
+                users::Login::Locked { .. } => locked += 1,
+                users::Login::Session { .. } => panic!("a wrong password opened a session"),
+            }
+        }
+        // The first lock_after - 1 attempts are plain refusals (the last of them slowed down),
+        // every later one is a lock.
+        assert_eq!(
+            refused,
+            policy.lock_after as usize - 1,
+            "{refused} {locked}"
+        );
+        assert_eq!(slowed, (policy.lock_after - policy.slow_after) as usize);
+        assert_eq!(locked, 40 - refused);
+        assert!(matches!(
+            store
+                .login("zhou", "Shenji-2026-ok", "127.0.0.1", &policy, Utc::now())
+                .await
+                .unwrap(),
+            users::Login::Locked { .. }
+        ));
+        let report = store.audit_verify().await.unwrap();
+        assert!(report.ok, "{report:?}");
+    })
+    .await;
+}
