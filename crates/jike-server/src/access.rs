@@ -395,7 +395,7 @@ async fn check(state: &AppState, req: &mut Request) -> Result<(), ApiError> {
                 "this API token has no read scope".into(),
             ));
         }
-        Via::Session { csrf } if write && path != "/api/v1/auth/logout" => {
+        Via::Session { csrf } if write => {
             let mut sent = req
                 .headers()
                 .get(CSRF_HEADER)

@@ -61,6 +61,13 @@ impl IntoResponse for Problem {
     }
 }
 
+/// What a 503 says: the database did not answer, so a write may or may not have been committed.
+pub const UNAVAILABLE: &str = "the database is unavailable; retry after a few seconds. If this \
+was a write, it may or may not have been committed: retry it with the same Idempotency-Key, \
+which makes the retry safe";
+/// `Retry-After` on a 503, in seconds.
+pub const RETRY_AFTER_SECS: &str = "5";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error(transparent)]
@@ -107,6 +114,16 @@ impl ApiError {
                     "illegal-transition",
                     "Event not allowed in this state",
                 ),
+                e if e.is_unavailable() => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Service unavailable",
+                ),
+                e if e.is_unrepresentable_text() => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation",
+                    "Invalid input",
+                ),
                 StoreError::Config(_)
                 | StoreError::Corrupt(_)
                 | StoreError::Database(_)
@@ -149,6 +166,10 @@ impl ApiError {
         let detail = if status == StatusCode::INTERNAL_SERVER_ERROR {
             // The cause is logged, not shown: it may hold SQL or paths.
             "the service failed to handle the request; the log has the details".to_string()
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
+            UNAVAILABLE.to_string()
+        } else if matches!(self, ApiError::Store(e) if e.is_unrepresentable_text()) {
+            "a text holds a character the database cannot store (NUL, U+0000)".to_string()
         } else {
             self.to_string()
         };
@@ -185,7 +206,14 @@ impl IntoResponse for ApiError {
         if problem.status >= 500 {
             tracing::error!(error = %self, "request failed");
         }
+        let unavailable = problem.status == 503;
         let mut response = problem.into_response();
+        if unavailable {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from_static(RETRY_AFTER_SECS),
+            );
+        }
         if matches!(self, ApiError::Unauthorized(_)) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

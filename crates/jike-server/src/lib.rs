@@ -13,17 +13,19 @@ pub mod openapi;
 pub mod orders;
 pub mod resources;
 pub mod scheduler;
+pub mod text;
 mod transfer;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
-use jike_store::Store;
+use jike_store::{Store, StoreError};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -183,6 +185,8 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
         ))
         .fallback(not_found)
         .with_state(state)
+        // Before anything reads them: the path and query hold no NUL and decode as UTF-8.
+        .layer(axum::middleware::from_fn(text::refuse_bad_uri))
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,
@@ -230,7 +234,13 @@ async fn openapi_json(State(state): State<AppState>) -> Response {
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    // Its own short timeout: a health check must answer, and quickly, when the database does not.
+    let ping = tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await;
+    match ping.unwrap_or_else(|_| {
+        Err(StoreError::Config(
+            "the database did not answer within 2 s".into(),
+        ))
+    }) {
         Ok(()) => axum::Json(serde_json::json!({
             "status": "ok",
             "database": state.store.backend().name(),
@@ -239,13 +249,18 @@ async fn healthz(State(state): State<AppState>) -> Response {
         .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database does not answer");
-            Problem::simple(
+            let mut response = Problem::simple(
                 503,
                 "unavailable",
                 "Service unavailable",
                 "the database does not answer",
             )
-            .into_response()
+            .into_response();
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(error::RETRY_AFTER_SECS),
+            );
+            response
         }
     }
 }
@@ -262,6 +277,17 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
+    serve_on(store, config, listener, ready).await
+}
+
+/// [`serve`] on a listener already bound: `jike serve` binds its port before it touches the
+/// database, so that a port taken is said at once, not after the demo has been loaded.
+pub async fn serve_on(
+    store: Store,
+    config: ServerConfig,
+    listener: tokio::net::TcpListener,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     let deliveries = notify::Deliveries::start(store.clone(), Arc::new(config.notify.clone()))
         .map_err(std::io::Error::other)?;
     ready(listener.local_addr()?);

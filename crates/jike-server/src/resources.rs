@@ -93,6 +93,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // The body is read once (within the route's body limit), checked for text no field may
+        // hold (`text::check_json`), then parsed by axum's extractor as before.
+        let (parts, body) = req.into_parts();
+        let bytes =
+            axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+                .await
+                .map_err(|e| {
+                    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        ApiError::TooLarge(e.body_text())
+                    } else {
+                        ApiError::BadRequest(e.body_text())
+                    }
+                })?;
+        crate::text::check_json(&bytes)?;
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
         Ok(Json(value))
     }

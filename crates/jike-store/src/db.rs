@@ -186,7 +186,9 @@ impl Db {
             let _ = probe.close().await;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                // Short: with the database down a request should hear 503 at once rather than
+                // hang; the client retries (`Retry-After`).
+                .acquire_timeout(Duration::from_secs(3))
                 .connect_with(options)
                 .await
                 .map_err(|e| {

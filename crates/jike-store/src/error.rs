@@ -78,6 +78,40 @@ impl StoreError {
         }
     }
 
+    /// Whether the database could not be reached or stopped answering (connection refused or
+    /// lost, no pooled connection in time): the request may be retried later. Such an error on a
+    /// write leaves its outcome unknown when it came at the commit.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(e) => {
+                matches!(
+                    e,
+                    sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::Io(_)
+                        | sqlx::Error::Tls(_)
+                        | sqlx::Error::WorkerCrashed
+                        | sqlx::Error::Protocol(_)
+                ) || matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|c| {
+                    // 57P01..57P03: the server is shutting down or starting; 08xxx: connection.
+                    c.starts_with("57P") || c.starts_with("08")
+                }))
+            }
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ),
+            _ => false,
+        }
+    }
+
+    /// Whether the database refused text it cannot hold (PostgreSQL: a NUL byte, 22021): the
+    /// edge refuses such text first; this is the net below it.
+    pub fn is_unrepresentable_text(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(db))
+            if db.code().is_some_and(|c| c == "22021" || c == "22P05"))
+    }
+
     /// Turns a unique violation on `code` into a conflict naming the field.
     pub(crate) fn on_unique(self, noun: &str, code: &str) -> StoreError {
         match self.violation() {

@@ -402,6 +402,11 @@ async fn serve(
         }
         None => jike_lint::LintConfig::default(),
     };
+    // The port first: a port already taken is an error before the database is opened or the
+    // demo loaded.
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot serve on {listen}"))?;
     let store = Store::open(&settings.database).await?;
     if demo {
         if store.is_empty().await? {
@@ -425,7 +430,7 @@ async fn serve(
         ..Default::default()
     };
     let database = jike_store::db::redact(&settings.database);
-    jike_server::serve(store.clone(), config, listen, |addr| {
+    jike_server::serve_on(store.clone(), config, listener, |addr| {
         println!("jike is serving http://{addr}/ (console http://{addr}/console/, API http://{addr}/api/v1/openapi.json, database {database})");
     })
     .await

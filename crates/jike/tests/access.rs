@@ -518,8 +518,17 @@ async fn sessions_need_csrf_for_writes_and_failed_logins_lock_the_account() {
     // The order records who made it.
     let order: Value = with.json().await.unwrap();
     assert_eq!(order["events"][0]["actor"], "zhang.wei", "{order}");
+    // Logging out with the cookie is a cookie write like any other: without the CSRF token a
+    // forged page could end the session (403), with it the session ends.
+    let forged = browser
+        .post(server.url("/api/v1/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
     let out = browser
         .post(server.url("/api/v1/auth/logout"))
+        .header("x-csrf-token", &csrf)
         .send()
         .await
         .unwrap();

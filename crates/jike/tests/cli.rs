@@ -95,12 +95,15 @@ async fn the_cli_imports_and_exports_real_xlsx_files_on_both_databases() {
             "{}",
             text(&out.stdout)
         );
+        // The summary is a whole line: the shell prompt does not follow it on the same line.
+        assert!(text(&out.stdout).ends_with(".xlsx: 2 rows, 2 created, 0 updated, 0 unchanged\n"));
         let out = jike(
             &db.url,
             &["import", "customers", good.to_str().unwrap(), "--json"],
         );
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(report["unchanged"], 2, "{report}");
+        assert!(text(&out.stdout).ends_with("}\n"));
 
         // A bad file writes nothing, says every row and column, and exits 1.
         let bad = dir.path().join("bad.xlsx");
