@@ -444,7 +444,13 @@ impl<'p, 'a> Cx<'p, 'a> {
                 }
                 Some(parent) => {
                     let parent = parent as usize;
-                    if TOP_ONLY.contains(&kw) {
+                    // VRP and Comware configure NTP broadcast / multicast modes, and switch NTP
+                    // off, in the interface view (`ntp-service broadcast-server`,
+                    // `ntp-service in-interface disable`).
+                    let interface_ntp = kw == "ntp-service"
+                        && !self.cisco()
+                        && self.p.nodes[parent].keyword() == "interface";
+                    if TOP_ONLY.contains(&kw) && !interface_ntp {
                         self.emit(
                             CF1_SYNTAX,
                             n.line,
@@ -866,6 +872,11 @@ impl<'p, 'a> Cx<'p, 'a> {
                         g.timezone.add(tz, line);
                     }
                 }
+                ("hwtacacs" | "radius", "server") if w.get(2) == Some(&"authentication") => {
+                    if let Some(a) = first_ip(w[3..].iter().copied()) {
+                        g.aaa_servers.add(a, line);
+                    }
+                }
                 ("hwtacacs-server" | "radius-server", "authentication")
                 | ("primary" | "secondary", "authentication") => {
                     if let Some(a) = first_ip(w[2..].iter().copied()) {
@@ -1102,6 +1113,18 @@ impl<'p, 'a> Cx<'p, 'a> {
                 ("radius-server", Some("template"), Some(name)) => {
                     templates.insert(("radius", name));
                 }
+                // VRP8 (CloudEngine) spells them `hwtacacs server template ht`,
+                // `radius server group rd`.
+                ("hwtacacs", Some("server"), Some("template")) => {
+                    if let Some(name) = w.get(3) {
+                        templates.insert(("hwtacacs", name));
+                    }
+                }
+                ("radius", Some("server"), Some("template" | "group")) => {
+                    if let Some(name) = w.get(3) {
+                        templates.insert(("radius", name));
+                    }
+                }
                 ("domain", Some(d), Some("admin")) => admin = d,
                 ("aaa", None, _) => {
                     aaa_line = Some(n.line);
@@ -1109,6 +1132,13 @@ impl<'p, 'a> Cx<'p, 'a> {
                         let cn = p.nodes[c];
                         let name = word(cn.text, 1);
                         match cn.keyword() {
+                            // VRP8: `default-domain admin huawei` inside `aaa`.
+                            "default-domain" if word(cn.text, 1) == "admin" => {
+                                let d = word(cn.text, 2);
+                                if !d.is_empty() {
+                                    admin = d;
+                                }
+                            }
                             "authentication-scheme" => {
                                 let mode = p
                                     .children(c)
@@ -1129,6 +1159,9 @@ impl<'p, 'a> Cx<'p, 'a> {
                                         ["authentication-scheme", s, ..] => d.1 = Some(*s),
                                         ["hwtacacs-server", s, ..] => d.2 = Some(*s),
                                         ["radius-server", s, ..] => d.3 = Some(*s),
+                                        ["hwtacacs", "server", s, ..] => d.2 = Some(*s),
+                                        ["radius", "server", "group", s, ..]
+                                        | ["radius", "server", s, ..] => d.3 = Some(*s),
                                         _ => {}
                                     }
                                 }
@@ -1854,4 +1887,47 @@ fn timezone(vendor: Vendor, w: &[&str]) -> Option<String> {
         }
     };
     (h <= 14 && m < 60).then(|| format!("{sign}{h:02}:{m:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(text: &str, role: Role) -> Vec<(&'static str, u32)> {
+        check_device(text, None, role, &LintConfig::default())
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.line))
+            .collect()
+    }
+
+    /// VRP8 (CloudEngine) names the administrators' domain inside `aaa`
+    /// (`default-domain admin huawei`) and spells the server template `hwtacacs server template`:
+    /// a domain bound to a configured HWTACACS template is central AAA (R-CF6).
+    #[test]
+    fn vrp8_admin_domain_and_templates_are_read() {
+        let text = "!Software Version V200R005C10SPC800\n#\nsysname CE1\n#\nhwtacacs server template ht\n hwtacacs server authentication 172.20.1.206\n#\naaa\n default-domain admin huawei\n #\n authentication-scheme 1-h\n  authentication-mode hwtacacs local\n #\n domain huawei\n  authentication-scheme 1-h\n  hwtacacs server ht\n#\nuser-interface vty 0 4\n authentication-mode aaa\n#\nreturn\n";
+        let d = check_device(text, None, Role::Aggregation, &LintConfig::default());
+        assert!(
+            !d.findings.iter().any(|f| f.rule == CF6_AAA_NOT_CENTRAL),
+            "{:?}",
+            d.findings
+        );
+        assert_eq!(d.globals.aaa_servers.values, ["172.20.1.206"]);
+        // Bound to a template that is not configured: reported, as before.
+        let unbound = text.replace(
+            "hwtacacs server template ht",
+            "hwtacacs server template other",
+        );
+        assert!(rules(&unbound, Role::Aggregation).contains(&(CF6_AAA_NOT_CENTRAL, 14)));
+    }
+
+    /// `ntp-service` in an interface view is a VRP / Comware command, not a misplaced global one.
+    #[test]
+    fn ntp_service_in_an_interface_is_not_misplaced() {
+        let text = "#\n sysname H3C\n#\ninterface Vlan-interface1\n ip address 10.0.0.1 255.255.255.0\n ntp-service in-interface disable\n#\nreturn\n";
+        assert!(!rules(text, Role::Access).contains(&(CF1_SYNTAX, 6)));
+        let misplaced = "#\n sysname H3C\n#\nacl number 2000\n ntp-service unicast-server 10.0.0.9\n#\nreturn\n";
+        assert!(rules(misplaced, Role::Access).contains(&(CF1_SYNTAX, 5)));
+    }
 }
