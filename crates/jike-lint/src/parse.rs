@@ -82,6 +82,8 @@ impl<'a> Node<'a> {
 pub struct Issue {
     pub line: u32,
     pub message: String,
+    /// The message in Chinese.
+    pub message_zh: String,
 }
 
 /// A parsed configuration.
@@ -373,6 +375,10 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
                             "bad indentation: {indent} blanks under a section indented {} (one level is one blank)",
                             pn.indent
                         ),
+                        message_zh: format!(
+                            "缩进错误：缩进为 {} 的配置段下出现了 {indent} 个空格的缩进（每级缩进一个空格）",
+                            pn.indent
+                        ),
                     });
                 }
             }
@@ -384,6 +390,10 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
                             "bad indentation: `{}` is indented but belongs to no section",
                             clip(body)
                         ),
+                        message_zh: format!(
+                            "缩进错误：`{}` 有缩进，却不属于任何配置段",
+                            clip(body)
+                        ),
                     });
                 } else if indent > 1 {
                     issues.push(Issue {
@@ -391,6 +401,7 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
                         message: format!(
                             "bad indentation: {indent} blanks at the start of a block"
                         ),
+                        message_zh: format!("缩进错误：配置块开头缩进了 {indent} 个空格"),
                     });
                 }
             }
@@ -419,6 +430,7 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
             message: format!(
                 "unterminated block: the text opened here is never closed with `{delim}`"
             ),
+            message_zh: format!("文本块未结束：此处开始的文本始终没有以 `{delim}` 结束"),
         });
     } else if !terminated && !nodes.is_empty() {
         let last = nodes.last().map_or(1, |n| n.line);
@@ -426,6 +438,10 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
             line: last,
             message: format!(
                 "unterminated configuration: the text ends without `{}` (truncated?)",
+                vendor.terminator()
+            ),
+            message_zh: format!(
+                "配置不完整：文本未以 `{}` 结尾（被截断？）",
                 vendor.terminator()
             ),
         });
