@@ -231,6 +231,19 @@ enum Kind {
 }
 
 impl Kind {
+    fn noun_zh(self) -> &'static str {
+        match self {
+            Kind::Acl => "ACL",
+            Kind::RoutePolicy => "路由策略",
+            Kind::Prefix => "前缀列表",
+            Kind::TrafficPolicy => "QoS 策略",
+            Kind::Classifier => "流分类",
+            Kind::Behavior => "流行为",
+            Kind::PolicyMap => "policy-map",
+            Kind::ClassMap => "class-map",
+        }
+    }
+
     fn noun(self) -> &'static str {
         match self {
             Kind::Acl => "ACL",
@@ -332,11 +345,14 @@ fn vlan_ranges(ids: &[u16]) -> String {
 }
 
 /// Problems of an initial PPPoE password under the site's policy.
-fn password_problems(user: &str, pw: &str, policy: PasswordPolicy) -> Vec<String> {
+fn password_problems(user: &str, pw: &str, policy: PasswordPolicy) -> Vec<(String, String)> {
     let mut p = Vec::new();
     let n = pw.chars().count();
     if n < policy.min_length {
-        p.push(format!("shorter than {} characters", policy.min_length));
+        p.push((
+            format!("shorter than {} characters", policy.min_length),
+            format!("短于 {} 个字符", policy.min_length),
+        ));
     }
     let classes = [
         pw.chars().any(|c| c.is_ascii_lowercase()),
@@ -348,9 +364,12 @@ fn password_problems(user: &str, pw: &str, policy: PasswordPolicy) -> Vec<String
     .filter(|&&x| x)
     .count();
     if classes < policy.min_classes {
-        p.push(format!(
-            "{classes} of the {} character classes required",
-            policy.min_classes
+        p.push((
+            format!(
+                "{classes} of the {} character classes required",
+                policy.min_classes
+            ),
+            format!("只含 {classes} 类字符，要求 {} 类", policy.min_classes),
         ));
     }
     let local = user.split('@').next().unwrap_or(user);
@@ -359,13 +378,21 @@ fn password_problems(user: &str, pw: &str, policy: PasswordPolicy) -> Vec<String
             .to_ascii_lowercase()
             .contains(&local.to_ascii_lowercase())
     {
-        p.push("contains the user name".to_owned());
+        p.push(("contains the user name".to_owned(), "包含用户名".to_owned()));
     }
     p
 }
 
 impl<'p, 'a> Cx<'p, 'a> {
-    fn emit(&mut self, rule: &'static str, line: u32, object: Option<String>, message: String) {
+    /// Records a finding with its English and Chinese messages.
+    fn emit(
+        &mut self,
+        rule: &'static str,
+        line: u32,
+        object: Option<String>,
+        message: String,
+        message_zh: String,
+    ) {
         if let Some(severity) = self.cfg.severity(rule) {
             self.out.push(Finding {
                 file: String::new(),
@@ -374,6 +401,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                 severity,
                 message,
                 object,
+                message_zh,
             });
         }
     }
@@ -404,7 +432,7 @@ impl<'p, 'a> Cx<'p, 'a> {
         }
         let issues = self.p.issues.clone();
         for is in issues {
-            self.emit(CF1_SYNTAX, is.line, None, is.message);
+            self.emit(CF1_SYNTAX, is.line, None, is.message, is.message_zh);
         }
         const SECTION_ONLY: &[&str] = &[
             "description",
@@ -439,18 +467,29 @@ impl<'p, 'a> Cx<'p, 'a> {
                             n.line,
                             None,
                             format!("`{}` belongs in a section (interface, ACL, policy) but stands at the top level", clip(n.text)),
+                            format!("`{}` 应在配置段（接口、ACL、策略）中，却位于顶层", clip(n.text)),
                         );
                     }
                 }
                 Some(parent) => {
                     let parent = parent as usize;
-                    if TOP_ONLY.contains(&kw) {
+                    // VRP and Comware configure NTP broadcast / multicast modes, and switch NTP
+                    // off, in the interface view (`ntp-service broadcast-server`,
+                    // `ntp-service in-interface disable`).
+                    let interface_ntp = kw == "ntp-service"
+                        && !self.cisco()
+                        && self.p.nodes[parent].keyword() == "interface";
+                    if TOP_ONLY.contains(&kw) && !interface_ntp {
                         self.emit(
                             CF1_SYNTAX,
                             n.line,
                             self.object(parent),
                             format!(
                                 "`{kw}` is a global command but stands inside `{}`",
+                                clip(self.text(parent))
+                            ),
+                            format!(
+                                "`{kw}` 是全局命令，却位于 `{}` 之中",
                                 clip(self.text(parent))
                             ),
                         );
@@ -465,6 +504,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                                 n.line,
                                 self.object(parent),
                                 format!("`{kw}` is not a command of {section} sections"),
+                                format!("`{kw}` 不是 {section} 配置段的命令"),
                             );
                         }
                     }
@@ -664,11 +704,12 @@ impl<'p, 'a> Cx<'p, 'a> {
                     continue;
                 }
                 if !self.cfg.site.pppoe_username.is_match(user) {
+                    let pattern = self.cfg.site.pppoe_username.as_str();
                     let msg = format!(
-                        "PPPoE user name `{user}` does not follow the naming convention `{}`",
-                        self.cfg.site.pppoe_username.as_str()
+                        "PPPoE user name `{user}` does not follow the naming convention `{pattern}`"
                     );
-                    self.emit(CF7_PPPOE_USERNAME, line, self.object(i), msg);
+                    let zh = format!("PPPoE 用户名 `{user}` 不符合命名规范 `{pattern}`");
+                    self.emit(CF7_PPPOE_USERNAME, line, self.object(i), msg, zh);
                 }
             }
         }
@@ -678,22 +719,25 @@ impl<'p, 'a> Cx<'p, 'a> {
                 if looks_encrypted(value) {
                     continue;
                 }
-                let mut problems = vec!["stored in plain text".to_owned()];
+                let mut problems = vec![("stored in plain text".to_owned(), "明文存储".to_owned())];
                 problems.extend(password_problems(user, value, self.cfg.site.password));
                 self.skip_plain.insert(line);
-                let who = if user.is_empty() {
-                    String::new()
+                let (who, who_zh) = if user.is_empty() {
+                    (String::new(), String::new())
                 } else {
-                    format!(" of `{user}`")
+                    (format!(" of `{user}`"), format!(" `{user}` 的"))
                 };
+                let en: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+                let zh: Vec<&str> = problems.iter().map(|p| p.1.as_str()).collect();
                 self.emit(
                     CF7_PPPOE_PASSWORD,
                     line,
                     self.object(i),
                     format!(
                         "PPPoE password{who} breaks the password rules: {}",
-                        problems.join("; ")
+                        en.join("; ")
                     ),
+                    format!("PPPoE{who_zh}密码违反密码规则：{}", zh.join("；")),
                 );
             }
         }
@@ -728,12 +772,13 @@ impl<'p, 'a> Cx<'p, 'a> {
                         n.line,
                         self.object(i),
                         format!("{what} stored in plain text"),
+                        format!("{}以明文存储", plaintext_zh(what)),
                     );
                 }
             }
             // SEC-snmp-default-community
             if snmp && (w0 == "snmp-agent" || w0 == "snmp-server") && w1 == "community" {
-                let mut reasons = Vec::new();
+                let mut reasons: Vec<(String, String)> = Vec::new();
                 let (name, write) = if w0 == "snmp-agent" {
                     let write = w.get(2) == Some(&"write");
                     let mut k = 3;
@@ -750,17 +795,38 @@ impl<'p, 'a> Cx<'p, 'a> {
                     (w.get(2).copied(), w.iter().any(|x| eq(x, "RW")))
                 };
                 if let Some(name) = name.filter(|n| eq(n, "public") || eq(n, "private")) {
-                    reasons.push(format!("the default community `{name}`"));
+                    reasons.push((
+                        format!("the default community `{name}`"),
+                        format!("默认团体名 `{name}`"),
+                    ));
                 }
                 if write {
-                    reasons.push("SNMPv1/v2c write access (use SNMPv3 for writes)".to_owned());
+                    reasons.push((
+                        "SNMPv1/v2c write access (use SNMPv3 for writes)".to_owned(),
+                        "SNMPv1/v2c 写权限（写操作应使用 SNMPv3）".to_owned(),
+                    ));
                 }
                 if !reasons.is_empty() {
                     self.emit(
                         SEC_SNMP_DEFAULT_COMMUNITY,
                         n.line,
                         None,
-                        format!("SNMP community with {}", reasons.join(" and ")),
+                        format!(
+                            "SNMP community with {}",
+                            reasons
+                                .iter()
+                                .map(|r| r.0.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        ),
+                        format!(
+                            "SNMP 团体使用了{}",
+                            reasons
+                                .iter()
+                                .map(|r| r.1.as_str())
+                                .collect::<Vec<_>>()
+                                .join("，以及")
+                        ),
                     );
                 }
             }
@@ -776,6 +842,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                             n.line,
                             self.object(i),
                             format!("description mentions `{t}`: test configuration left behind?"),
+                            format!("描述中含有 `{t}`：是否遗留了测试配置？"),
                         );
                     }
                 } else if n.parent.is_some() && w0 == "name" && w.len() >= 2 {
@@ -785,6 +852,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                             n.line,
                             self.object(i),
                             format!("name `{w1}` mentions `{t}`"),
+                            format!("名称 `{w1}` 中含有 `{t}`"),
                         );
                     }
                 } else if let Some(name) = test_named(vendor, n.parent.is_none(), w) {
@@ -797,6 +865,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                                 "`{}` is named `{name}` (`{t}`): test configuration left behind?",
                                 w0
                             ),
+                            format!("`{w0}` 名为 `{name}`（`{t}`）：是否遗留了测试配置？"),
                         );
                     }
                 }
@@ -813,6 +882,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                         n.line,
                         None,
                         format!("`{}` enables debugging output", clip(n.text)),
+                        format!("`{}` 开启了调试输出", clip(n.text)),
                     );
                 }
                 if w0 == "loopback" {
@@ -826,6 +896,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                                     "`{}` puts the interface in a loopback test mode",
                                     clip(n.text)
                                 ),
+                                format!("`{}` 使接口处于环回测试模式", clip(n.text)),
                             );
                         }
                     }
@@ -864,6 +935,11 @@ impl<'p, 'a> Cx<'p, 'a> {
                 ("clock", "timezone") if n.parent.is_none() => {
                     if let Some(tz) = timezone(vendor, w) {
                         g.timezone.add(tz, line);
+                    }
+                }
+                ("hwtacacs" | "radius", "server") if w.get(2) == Some(&"authentication") => {
+                    if let Some(a) = first_ip(w[3..].iter().copied()) {
+                        g.aaa_servers.add(a, line);
                     }
                 }
                 ("hwtacacs-server" | "radius-server", "authentication")
@@ -950,6 +1026,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                     n.line,
                     Some(clip(n.text).to_owned()),
                     format!("interface {name} is up and in use but has no description"),
+                    format!("接口 {name} 已启用且在使用中，但没有描述（description）"),
                 );
             }
         }
@@ -998,11 +1075,13 @@ impl<'p, 'a> Cx<'p, 'a> {
                             if s < want {
                                 let msg =
                                     format!("ACL step {s} is below the site's step of {want}");
+                                let zh = format!("ACL 步长 {s} 小于本地规定的步长 {want}");
                                 self.emit(
                                     CF4_ACL_NUMBERING,
                                     cn.line,
                                     Some(clip(n.text).to_owned()),
                                     msg,
+                                    zh,
                                 );
                             }
                         }
@@ -1022,16 +1101,20 @@ impl<'p, 'a> Cx<'p, 'a> {
             }
             if want > 1 {
                 if let Some((line, a, b)) = first {
-                    let more = if tight > 1 {
-                        format!(" ({tight} such pairs)")
+                    let (more, more_zh) = if tight > 1 {
+                        (
+                            format!(" ({tight} such pairs)"),
+                            format!("（共 {tight} 处）"),
+                        )
                     } else {
-                        String::new()
+                        (String::new(), String::new())
                     };
                     self.emit(
                         CF4_ACL_NUMBERING,
                         line,
                         Some(clip(n.text).to_owned()),
                         format!("ACL rules {a} and {b} leave no room to insert a rule{more}; number them in steps of {want}"),
+                        format!("ACL 规则 {a} 与 {b} 之间无法再插入规则{more_zh}；应以 {want} 为步长编号"),
                     );
                 }
             }
@@ -1074,6 +1157,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                             cn.line,
                             Some(clip(n.text).to_owned()),
                             format!("remote logins use `authentication-mode {m}`: not AAA through a central server"),
+                            format!("远程登录使用 `authentication-mode {m}`：未通过集中服务器进行 AAA 认证"),
                         );
                     }
                 }
@@ -1102,6 +1186,18 @@ impl<'p, 'a> Cx<'p, 'a> {
                 ("radius-server", Some("template"), Some(name)) => {
                     templates.insert(("radius", name));
                 }
+                // VRP8 (CloudEngine) spells them `hwtacacs server template ht`,
+                // `radius server group rd`.
+                ("hwtacacs", Some("server"), Some("template")) => {
+                    if let Some(name) = w.get(3) {
+                        templates.insert(("hwtacacs", name));
+                    }
+                }
+                ("radius", Some("server"), Some("template" | "group")) => {
+                    if let Some(name) = w.get(3) {
+                        templates.insert(("radius", name));
+                    }
+                }
                 ("domain", Some(d), Some("admin")) => admin = d,
                 ("aaa", None, _) => {
                     aaa_line = Some(n.line);
@@ -1109,6 +1205,13 @@ impl<'p, 'a> Cx<'p, 'a> {
                         let cn = p.nodes[c];
                         let name = word(cn.text, 1);
                         match cn.keyword() {
+                            // VRP8: `default-domain admin huawei` inside `aaa`.
+                            "default-domain" if word(cn.text, 1) == "admin" => {
+                                let d = word(cn.text, 2);
+                                if !d.is_empty() {
+                                    admin = d;
+                                }
+                            }
                             "authentication-scheme" => {
                                 let mode = p
                                     .children(c)
@@ -1129,6 +1232,9 @@ impl<'p, 'a> Cx<'p, 'a> {
                                         ["authentication-scheme", s, ..] => d.1 = Some(*s),
                                         ["hwtacacs-server", s, ..] => d.2 = Some(*s),
                                         ["radius-server", s, ..] => d.3 = Some(*s),
+                                        ["hwtacacs", "server", s, ..] => d.2 = Some(*s),
+                                        ["radius", "server", "group", s, ..]
+                                        | ["radius", "server", s, ..] => d.3 = Some(*s),
                                         _ => {}
                                     }
                                 }
@@ -1168,6 +1274,10 @@ impl<'p, 'a> Cx<'p, 'a> {
                     "administrators (domain {admin}, authentication-scheme {scheme}) authenticate with `authentication-mode {}`: local, not a central HWTACACS/RADIUS server",
                     modes.join(" ")
                 ),
+                format!(
+                    "管理员（域 {admin}，认证方案 {scheme}）使用 `authentication-mode {}` 认证：本地认证，而非集中的 HWTACACS/RADIUS 服务器",
+                    modes.join(" ")
+                ),
             );
             return;
         }
@@ -1176,19 +1286,24 @@ impl<'p, 'a> Cx<'p, 'a> {
             _ => domain.and_then(|d| d.3),
         };
         let problem = match bound {
-            None => Some(format!("domain {admin} binds no {first} server template")),
-            Some(tpl) if !templates.contains(&(first, tpl)) => Some(format!(
-                "domain {admin} binds {first} template {tpl}, which is not configured"
+            None => Some((
+                format!("domain {admin} binds no {first} server template"),
+                format!("域 {admin} 未绑定 {first} 服务器模板"),
+            )),
+            Some(tpl) if !templates.contains(&(first, tpl)) => Some((
+                format!("domain {admin} binds {first} template {tpl}, which is not configured"),
+                format!("域 {admin} 绑定的 {first} 模板 {tpl} 未配置"),
             )),
             Some(_) => None,
         };
-        if let Some(problem) = problem {
+        if let Some((problem, problem_zh)) = problem {
             let line = domain.map_or(line, |d| d.0);
             self.emit(
                 CF6_AAA_NOT_CENTRAL,
                 line,
                 object,
                 format!("authentication-scheme {scheme} asks {first} first but {problem}: logins fall back to local"),
+                format!("认证方案 {scheme} 首选 {first}，但{problem_zh}：登录将退回本地认证"),
             );
         }
     }
@@ -1221,6 +1336,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                 p.nodes.first().map_or(1, |n| n.line),
                 None,
                 format!("no `domain {default_domain}` with `authentication login`: administrators authenticate locally"),
+                format!("没有带 `authentication login` 的 `domain {default_domain}`：管理员在本地认证"),
             );
             return;
         };
@@ -1245,6 +1361,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                 dn.line,
                 object,
                 format!("domain {default_domain} has no `authentication login`: administrators authenticate locally"),
+                format!("域 {default_domain} 没有 `authentication login`：管理员在本地认证"),
             );
             return;
         };
@@ -1256,6 +1373,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                         line,
                         object,
                         format!("`authentication login {kind} {s}` names a scheme that is not configured: logins fall back to local"),
+                        format!("`authentication login {kind} {s}` 引用的方案未配置：登录将退回本地认证"),
                     );
                 }
             }
@@ -1264,6 +1382,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                 line,
                 object,
                 format!("domain {default_domain} authenticates logins with `{}`: local, not a central HWTACACS/RADIUS scheme", m.join(" ")),
+                format!("域 {default_domain} 使用 `{}` 认证登录：本地认证，而非集中的 HWTACACS/RADIUS 方案", m.join(" ")),
             ),
         }
     }
@@ -1298,12 +1417,12 @@ impl<'p, 'a> Cx<'p, 'a> {
             for &t in &vtys {
                 let vty = p.nodes[t];
                 let login = p.children(t).find(|&c| p.nodes[c].keyword() == "login");
-                let (line, how) = match login {
+                let (line, how, how_zh) = match login {
                     Some(c) if word(p.nodes[c].text, 1) == "local" => {
-                        (p.nodes[c].line, "the local user database")
+                        (p.nodes[c].line, "the local user database", "本地用户数据库")
                     }
-                    Some(c) => (p.nodes[c].line, "the line password"),
-                    None => (vty.line, "no authentication"),
+                    Some(c) => (p.nodes[c].line, "the line password", "线路密码"),
+                    None => (vty.line, "no authentication", "不认证"),
                 };
                 any = true;
                 self.emit(
@@ -1311,10 +1430,17 @@ impl<'p, 'a> Cx<'p, 'a> {
                     line,
                     Some(clip(vty.text).to_owned()),
                     format!("no `aaa new-model`: vty logins use {how}, not a central TACACS+/RADIUS server"),
+                    format!("未配置 `aaa new-model`：vty 登录使用{how_zh}，而非集中的 TACACS+/RADIUS 服务器"),
                 );
             }
             if !any {
-                self.emit(CF6_AAA_NOT_CENTRAL, p.nodes.first().map_or(1, |n| n.line), None, "no `aaa new-model`: logins are not authenticated through a central TACACS+/RADIUS server".to_owned());
+                self.emit(
+                    CF6_AAA_NOT_CENTRAL,
+                    p.nodes.first().map_or(1, |n| n.line),
+                    None,
+                    "no `aaa new-model`: logins are not authenticated through a central TACACS+/RADIUS server".to_owned(),
+                    "未配置 `aaa new-model`：登录未通过集中的 TACACS+/RADIUS 服务器认证".to_owned(),
+                );
             }
             return;
         }
@@ -1346,34 +1472,45 @@ impl<'p, 'a> Cx<'p, 'a> {
                         line,
                         object,
                         format!("login list `{list}` is not defined (`aaa authentication login {list} …`): logins use the local user database"),
+                        format!("登录列表 `{list}` 未定义（`aaa authentication login {list} …`）：登录使用本地用户数据库"),
                     );
                 }
                 continue;
             };
             let problem = match methods.as_slice() {
-                ["group", "tacacs+", ..] if !tacacs => {
-                    Some("`group tacacs+` but no TACACS+ server is configured".to_owned())
-                }
-                ["group", "radius", ..] if !radius => {
-                    Some("`group radius` but no RADIUS server is configured".to_owned())
-                }
+                ["group", "tacacs+", ..] if !tacacs => Some((
+                    "`group tacacs+` but no TACACS+ server is configured".to_owned(),
+                    "`group tacacs+`，但未配置 TACACS+ 服务器".to_owned(),
+                )),
+                ["group", "radius", ..] if !radius => Some((
+                    "`group radius` but no RADIUS server is configured".to_owned(),
+                    "`group radius`，但未配置 RADIUS 服务器".to_owned(),
+                )),
                 ["group", "tacacs+" | "radius", ..] => None,
-                ["group", g, ..] if !groups.contains(g) => {
-                    Some(format!("`group {g}` names no `aaa group server`"))
-                }
+                ["group", g, ..] if !groups.contains(g) => Some((
+                    format!("`group {g}` names no `aaa group server`"),
+                    format!("`group {g}`，但没有对应的 `aaa group server`"),
+                )),
                 ["group", ..] => None,
-                m => Some(format!(
-                    "`{}` first: local, not a central TACACS+/RADIUS server",
-                    m.join(" ")
+                m => Some((
+                    format!(
+                        "`{}` first: local, not a central TACACS+/RADIUS server",
+                        m.join(" ")
+                    ),
+                    format!(
+                        "首选 `{}`：本地认证，而非集中的 TACACS+/RADIUS 服务器",
+                        m.join(" ")
+                    ),
                 )),
             };
-            if let Some(problem) = problem {
+            if let Some((problem, problem_zh)) = problem {
                 if reported.insert(line) {
                     self.emit(
                         CF6_AAA_NOT_CENTRAL,
                         line,
                         Some(format!("aaa authentication login {list}")),
                         format!("login list `{list}` authenticates with {problem}"),
+                        format!("登录列表 `{list}` 的认证方式为 {problem_zh}"),
                     );
                 }
             }
@@ -1675,7 +1812,8 @@ impl<'p, 'a> Cx<'p, 'a> {
                 d.kind.noun(),
                 d.name
             );
-            self.out_unused(d.line, clip(d.object).to_owned(), msg);
+            let zh = format!("{} {} 已定义但未被任何地方引用", d.kind.noun_zh(), d.name);
+            self.out_unused(d.line, clip(d.object).to_owned(), msg, zh);
         }
         // VLANs: one finding per `vlan N` block, one per batch line for the rest.
         let mut batch: Vec<(u32, usize, Vec<u16>)> = Vec::new();
@@ -1693,6 +1831,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                     line,
                     format!("vlan {v}"),
                     format!("VLAN {v} is defined but no interface carries it"),
+                    format!("VLAN {v} 已定义，但没有接口承载它"),
                 );
                 continue;
             }
@@ -1715,12 +1854,13 @@ impl<'p, 'a> Cx<'p, 'a> {
                 line,
                 clip(p.nodes[t].text).to_owned(),
                 format!("{noun} {list} {verb} created but no interface carries {them}"),
+                format!("VLAN {list} 已创建，但没有接口承载"),
             );
         }
     }
 
-    fn out_unused(&mut self, line: u32, object: String, message: String) {
-        self.emit(CF3_UNUSED_OBJECT, line, Some(object), message);
+    fn out_unused(&mut self, line: u32, object: String, message: String, message_zh: String) {
+        self.emit(CF3_UNUSED_OBJECT, line, Some(object), message, message_zh);
     }
 }
 
@@ -1828,6 +1968,19 @@ fn plaintext(vendor: Vendor, parent: Option<&str>, w: &[&str]) -> Option<&'stati
     }
 }
 
+/// The Chinese of what [`plaintext`] names.
+fn plaintext_zh(what: &str) -> &'static str {
+    match what {
+        "password" => "密码",
+        "key" => "密钥",
+        "enable password (use enable secret)" => "enable 密码（应使用 enable secret）",
+        "line password" => "线路密码",
+        "server key" => "服务器密钥",
+        "PPP password" => "PPP 密码",
+        _ => "口令",
+    }
+}
+
 /// `clock timezone` as a UTC offset: VRP / Comware `clock timezone BJ add 08:00:00`, IOS
 /// `clock timezone CST 8 0`.
 fn timezone(vendor: Vendor, w: &[&str]) -> Option<String> {
@@ -1854,4 +2007,47 @@ fn timezone(vendor: Vendor, w: &[&str]) -> Option<String> {
         }
     };
     (h <= 14 && m < 60).then(|| format!("{sign}{h:02}:{m:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(text: &str, role: Role) -> Vec<(&'static str, u32)> {
+        check_device(text, None, role, &LintConfig::default())
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.line))
+            .collect()
+    }
+
+    /// VRP8 (CloudEngine) names the administrators' domain inside `aaa`
+    /// (`default-domain admin huawei`) and spells the server template `hwtacacs server template`:
+    /// a domain bound to a configured HWTACACS template is central AAA (R-CF6).
+    #[test]
+    fn vrp8_admin_domain_and_templates_are_read() {
+        let text = "!Software Version V200R005C10SPC800\n#\nsysname CE1\n#\nhwtacacs server template ht\n hwtacacs server authentication 172.20.1.206\n#\naaa\n default-domain admin huawei\n #\n authentication-scheme 1-h\n  authentication-mode hwtacacs local\n #\n domain huawei\n  authentication-scheme 1-h\n  hwtacacs server ht\n#\nuser-interface vty 0 4\n authentication-mode aaa\n#\nreturn\n";
+        let d = check_device(text, None, Role::Aggregation, &LintConfig::default());
+        assert!(
+            !d.findings.iter().any(|f| f.rule == CF6_AAA_NOT_CENTRAL),
+            "{:?}",
+            d.findings
+        );
+        assert_eq!(d.globals.aaa_servers.values, ["172.20.1.206"]);
+        // Bound to a template that is not configured: reported, as before.
+        let unbound = text.replace(
+            "hwtacacs server template ht",
+            "hwtacacs server template other",
+        );
+        assert!(rules(&unbound, Role::Aggregation).contains(&(CF6_AAA_NOT_CENTRAL, 14)));
+    }
+
+    /// `ntp-service` in an interface view is a VRP / Comware command, not a misplaced global one.
+    #[test]
+    fn ntp_service_in_an_interface_is_not_misplaced() {
+        let text = "#\n sysname H3C\n#\ninterface Vlan-interface1\n ip address 10.0.0.1 255.255.255.0\n ntp-service in-interface disable\n#\nreturn\n";
+        assert!(!rules(text, Role::Access).contains(&(CF1_SYNTAX, 6)));
+        let misplaced = "#\n sysname H3C\n#\nacl number 2000\n ntp-service unicast-server 10.0.0.9\n#\nreturn\n";
+        assert!(rules(misplaced, Role::Access).contains(&(CF1_SYNTAX, 5)));
+    }
 }

@@ -22,6 +22,11 @@ pub fn cross_check(
     let Some(severity) = cfg.severity(CF2_INCONSISTENT) else {
         return Vec::new();
     };
+    let role_zh = match role {
+        crate::Role::Access => "接入层",
+        crate::Role::Aggregation => "汇聚层",
+        crate::Role::Core => "核心层",
+    };
     let role = match role {
         crate::Role::Access => "access",
         crate::Role::Aggregation => "aggregation",
@@ -49,8 +54,12 @@ pub fn cross_check(
             let (name, key, p) = g.params()[k];
             (name, key, p.clone())
         };
-        let (reference, why): (Vec<String>, String) = match expect {
-            Some(v) => (v.clone(), "the site expects".to_owned()),
+        let (reference, why, why_zh): (Vec<String>, String, String) = match expect {
+            Some(v) => (
+                v.clone(),
+                "the site expects".to_owned(),
+                "本地规定为".to_owned(),
+            ),
             None => {
                 if devices.len() < 3 {
                     continue;
@@ -68,6 +77,7 @@ pub fn cross_check(
                 (
                     value.to_vec(),
                     format!("{n} of the {} {role} devices have", devices.len()),
+                    format!("{} 台{}设备中有 {n} 台为", devices.len(), role_zh),
                 )
             }
         };
@@ -89,15 +99,28 @@ pub fn cross_check(
             if p.values == reference {
                 continue;
             }
-            let others = if odd.len() > 1 {
+            let (others, others_zh) = if odd.len() > 1 {
                 let mut names: Vec<&str> =
                     odd.iter().copied().filter(|f| f != file).take(5).collect();
                 if odd.len() - 1 > names.len() {
                     names.push("…");
                 }
-                format!(" (also odd: {})", names.join(", "))
+                (
+                    format!(" (also odd: {})", names.join(", ")),
+                    format!("（同样不一致：{}）", names.join(", ")),
+                )
             } else {
-                String::new()
+                (String::new(), String::new())
+            };
+            let shown_zh = if reference.is_empty() {
+                "无".to_owned()
+            } else {
+                shown.clone()
+            };
+            let value_zh = if p.values.is_empty() {
+                "无".to_owned()
+            } else {
+                p.display()
             };
             out.push(Finding {
                 file: (*file).to_owned(),
@@ -106,8 +129,24 @@ pub fn cross_check(
                 severity,
                 message: format!("{name}: {}, where {why} {shown}{others}", p.display()),
                 object: Some(key.to_owned()),
+                message_zh: format!(
+                    "{}：{value_zh}，而{why_zh} {shown_zh}{others_zh}",
+                    param_zh(key)
+                ),
             });
         }
     }
     out
+}
+
+/// The Chinese name of a parameter of R-CF2, by its key in `[site]`.
+fn param_zh(key: &str) -> &'static str {
+    match key {
+        "ntp_servers" => "NTP 服务器",
+        "syslog_hosts" => "日志服务器",
+        "snmp_trap_hosts" => "SNMP Trap 主机",
+        "timezone" => "时区",
+        "aaa_servers" => "AAA 服务器",
+        _ => "参数",
+    }
 }

@@ -39,6 +39,16 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity's name in a language (`错误`, `警告`, `提示` in Chinese).
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, _) => self.as_str(),
+            (Lang::Zh, Severity::Error) => "错误",
+            (Lang::Zh, Severity::Warning) => "警告",
+            (Lang::Zh, Severity::Note) => "提示",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Note => "note",
@@ -98,6 +108,46 @@ pub struct Finding {
     /// The configuration object the statement belongs to (`interface GigabitEthernet0/0/1`,
     /// `acl number 3001`), when there is one.
     pub object: Option<String>,
+    /// The message in Chinese. Not part of the JSON contract's fields: [`output::json_lang`]
+    /// adds it as `message_zh` when asked for Chinese.
+    #[serde(skip)]
+    pub message_zh: String,
+}
+
+impl Finding {
+    /// The message in a language (the English one when no Chinese was written).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh if !self.message_zh.is_empty() => &self.message_zh,
+            _ => &self.message,
+        }
+    }
+}
+
+/// The language of messages and rationales (`jike lint-config --lang`): English, the default,
+/// or Chinese.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
 }
 
 /// Errors of the configuration file (`--config`): each names the key at fault.

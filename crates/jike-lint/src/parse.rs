@@ -82,6 +82,8 @@ impl<'a> Node<'a> {
 pub struct Issue {
     pub line: u32,
     pub message: String,
+    /// The message in Chinese.
+    pub message_zh: String,
 }
 
 /// A parsed configuration.
@@ -240,6 +242,9 @@ fn opens_block(vendor: Vendor, text: &str) -> Option<&str> {
     let mut w = text.split_ascii_whitespace();
     let first = w.next()?;
     let rest = match (vendor, first) {
+        // R-CF1: a Catalyst smartport macro's body (`macro name X` … `@`) is the commands it
+        // will apply, printed at the top level; it is text, not configuration.
+        (Vendor::Cisco, "macro") if w.next() == Some("name") => return Some("@"),
         (Vendor::Cisco, "banner") => {
             let kind = w.next()?;
             text.split_once(kind)?.1.trim_start()
@@ -272,6 +277,15 @@ fn opens_block(vendor: Vendor, text: &str) -> Option<&str> {
     }
 }
 
+/// Sections whose body is free text printed deeper than one level (R-CF1): certificates and the
+/// hexadecimal of public keys (`public-key-code begin` of VRP's `rsa peer-public-key` and
+/// Comware's `public-key peer`).
+fn free_body(section: &str) -> bool {
+    let mut w = section.split_ascii_whitespace();
+    let first = w.next().unwrap_or("");
+    first == "certificate" || (first == "public-key-code" && w.next() == Some("begin"))
+}
+
 /// Parses a configuration; `vendor` `None` detects it. Never panics, whatever the text.
 pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
     let vendor = vendor.unwrap_or_else(|| detect(text));
@@ -289,7 +303,13 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
         }
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         if let Some((delim, _)) = block {
-            if raw.contains(delim) {
+            // A macro ends on a line of its own `@`; banners and headers at their delimiter.
+            let closes = if delim == "@" {
+                raw.trim() == "@"
+            } else {
+                raw.contains(delim)
+            };
+            if closes {
                 block = None;
             }
             continue;
@@ -342,11 +362,21 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
         match parent {
             Some(p) => {
                 let pn = &nodes[p as usize];
-                if indent > pn.indent + 1 && pn.keyword() != "certificate" {
+                // R-CF1: VRP and Comware nest one blank per level; IOS nests by indentation
+                // only (IOS-XE prints `  description` two blanks under a `class-map`, three
+                // blanks under a `crypto isakmp profile`), so any deeper line is a child there.
+                if vendor != Vendor::Cisco
+                    && indent > pn.indent + 1
+                    && !stack.iter().any(|&s| free_body(nodes[s as usize].text))
+                {
                     issues.push(Issue {
                         line: line_no,
                         message: format!(
                             "bad indentation: {indent} blanks under a section indented {} (one level is one blank)",
+                            pn.indent
+                        ),
+                        message_zh: format!(
+                            "缩进错误：缩进为 {} 的配置段下出现了 {indent} 个空格的缩进（每级缩进一个空格）",
                             pn.indent
                         ),
                     });
@@ -360,6 +390,10 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
                             "bad indentation: `{}` is indented but belongs to no section",
                             clip(body)
                         ),
+                        message_zh: format!(
+                            "缩进错误：`{}` 有缩进，却不属于任何配置段",
+                            clip(body)
+                        ),
                     });
                 } else if indent > 1 {
                     issues.push(Issue {
@@ -367,6 +401,7 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
                         message: format!(
                             "bad indentation: {indent} blanks at the start of a block"
                         ),
+                        message_zh: format!("缩进错误：配置块开头缩进了 {indent} 个空格"),
                     });
                 }
             }
@@ -395,6 +430,7 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
             message: format!(
                 "unterminated block: the text opened here is never closed with `{delim}`"
             ),
+            message_zh: format!("文本块未结束：此处开始的文本始终没有以 `{delim}` 结束"),
         });
     } else if !terminated && !nodes.is_empty() {
         let last = nodes.last().map_or(1, |n| n.line);
@@ -402,6 +438,10 @@ pub fn parse(text: &str, vendor: Option<Vendor>) -> Parsed<'_> {
             line: last,
             message: format!(
                 "unterminated configuration: the text ends without `{}` (truncated?)",
+                vendor.terminator()
+            ),
+            message_zh: format!(
+                "配置不完整：文本未以 `{}` 结尾（被截断？）",
                 vendor.terminator()
             ),
         });
@@ -425,5 +465,66 @@ pub(crate) fn clip(s: &str) -> &str {
     match s.char_indices().nth(60) {
         Some((i, _)) => &s[..i],
         None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issues(text: &str) -> Vec<u32> {
+        parse(text, None).issues.iter().map(|i| i.line).collect()
+    }
+
+    /// IOS-XE prints a class-map's description two blanks deep and a crypto profile's commands
+    /// three blanks deep (corpus: c9200l, asr920, ios15-lhr-border-02).
+    #[test]
+    fn ios_sub_commands_may_be_indented_deeper_than_one_blank() {
+        let text = "hostname r1\n!\nclass-map match-any RTP\n  description voice\n match dscp ef\n!\n\
+                    crypto isakmp profile isakmp-vpn-0\n   keyring keyring-vpn-0\n   local-address 172.16.1.2\n!\n\
+                    snmp mib expression owner nat name 1\n  expression x\n!\nend\n";
+        let p = parse(text, None);
+        assert_eq!(p.vendor, Vendor::Cisco);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        let cm = p
+            .top()
+            .find(|&i| p.nodes[i].text.starts_with("class-map"))
+            .unwrap();
+        let kids: Vec<&str> = p.children(cm).map(|i| p.nodes[i].text).collect();
+        assert_eq!(kids, ["description voice", "match dscp ef"]);
+        // An indented line outside any section is still wrong.
+        assert_eq!(
+            issues("hostname r1\n!\n  ip route 0.0.0.0 0.0.0.0 10.0.0.1\n!\nend\n"),
+            [3]
+        );
+    }
+
+    /// VRP prints the hexadecimal of an `rsa peer-public-key` several levels deep; Comware the
+    /// same under `public-key peer`.
+    #[test]
+    fn public_key_code_bodies_are_free_text() {
+        let vrp = "#\nsysname SW1\n#\nrsa peer-public-key 10.244.110.6\n public-key-code begin\n  30820109\n    02820100\n      E09A5CC1 F761B429 D35C7D9A\n    0203\n      010001\n public-key-code end\n peer-public-key end\n#\ninterface Vlanif1\n#\nreturn\n";
+        let p = parse(vrp, Some(Vendor::Huawei));
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        let cw = "#\n sysname H3C\n#\npublic-key peer PI_KEY\n public-key-code begin\n   30819F300D06092A864886F70D010101\n    0500038181\n public-key-code end\n peer-public-key end\n#\nreturn\n";
+        assert!(parse(cw, Some(Vendor::H3c)).issues.is_empty());
+        // Elsewhere, two blanks under a one-blank section are still wrong on VRP.
+        let bad = "#\nsysname SW1\n#\ninterface GigabitEthernet0/0/1\n description x\n   port link-type access\n#\nreturn\n";
+        assert_eq!(issues(bad), [6]);
+    }
+
+    /// A Catalyst smartport macro's body is not configuration (`switchport` at the top level).
+    #[test]
+    fn ios_macro_bodies_are_skipped() {
+        let text = "hostname sw1\n!\nmacro name cisco-desktop\n#macro keywords $access_vlan\nswitchport mode access\nswitchport access vlan $access_vlan\n@\n!\ninterface Vlan1\n no ip address\n!\nend\n";
+        let p = parse(text, None);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert!(!p.nodes.iter().any(|n| n.text.starts_with("switchport")));
+        assert!(p.nodes.iter().any(|n| n.text == "interface Vlan1"));
+        // Never closed: reported once, at the macro.
+        assert_eq!(
+            issues("hostname sw1\n!\nmacro name m\nswitchport mode access\n"),
+            [3]
+        );
     }
 }

@@ -12,7 +12,8 @@ use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
 use jike_lint::{
-    check_device, cross_check, output, Finding, Globals, LintConfig, Report, Role, Severity, Vendor,
+    check_device, cross_check, output, Finding, Globals, Lang, LintConfig, Report, Role, Severity,
+    Vendor,
 };
 
 const EXIT_FOUND: u8 = 1;
@@ -38,6 +39,25 @@ pub struct LintArgs {
     /// List the rules (id, severity under --config, clause, rationale) and exit
     #[arg(long)]
     rules: bool,
+    /// Language of messages and rationales (zh: Chinese; the JSON keeps its fields and adds
+    /// message_zh)
+    #[arg(long, value_enum, default_value = "en")]
+    lang: LangArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum LangArg {
+    En,
+    Zh,
+}
+
+impl LangArg {
+    fn lang(self) -> Lang {
+        match self {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -98,8 +118,9 @@ fn lint(args: LintArgs, config: Option<&Path>) -> Result<ExitCode, String> {
         None => LintConfig::default(),
     };
     let mut out = std::io::stdout().lock();
+    let lang = args.lang.lang();
     if args.rules {
-        let _ = out.write_all(output::rules_table(|id| cfg.severity(id)).as_bytes());
+        let _ = out.write_all(output::rules_table_lang(|id| cfg.severity(id), lang).as_bytes());
         return Ok(ExitCode::SUCCESS);
     }
     let vendor = match args.vendor {
@@ -136,9 +157,9 @@ fn lint(args: LintArgs, config: Option<&Path>) -> Result<ExitCode, String> {
     report.findings.extend(cross_check(&globals, role, &cfg));
     report.sort();
     let text = match args.format {
-        FormatArg::Text => output::text(&report),
-        FormatArg::Json => output::json(&report),
-        FormatArg::Sarif => output::sarif(&report, |id| cfg.severity(id)),
+        FormatArg::Text => output::text_lang(&report, lang),
+        FormatArg::Json => output::json_lang(&report, lang),
+        FormatArg::Sarif => output::sarif_lang(&report, |id| cfg.severity(id), lang),
     };
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
@@ -226,5 +247,27 @@ fn check_all(
         Ok(out)
     } else {
         Err(errors.join("\nerror: "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        lint: LintArgs,
+    }
+
+    #[test]
+    fn lang_defaults_to_english_and_takes_zh() {
+        let cli = Cli::try_parse_from(["jike", "a.cfg"]).unwrap();
+        assert_eq!(cli.lint.lang.lang(), Lang::En);
+        let cli = Cli::try_parse_from(["jike", "--lang", "zh", "a.cfg"]).unwrap();
+        assert_eq!(cli.lint.lang.lang(), Lang::Zh);
+        assert!(Cli::try_parse_from(["jike", "--lang", "fr", "a.cfg"]).is_err());
     }
 }
