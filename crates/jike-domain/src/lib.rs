@@ -7,6 +7,7 @@ pub mod vocab;
 pub mod access;
 pub mod calendar;
 pub mod demo;
+pub mod derive;
 pub mod inventory;
 pub mod order;
 pub mod path;

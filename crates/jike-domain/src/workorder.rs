@@ -268,6 +268,9 @@ pub struct Order {
     pub region_code: Option<String>,
     pub contractor_code: Option<String>,
     pub contractor_name: Option<String>,
+    /// R-MD: by which rule the contractor was chosen (`given`, `failed_hop`,
+    /// `failed_hop_contract`, `path_single_contractor`, `region_contract`, `element`).
+    pub contractor_basis: Option<crate::derive::ContractorBasis>,
     pub lead_room: Option<Room>,
     pub occurred_at: DateTime<FixedOffset>,
     /// Any clock breached (as of the last event or timer).

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use jike_domain::calendar::{parse_year, CHINA_OFFSET};
+use jike_domain::derive::{self, ContractorBasis, ContractorFacts, HopFacts};
 use jike_domain::order::{Event, EventAt, Status};
 use jike_domain::sla::{evaluate, ClockState, DueKind, Evaluation, OrderHeader, OrderInput};
 use jike_domain::*;
@@ -86,6 +87,7 @@ pub struct OrderRow {
     region_code: Option<String>,
     contractor_code: Option<String>,
     contractor_name: Option<String>,
+    contractor_basis: Option<String>,
     lead_room: Option<String>,
     occurred_at: DateTime<Utc>,
     breached: i64,
@@ -112,6 +114,7 @@ crate::lite_record!(OrderRow {
     region_code,
     contractor_code,
     contractor_name,
+    contractor_basis,
     lead_room,
     occurred_at,
     breached,
@@ -145,7 +148,7 @@ impl Entity for Orders {
         noun: "work order",
         select: "SELECT t.id, t.code, t.kind, t.title, t.description, t.state, t.grade, t.business_type, \
                  cu.code AS customer_code, cu.name AS customer_name, s.code AS site_code, r.code AS region_code, \
-                 c.code AS contractor_code, c.name AS contractor_name, t.lead_room, t.occurred_at, t.breached, \
+                 c.code AS contractor_code, c.name AS contractor_name, t.contractor_basis, t.lead_room, t.occurred_at, t.breached, \
                  t.joint_handling_at, t.next_due_at, t.policy_id, t.created_by, t.created_at, t.updated_at, \
                  t.closed_at FROM orders t LEFT JOIN customers cu ON cu.id = t.customer_id \
                  LEFT JOIN sites s ON s.id = t.site_id LEFT JOIN regions r ON r.id = t.region_id \
@@ -238,6 +241,10 @@ impl Entity for Orders {
             region_code: r.region_code,
             contractor_code: r.contractor_code,
             contractor_name: r.contractor_name,
+            contractor_basis: r
+                .contractor_basis
+                .as_deref()
+                .and_then(ContractorBasis::parse),
             lead_room: r.lead_room.as_deref().map(stored).transpose()?,
             occurred_at: local(r.occurred_at),
             breached: r.breached != 0,
@@ -649,6 +656,7 @@ struct OrderCore {
     state: String,
     policy_id: i64,
     event_count: i64,
+    contractor_id: Option<i64>,
 }
 crate::lite_record!(OrderCore {
     code,
@@ -657,7 +665,8 @@ crate::lite_record!(OrderCore {
     business_type,
     state,
     policy_id,
-    event_count
+    event_count,
+    contractor_id
 });
 
 #[derive(FromRow)]
@@ -696,6 +705,8 @@ struct Plan {
     site: Option<i64>,
     region: Option<i64>,
     contractor: Option<i64>,
+    /// R-MD: the rule that chose the contractor.
+    contractor_basis: Option<ContractorBasis>,
     occurred: DateTime<Utc>,
     business_type: Option<BusinessType>,
     grade: Grade,
@@ -720,7 +731,7 @@ async fn lock_order(conn: &mut Conn<'_>, id: i64) -> Result<OrderCore, StoreErro
         ""
     };
     let sql = format!(
-        "SELECT code, kind, grade, business_type, state, policy_id, event_count FROM orders WHERE id = $1{lock}"
+        "SELECT code, kind, grade, business_type, state, policy_id, event_count, contractor_id FROM orders WHERE id = $1{lock}"
     );
     conn.fetch_optional(&sql, &[Val::int(id)])
         .await?
@@ -972,7 +983,7 @@ impl Store {
             }
             None => None,
         };
-        let mut contractor = match &input.contractor_code {
+        let contractor = match &input.contractor_code {
             Some(c) => {
                 refs.require(
                     conn,
@@ -1043,25 +1054,49 @@ impl Store {
                 }
             },
         };
-        if contractor.is_none() {
-            contractor = match (input.failed_hop, circuits.first()) {
-                (Some(hop), Some(circuit)) => {
-                    contractor_of_hop(conn, *circuit, hop, region).await?
+        // R-MD: the facts of the first circuit's path and the first element; the domain
+        // decides (`derive::contractor`).
+        let mut facts = ContractorFacts {
+            given: contractor,
+            failed_hop: input.failed_hop,
+            hops: match circuits.first() {
+                Some(c) => path_facts(conn, *c).await?,
+                None => Vec::new(),
+            },
+            contracts: Vec::new(),
+            element: match elements.first() {
+                Some(e) => {
+                    let c: Option<(Option<i64>,)> = conn
+                        .fetch_optional(
+                            "SELECT contractor_id FROM elements WHERE id = $1",
+                            &[Val::int(*e)],
+                        )
+                        .await?;
+                    c.and_then(|(c,)| c)
                 }
-                _ => None,
-            };
-        }
-        if contractor.is_none() {
-            if let Some(e) = elements.first() {
-                let c: Option<(Option<i64>,)> = conn
-                    .fetch_optional(
-                        "SELECT contractor_id FROM elements WHERE id = $1",
-                        &[Val::int(*e)],
-                    )
-                    .await?;
-                contractor = c.and_then(|(c,)| c);
+                None => None,
+            },
+        };
+        if let Some(region) = region {
+            let mut domains: Vec<String> = Vec::new();
+            for h in &facts.hops {
+                if let Some(d) = &h.domain {
+                    if !domains.contains(d) {
+                        domains.push(d.clone());
+                    }
+                }
+            }
+            for d in domains {
+                let c = contract_for(conn, region, &d).await?;
+                facts.contracts.push((d, c));
             }
         }
+        let derived = derive::contractor(&facts)
+            .map_err(|e| StoreError::invalid("failed_hop", e.to_string()))?;
+        let (contractor, contractor_basis) = match derived {
+            Some((c, basis)) => (Some(c), Some(basis)),
+            None => (None, None),
+        };
         let lead_room = match input.lead_room {
             Some(r) => Some(r),
             None if input.kind.is_incident() => {
@@ -1080,6 +1115,7 @@ impl Store {
             site,
             region,
             contractor,
+            contractor_basis,
             occurred,
             business_type,
             grade,
@@ -1110,6 +1146,7 @@ impl Store {
             site,
             region,
             contractor,
+            contractor_basis,
             occurred,
             business_type,
             grade,
@@ -1148,9 +1185,10 @@ impl Store {
         conn.execute(
             "INSERT INTO orders (id, code, kind, title, description, state, grade, business_type, customer_id, \
              site_id, region_id, contractor_id, lead_room, occurred_at, policy_id, idempotency_key, request_hash, \
-             event_count, created_by, created_at, updated_at, next_due_at, breached, joint_handling_at) \
+             event_count, created_by, created_at, updated_at, next_due_at, breached, joint_handling_at, \
+             contractor_basis) \
              VALUES ($1, $2, $3, $4, $5, $19, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $20, $17, $18, $18, \
-             $21, $22, $23)",
+             $21, $22, $23, $24)",
             &[
                 Val::int(id),
                 Val::text(&code),
@@ -1175,6 +1213,7 @@ impl Store {
                 Val::Time(next_due.map(utc)),
                 Val::int(i64::from(breached)),
                 Val::Time(ev.escalated_at.map(utc)),
+                Val::Text(contractor_basis.map(|b| b.code().to_string())),
             ],
         )
         .await?;
@@ -1314,13 +1353,25 @@ impl Store {
                 return Err(StoreError::Invalid(problems));
             }
         }
+        // R-MD: an order dispatched to no contractor is seen by no technician: the dispatcher
+        // must name one when the inventory could not say who maintains the line.
+        if input.kind == EventType::Dispatched
+            && contractor.is_none()
+            && core.contractor_id.is_none()
+        {
+            return Err(StoreError::invalid(
+                "contractor_code",
+                "is required: the order has no contractor (none could be derived from its circuit's path, its region's contracts or its element), and an order dispatched to no contractor reaches no technician",
+            ));
+        }
         let seq = core.event_count + 1;
         insert_event(&mut conn, order_id, seq, &event, now, input.data.as_ref()).await?;
         events.push(event);
         let closed = (next.state == OrderState::Closed).then(|| Val::Time(Some(utc(secs(at)))));
         conn.execute(
             "UPDATE orders SET state = $1, event_count = $2, updated_at = $3, \
-             closed_at = $4, contractor_id = COALESCE($5, contractor_id), lead_room = COALESCE($6, lead_room) \
+             closed_at = $4, contractor_id = COALESCE($5, contractor_id), lead_room = COALESCE($6, lead_room), \
+             contractor_basis = CASE WHEN $5 IS NULL THEN contractor_basis ELSE 'given' END \
              WHERE id = $7",
             &[
                 Val::text(next.state.code()),
@@ -1584,34 +1635,30 @@ async fn grade_at(
     stored(&row.0)
 }
 
-/// R-MD: the contractor of a failed hop: the hop's own, else its element's, else one whose
-/// contract covers the hop's maintenance domain in the circuit's region (or a region above).
-async fn contractor_of_hop(
-    conn: &mut Conn<'_>,
-    circuit: i64,
-    hop: u32,
-    region: Option<i64>,
-) -> Result<Option<i64>, StoreError> {
-    let row: Option<(Option<i64>, Option<String>)> = conn
-        .fetch_optional(
+/// R-MD: the facts of a circuit's path for `derive::contractor`: each hop's contractor (its own,
+/// else its element's) and maintenance domain (likewise), in path order.
+async fn path_facts(conn: &mut Conn<'_>, circuit: i64) -> Result<Vec<HopFacts<i64>>, StoreError> {
+    let rows: Vec<(Option<i64>, Option<String>)> = conn
+        .fetch_all(
             "SELECT COALESCE(h.contractor_id, e.contractor_id), COALESCE(h.domain, e.domain) \
              FROM circuit_hops h LEFT JOIN elements e ON e.id = h.element_id \
-             WHERE h.circuit_id = $1 AND h.seq = $2",
-            &[Val::int(circuit), Val::int(i64::from(hop))],
+             WHERE h.circuit_id = $1 ORDER BY h.seq",
+            &[Val::int(circuit)],
         )
         .await?;
-    let Some((direct, domain)) = row else {
-        return Err(StoreError::invalid(
-            "failed_hop",
-            format!("the first circuit's path has no hop {hop}"),
-        ));
-    };
-    if direct.is_some() {
-        return Ok(direct);
-    }
-    let (Some(domain), Some(region)) = (domain, region) else {
-        return Ok(None);
-    };
+    Ok(rows
+        .into_iter()
+        .map(|(contractor, domain)| HopFacts { contractor, domain })
+        .collect())
+}
+
+/// R-MD: the contractor whose contract covers `domain` in `region` or a region above (the
+/// lowest id when several do).
+async fn contract_for(
+    conn: &mut Conn<'_>,
+    region: i64,
+    domain: &str,
+) -> Result<Option<i64>, StoreError> {
     let found: Option<(i64,)> = conn
         .fetch_optional(
             "WITH RECURSIVE up(id) AS (SELECT id FROM regions WHERE id = $1 \

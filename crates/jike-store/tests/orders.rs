@@ -41,6 +41,19 @@ async fn seed(store: &Store) {
         })
         .await
         .unwrap();
+    // Who maintains the orders below: they name no circuit path, so they name it (R-MD), or
+    // their dispatch would be refused.
+    store
+        .create::<Contractors>(&ContractorInput {
+            code: "CT01".into(),
+            name: "广州代维".into(),
+            contract_start: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            contract_end: chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap(),
+            region_codes: vec!["GZ".into()],
+            domains: vec![],
+        })
+        .await
+        .unwrap();
     for (i, grade) in Grade::ALL.iter().enumerate() {
         store
             .create::<Customers>(&CustomerInput {
@@ -94,7 +107,7 @@ fn fault(customer: &str, occurred: DateTime<Utc>) -> OrderCreate {
         grade: None,
         business_type: None,
         lead_room: None,
-        contractor_code: None,
+        contractor_code: Some("CT01".into()),
         failed_hop: None,
         actor: Some("dispatcher".into()),
     }

@@ -144,6 +144,9 @@ fn fault(n: usize, customers: &[String], circuits: &[String]) -> Value {
             "kind": "fault",
             "title": format!("durability {n}"),
             "customer_code": customers[n % customers.len()],
+            // Without a circuit nothing says who maintains it (R-MD): the creator names the
+            // demo's first contractor, or the dispatch would be refused.
+            "contractor_code": "CT01",
             "alarms": [{"alarm_id": format!("D{n}"), "transmission": n.is_multiple_of(2)}],
         })
     } else {

@@ -113,8 +113,21 @@ async fn the_support_room_contacts_the_customer_before_the_lead_room_accepts() {
         assert_eq!(status, 201, "{order}");
         let events = server.url(&format!("/api/v1/orders/{}/events", order["id"]));
         let post = |body: Value| send(http.post(&events).json(&body));
-        let (status, o) = post(json!({"type": "dispatched"})).await;
+        // R-MD: nothing says who maintains it (no circuit, no element): dispatched to no
+        // contractor would reach no technician, so it is refused naming the field.
+        assert_eq!(order["contractor_code"], Value::Null, "{order}");
+        let (status, problem) = post(json!({"type": "dispatched"})).await;
+        assert_eq!(status, 422, "{problem}");
+        assert_eq!(fields(&problem), ["contractor_code"]);
+        let (status, c) = send(http.post(server.url("/api/v1/contractors")).json(&json!({
+            "code": "CT01", "name": "广州代维", "contract_start": "2026-01-01", "contract_end": "2027-12-31"
+        })))
+        .await;
+        assert_eq!(status, 201, "{c}");
+        let (status, o) = post(json!({"type": "dispatched", "contractor_code": "CT01"})).await;
         assert_eq!(status, 201, "{o}");
+        assert_eq!(o["contractor_code"], "CT01");
+        assert_eq!(o["contractor_basis"], "given");
         // R-F4: in parallel, before acceptance; each stops its own clock.
         for kind in ["customer_contacted", "en_route", "update_published"] {
             let (status, o) = post(json!({"type": kind})).await;

@@ -1,0 +1,319 @@
+//! Derivations of a new work order from what the inventory says (decisions here, facts read by
+//! the store): who maintains it (R-MD).
+//!
+//! The store reads the facts — the first circuit's path with each hop's contractor and
+//! maintenance domain, the contracts that cover a domain in the circuit's region, the first
+//! element's contractor — and asks [`contractor`] which contractor the order goes to and by which
+//! rule; it writes the answer.
+
+use serde::Serialize;
+
+/// One hop of the first circuit's path as the derivation sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HopFacts<C> {
+    /// The hop's own contractor, else its element's.
+    pub contractor: Option<C>,
+    /// The hop's maintenance domain (its own, else its element's), as stored.
+    pub domain: Option<String>,
+}
+
+/// What the contractor of a new order is derived from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractorFacts<C> {
+    /// The contractor the creator named.
+    pub given: Option<C>,
+    /// The failed hop of the first circuit (from 1).
+    pub failed_hop: Option<u32>,
+    /// The first circuit's path.
+    pub hops: Vec<HopFacts<C>>,
+    /// For each maintenance domain of the path, the contractor whose contract covers it in the
+    /// circuit's region or a region above (none when no contract does).
+    pub contracts: Vec<(String, Option<C>)>,
+    /// The contractor of the order's first element.
+    pub element: Option<C>,
+}
+
+/// By which rule the contractor was chosen; `code` is kept with the order and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractorBasis {
+    /// Named by whoever created or dispatched the order.
+    Given,
+    /// R-MD: the failed hop's contractor (its own, else its element's).
+    FailedHop,
+    /// R-MD: the contract covering the failed hop's maintenance domain in the circuit's region.
+    FailedHopContract,
+    /// R-MD: the only contractor on the first circuit's path.
+    PathSingleContractor,
+    /// R-MD: the only contractor whose contract covers the path's domains in the circuit's
+    /// region.
+    RegionContract,
+    /// The contractor of the order's first element.
+    Element,
+}
+
+impl ContractorBasis {
+    pub const ALL: [ContractorBasis; 6] = [
+        ContractorBasis::Given,
+        ContractorBasis::FailedHop,
+        ContractorBasis::FailedHopContract,
+        ContractorBasis::PathSingleContractor,
+        ContractorBasis::RegionContract,
+        ContractorBasis::Element,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ContractorBasis::Given => "given",
+            ContractorBasis::FailedHop => "failed_hop",
+            ContractorBasis::FailedHopContract => "failed_hop_contract",
+            ContractorBasis::PathSingleContractor => "path_single_contractor",
+            ContractorBasis::RegionContract => "region_contract",
+            ContractorBasis::Element => "element",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ContractorBasis> {
+        Self::ALL.into_iter().find(|b| b.code() == code)
+    }
+
+    /// What the rule says, in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            ContractorBasis::Given => "指定",
+            ContractorBasis::FailedHop => "故障段的代维单位（R-MD）",
+            ContractorBasis::FailedHopContract => "故障段专业在本区域的代维合同（R-MD）",
+            ContractorBasis::PathSingleContractor => "电路路由上唯一的代维单位（R-MD）",
+            ContractorBasis::RegionContract => "电路所在区域唯一的代维合同（R-MD）",
+            ContractorBasis::Element => "网元的代维单位",
+        }
+    }
+}
+
+/// Why no contractor could be derived from a failed hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeriveError {
+    /// The failed hop is not on the first circuit's path.
+    NoSuchHop { hop: u32, hops: usize },
+}
+
+impl std::fmt::Display for DeriveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeriveError::NoSuchHop { hop, hops } => write!(
+                f,
+                "the first circuit's path has no hop {hop} (it has {hops})"
+            ),
+        }
+    }
+}
+
+/// The distinct values, in first-seen order.
+fn distinct<C: PartialEq + Copy>(values: impl Iterator<Item = C>) -> Vec<C> {
+    let mut out = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// R-MD: the contractor of a new order and the rule that chose it, or `None` when nothing
+/// decides (several contractors could, and no hop is named): the dispatcher must then choose.
+///
+/// In order: the one given; the failed hop's own contractor, else the contract covering its
+/// domain in the region; without a failed hop, the path's only contractor, else the only
+/// contractor whose contract covers the path's domains; the first element's.
+pub fn contractor<C: PartialEq + Copy>(
+    facts: &ContractorFacts<C>,
+) -> Result<Option<(C, ContractorBasis)>, DeriveError> {
+    use ContractorBasis as B;
+    // A failed hop that is not on the path is a wrong input, whoever is named.
+    let failed = match facts.failed_hop {
+        Some(n) => Some(
+            usize::try_from(n)
+                .ok()
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| facts.hops.get(i))
+                .ok_or(DeriveError::NoSuchHop {
+                    hop: n,
+                    hops: facts.hops.len(),
+                })?,
+        ),
+        None => None,
+    };
+    if let Some(c) = facts.given {
+        return Ok(Some((c, B::Given)));
+    }
+    let contract_of = |domain: &str| {
+        facts
+            .contracts
+            .iter()
+            .find(|(d, _)| d == domain)
+            .and_then(|(_, c)| *c)
+    };
+    if let Some(hop) = failed {
+        if let Some(c) = hop.contractor {
+            return Ok(Some((c, B::FailedHop)));
+        }
+        if let Some(c) = hop.domain.as_deref().and_then(contract_of) {
+            return Ok(Some((c, B::FailedHopContract)));
+        }
+    } else {
+        let on_path = distinct(facts.hops.iter().filter_map(|h| h.contractor));
+        if let [only] = on_path[..] {
+            return Ok(Some((only, B::PathSingleContractor)));
+        }
+        if on_path.is_empty() {
+            let domains = distinct(facts.hops.iter().filter_map(|h| h.domain.as_deref()));
+            let by_contract = distinct(domains.iter().filter_map(|d| contract_of(d)));
+            if let [only] = by_contract[..] {
+                return Ok(Some((only, B::RegionContract)));
+            }
+        }
+    }
+    Ok(facts.element.map(|c| (c, B::Element)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use ContractorBasis as B;
+
+    fn hop(contractor: Option<i64>, domain: Option<&str>) -> HopFacts<i64> {
+        HopFacts {
+            contractor,
+            domain: domain.map(str::to_string),
+        }
+    }
+
+    fn facts(hops: Vec<HopFacts<i64>>) -> ContractorFacts<i64> {
+        ContractorFacts {
+            given: None,
+            failed_hop: None,
+            hops,
+            contracts: vec![],
+            element: None,
+        }
+    }
+
+    #[test]
+    fn the_given_contractor_wins() {
+        let mut f = facts(vec![hop(Some(1), None)]);
+        f.given = Some(9);
+        f.failed_hop = Some(1);
+        assert_eq!(contractor(&f), Ok(Some((9, B::Given))));
+        // A failed hop off the path is still a wrong input.
+        f.failed_hop = Some(2);
+        assert!(contractor(&f).is_err());
+    }
+
+    /// R-MD: the failed hop's contractor, else the contract of its domain in the region.
+    #[test]
+    fn the_failed_hop_decides() {
+        let mut f = facts(vec![
+            hop(Some(1), Some("aggregation")),
+            hop(None, Some("enterprise_access")),
+        ]);
+        f.failed_hop = Some(1);
+        assert_eq!(contractor(&f), Ok(Some((1, B::FailedHop))));
+        f.failed_hop = Some(2);
+        assert_eq!(contractor(&f), Ok(None));
+        f.contracts = vec![("enterprise_access".into(), Some(7))];
+        assert_eq!(contractor(&f), Ok(Some((7, B::FailedHopContract))));
+        f.failed_hop = Some(3);
+        assert_eq!(
+            contractor(&f),
+            Err(DeriveError::NoSuchHop { hop: 3, hops: 2 })
+        );
+        f.failed_hop = Some(0);
+        assert!(contractor(&f).is_err());
+    }
+
+    /// Without a failed hop: the path's only contractor; two on the path decide nothing.
+    #[test]
+    fn a_path_with_one_contractor_decides_without_a_failed_hop() {
+        let f = facts(vec![
+            hop(Some(4), None),
+            hop(None, None),
+            hop(Some(4), None),
+        ]);
+        assert_eq!(contractor(&f), Ok(Some((4, B::PathSingleContractor))));
+        let mut f = facts(vec![hop(Some(4), None), hop(Some(5), None)]);
+        assert_eq!(contractor(&f), Ok(None));
+        f.element = Some(5);
+        assert_eq!(contractor(&f), Ok(Some((5, B::Element))));
+    }
+
+    /// Without a failed hop and no contractor on the path: the contract of the region, when
+    /// the path's domains lead to one contractor only.
+    #[test]
+    fn the_region_contract_decides_when_it_is_the_only_one() {
+        let mut f = facts(vec![
+            hop(None, Some("aggregation")),
+            hop(None, Some("enterprise_access")),
+        ]);
+        f.contracts = vec![
+            ("aggregation".into(), Some(3)),
+            ("enterprise_access".into(), Some(3)),
+        ];
+        assert_eq!(contractor(&f), Ok(Some((3, B::RegionContract))));
+        f.contracts[1].1 = Some(8);
+        assert_eq!(
+            contractor(&f),
+            Ok(None),
+            "two contracts: the dispatcher chooses"
+        );
+        f.contracts[1].1 = None;
+        assert_eq!(contractor(&f), Ok(Some((3, B::RegionContract))));
+    }
+
+    #[test]
+    fn basis_codes_round_trip() {
+        for b in ContractorBasis::ALL {
+            assert_eq!(ContractorBasis::parse(b.code()), Some(b));
+            assert!(!b.zh().is_empty());
+        }
+        assert_eq!(ContractorBasis::parse("guess"), None);
+    }
+
+    proptest! {
+        /// Whatever the facts, a derived contractor is one the facts name, and the rule that
+        /// chose it names where it came from.
+        #[test]
+        fn a_derived_contractor_comes_from_the_facts(
+            given in proptest::option::of(0i64..5),
+            failed in proptest::option::of(0u32..6),
+            hops in proptest::collection::vec((proptest::option::of(0i64..5), proptest::option::of(0usize..3)), 0..6),
+            contracts in proptest::collection::vec(proptest::option::of(0i64..5), 3),
+            element in proptest::option::of(0i64..5),
+        ) {
+            const DOMAINS: [&str; 3] = ["aggregation", "enterprise_access", "home_access"];
+            let f = ContractorFacts {
+                given,
+                failed_hop: failed,
+                hops: hops.iter().map(|(c, d)| HopFacts { contractor: *c, domain: d.map(|i| DOMAINS[i].to_string()) }).collect(),
+                contracts: DOMAINS.iter().zip(&contracts).map(|(d, c)| (d.to_string(), *c)).collect(),
+                element,
+            };
+            match contractor(&f) {
+                Err(DeriveError::NoSuchHop { hop, hops: n }) => {
+                    prop_assert!(hop == 0 || hop as usize > n);
+                }
+                Ok(None) => prop_assert!(given.is_none() && element.is_none()),
+                Ok(Some((c, basis))) => {
+                    let hop_contractors: Vec<i64> = f.hops.iter().filter_map(|h| h.contractor).collect();
+                    match basis {
+                        B::Given => prop_assert_eq!(Some(c), given),
+                        B::FailedHop => prop_assert_eq!(f.hops[failed.unwrap() as usize - 1].contractor, Some(c)),
+                        B::FailedHopContract | B::RegionContract => prop_assert!(contracts.contains(&Some(c))),
+                        B::PathSingleContractor => prop_assert!(hop_contractors.iter().all(|h| *h == c) && !hop_contractors.is_empty()),
+                        B::Element => prop_assert_eq!(Some(c), element),
+                    }
+                }
+            }
+        }
+    }
+}
