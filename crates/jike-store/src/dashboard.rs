@@ -69,6 +69,8 @@ pub struct BreachedOrder {
     pub title: String,
     pub grade: Grade,
     pub state: OrderState,
+    /// The clocks that breached today and are still breached as the order's events stand now.
+    pub clocks: Vec<String>,
 }
 
 /// The start of `now`'s calendar day in China (UTC+8, no daylight saving).
@@ -221,30 +223,61 @@ impl Store {
             Some(Some(cond)) => format!(" AND {cond}"),
             _ => String::new(),
         };
-        let breached: Vec<(i64, String, String, String, String)> = conn
+        let timers: Vec<(i64, String)> = conn
             .fetch_all(
                 &format!(
-                    "SELECT t.id, t.code, t.title, t.grade, t.state FROM orders t \
-                     WHERE t.id IN (SELECT tm.order_id FROM timers tm WHERE tm.kind = 'breach' \
-                     AND tm.due_at >= $1 AND tm.due_at <= $2){scope_sql} ORDER BY t.id DESC"
+                    "SELECT tm.order_id, tm.clock FROM timers tm JOIN orders t ON t.id = tm.order_id \
+                     WHERE tm.kind = 'breach' AND tm.due_at >= $1 AND tm.due_at <= $2{scope_sql} \
+                     ORDER BY tm.order_id DESC, tm.clock"
                 ),
                 &breach_binds,
             )
             .await?;
-        let breached_today = BreachedToday {
-            count: breached.len() as i64,
-            orders: breached
-                .into_iter()
-                .map(|(id, code, title, grade, state)| {
-                    Ok(BreachedOrder {
-                        id,
-                        code,
-                        title,
-                        grade: crate::error::stored(&grade)?,
-                        state: crate::error::stored(&state)?,
-                    })
+        // A breach timer stays once fired (what was announced was announced), but events
+        // recorded afterwards with an earlier time may have stopped its clock in time: each
+        // order is evaluated now, and only the clocks still breached are shown.
+        let mut wanted: Vec<(i64, Vec<String>)> = Vec::new();
+        for (id, clock) in timers {
+            match wanted.last_mut() {
+                Some((last, clocks)) if *last == id => clocks.push(clock),
+                _ => wanted.push((id, vec![clock])),
+            }
+        }
+        let mut still = Vec::new();
+        for (id, clocks) in wanted {
+            let order = match orders.iter().find(|o| o.id == id) {
+                Some(o) => o.clone(),
+                None => {
+                    let mut o = ops::get::<Orders>(&mut conn, &caller.scope, id).await?;
+                    self.fill_detail(&mut conn, &mut o, now).await?;
+                    o
+                }
+            };
+            let breached: Vec<String> = order
+                .sla
+                .as_ref()
+                .map(|r| {
+                    r.clocks
+                        .iter()
+                        .filter(|c| c.state == "breached" && clocks.contains(&c.name))
+                        .map(|c| c.name.clone())
+                        .collect()
                 })
-                .collect::<Result<_, StoreError>>()?,
+                .unwrap_or_default();
+            if !breached.is_empty() {
+                still.push(BreachedOrder {
+                    id: order.id,
+                    code: order.code,
+                    title: order.title,
+                    grade: order.grade,
+                    state: order.state,
+                    clocks: breached,
+                });
+            }
+        }
+        let breached_today = BreachedToday {
+            count: still.len() as i64,
+            orders: still,
         };
 
         Ok(Dashboard {

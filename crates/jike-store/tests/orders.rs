@@ -594,3 +594,59 @@ async fn the_dashboard_shows_the_callers_open_orders_most_urgent_first() {
         test.cleanup().await;
     }
 }
+
+/// 今日超时 shows only what is still breached: a breach timer that fired stays fired, but events
+/// recorded afterwards with earlier times (backdated) that stop the clock in time withdraw the
+/// order from today's breaches.
+#[tokio::test]
+async fn backdated_events_withdraw_a_breach_from_the_dashboard() {
+    for test in TestDb::both().await {
+        let store = Store::open(&test.url).await.unwrap();
+        seed(&store).await;
+        let now = Utc::now();
+        let t0 = now - Duration::hours(3);
+        // Diamond: on site within 2 h; it breached an hour ago.
+        let order = store
+            .create_order(&fault("C0", t0), None, now)
+            .await
+            .unwrap()
+            .order;
+        for timer in store
+            .claim_timers("test", 100, now, now + Duration::seconds(30))
+            .await
+            .unwrap()
+        {
+            store.fire_timer(timer.id, "test", now).await.unwrap();
+        }
+        let system = Caller::system("test");
+        let today_began = (now + Duration::hours(8))
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            - Duration::hours(8);
+        let today = (now - Duration::hours(1)).naive_utc() >= today_began;
+        let board = store.dashboard_as(&system, now).await.unwrap();
+        if today {
+            assert_eq!(board.breached_today.count, 1, "{:?}", board.breached_today);
+            assert_eq!(board.breached_today.orders[0].id, order.id);
+            assert_eq!(board.breached_today.orders[0].clocks, ["on_site"]);
+        }
+        // The technician's events, entered late with the times they happened: every clock met.
+        for (kind, m) in [
+            (EventType::Dispatched, 1),
+            (EventType::Accepted, 2),
+            (EventType::CustomerContacted, 3),
+            (EventType::OnSite, 30),
+        ] {
+            store
+                .record_event(order.id, &event(kind, t0 + Duration::minutes(m)), now)
+                .await
+                .unwrap();
+        }
+        let board = store.dashboard_as(&system, now).await.unwrap();
+        assert_eq!(board.breached_today.count, 0, "{:?}", board.breached_today);
+        assert!(board.breached_today.orders.is_empty());
+        store.close().await;
+        test.cleanup().await;
+    }
+}
