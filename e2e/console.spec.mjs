@@ -126,7 +126,7 @@ before(async () => {
     for (const [grade, minutes, steps] of background) {
       const customer = (await disp.get(`/api/v1/customers?grade=${grade}&limit=1`)).items[0];
       if (!customer) continue;
-      const o = await disp.post('/api/v1/orders', { kind: 'fault', title: `${customer.name}专线中断`, customer_code: customer.code, occurred_at: ago(minutes) });
+      const o = await disp.post('/api/v1/orders', { kind: 'fault', title: `${customer.name}专线中断`, customer_code: customer.code, contractor_code: data.contractorA, occurred_at: ago(minutes) });
       let m = minutes;
       for (const type of steps) { m -= Math.min(5, Math.floor(m / 4)); await disp.post(`/api/v1/orders/${o.id}/events`, { type, at: ago(m) }); }
     }
@@ -212,6 +212,9 @@ test('a dispatcher creates a gold fault order, watches its countdown and walks i
     await form.waitFor();
     if (minutesAgo !== null) await form.getByTestId('event-at').fill(at(minutesAgo));
     await form.getByTestId('event-note').fill(`E2E：${type}`);
+    // The dispatcher names who maintains it (R-MD: an order dispatched to no contractor is
+    // refused when nothing derived one).
+    if (type === 'dispatched') await form.getByTestId('event-contractor').selectOption(data.contractorA);
     if (type === 'on_site') {
       await form.getByTestId('onsite-arrival_time').fill(at(150));
       await form.getByTestId('onsite-site_lead').fill('服务支撑室 李工');

@@ -124,7 +124,10 @@ async function eventForm(o, type, onDone) {
     const list = await contractors();
     extra.contractor_code = select('contractor_code', [['', `— ${o.contractor_name || o.contractor_code || t('none')} —`], ...list.map((c) => [c.code, `${c.name}（${c.code}）`])], '', { testid: 'event-contractor' });
     extra.lead_room = select('lead_room', [['', `— ${o.lead_room ? v('room', o.lead_room) : t('none')} —`], ...codes('room').filter((r) => r !== 'monitoring').map((r) => [r, v('room', r)])], '', { testid: 'event-lead-room' });
-    rows.push(formRow(t('ev_contractor'), extra.contractor_code, { name: 'contractor_code' }));
+    // R-MD: an order with no contractor reaches no technician: dispatching it needs one.
+    const needsContractor = type === 'dispatched' && !o.contractor_code;
+    extra.contractorRequired = needsContractor;
+    rows.push(formRow(t('ev_contractor'), extra.contractor_code, { name: 'contractor_code', required: needsContractor }));
     rows.push(formRow(t('ev_lead_room'), extra.lead_room, { name: 'lead_room' }));
   }
   const record = {};
@@ -171,6 +174,7 @@ async function eventForm(o, type, onDone) {
       if (!extra.approved_by.value.trim()) errors.approved_by = t('v_required');
       body.approved_by = extra.approved_by.value.trim();
     }
+    if (extra.contractorRequired && !extra.contractor_code.value) errors.contractor_code = t('v_required');
     if (extra.contractor_code && extra.contractor_code.value) body.contractor_code = extra.contractor_code.value;
     if (extra.lead_room && extra.lead_room.value) body.lead_room = extra.lead_room.value;
     if (type === 'on_site') {
