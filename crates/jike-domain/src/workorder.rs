@@ -292,6 +292,9 @@ pub struct Order {
     pub alarms: Option<Vec<Alarm>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<OrderEvent>>,
+    /// In lists: the most urgent clock with its state and deadline (`urgency::most_urgent`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla_summary: Option<crate::urgency::SlaSummary>,
     /// The live clocks, as `jike sla evaluate` prints them, evaluated now.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]

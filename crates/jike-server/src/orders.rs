@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::Utc;
 use jike_domain::{EventCreate, FieldError, OrderCreate, Vocabulary};
-use jike_store::{Idempotency, ListParams, Orders};
+use jike_store::{Idempotency, ListParams};
 use sha2::{Digest, Sha256};
 
 use crate::access::Who;
@@ -68,7 +68,7 @@ async fn list(
     let Query(pairs) = query?;
     let page = state
         .store
-        .list_as::<Orders>(&who.caller, &list_params(pairs)?)
+        .list_orders_as(&who.caller, &list_params(pairs)?, Utc::now())
         .await?;
     Ok(Json(page).into_response())
 }

@@ -82,30 +82,6 @@ fn start_of_day_cn(now: DateTime<Utc>) -> DateTime<Utc> {
         .map_or(now, |t| t.with_timezone(&Utc))
 }
 
-/// How urgent an open order is, for sorting: breached first, then by the soonest deadline of a
-/// running clock; orders without one last.
-fn urgency(order: &Order) -> (u8, i64) {
-    let Some(report) = &order.sla else {
-        return (2, i64::MAX);
-    };
-    let mut soonest = i64::MAX;
-    let mut breached = false;
-    for clock in &report.clocks {
-        match clock.state {
-            "breached" => breached = true,
-            "running" => soonest = soonest.min(clock.remaining_seconds.unwrap_or(i64::MAX)),
-            _ => {}
-        }
-    }
-    if breached || order.breached {
-        (0, soonest)
-    } else if soonest < i64::MAX {
-        (1, soonest)
-    } else {
-        (2, i64::MAX)
-    }
-}
-
 impl Store {
     /// The overview for `caller` as of `now`.
     pub async fn dashboard_as(
@@ -186,7 +162,7 @@ impl Store {
             order.events = None;
             order.alarms = None;
         }
-        orders.sort_by_key(urgency);
+        orders.sort_by_key(|o| jike_domain::urgency::rank(o.sla.as_ref(), o.breached));
 
         let joint_handling = orders
             .iter()

@@ -166,6 +166,23 @@ async fn orders_walk_their_lifecycle_through_the_real_server_on_both_databases()
         let again: Value = again.json().await.unwrap();
         assert_eq!(first["id"], again["id"]);
 
+        // The list carries each order's most urgent clock: a closed order whose clocks were
+        // all met has none; a 5-hour-old order nobody touched shows a clock breached now.
+        for item in closed["items"].as_array().unwrap() {
+            assert!(item["sla_summary"].is_null(), "{item}");
+        }
+        let open = get(&http, server.url("/api/v1/orders?state=new&limit=50")).await;
+        let listed = open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == first["id"])
+            .expect("the new order is listed");
+        let summary = &listed["sla_summary"];
+        assert_eq!(summary["state"], "breached", "{listed}");
+        assert!(summary["breached_by_seconds"].as_i64().unwrap() > 0);
+        assert!(summary["deadline"].as_str().unwrap().ends_with("+08:00"));
+
         // That order is 5 hours old and never dispatched: its breaches are due; the scheduler
         // fires them, once.
         let timers_url = server.url(&format!("/api/v1/orders/{}/timers", first["id"]));
