@@ -48,14 +48,20 @@ const REGION_FILTER: Filter = Filter {
     // `+ 0` keeps the planner from reading the region index for each of the subtree's regions and
     // sorting the union: walking rows in page order and testing membership stops after a page.
     sql: concat!("t.region_id + 0 IN ", crate::region_subtree!()),
-    kind: FilterKind::Text,
+    kind: FilterKind::Code {
+        table: "regions",
+        noun: "region",
+    },
     doc: "in the region with this code or any region below it",
 };
 
 const CONTRACTOR_FILTER: Filter = Filter {
     param: "contractor",
     sql: "t.contractor_id = (SELECT id FROM contractors WHERE code = ?)",
-    kind: FilterKind::Text,
+    kind: FilterKind::Code {
+        table: "contractors",
+        noun: "contractor",
+    },
     doc: "contractor code",
 };
 
@@ -380,7 +386,7 @@ impl Entity for Elements {
             Filter {
                 param: "region",
                 sql: concat!("t.site_id IN (SELECT id FROM sites WHERE region_id IN ", crate::region_subtree!(), ")"),
-                kind: FilterKind::Text,
+                kind: FilterKind::Code { table: "regions", noun: "region" },
                 doc: "at a site in this region or below",
             },
             CONTRACTOR_FILTER,
@@ -1066,7 +1072,7 @@ impl Entity for Contractors {
                 param: "region",
                 sql: "t.id IN (SELECT contractor_id FROM contractor_regions WHERE region_id = \
                       (SELECT id FROM regions WHERE code = ?))",
-                kind: FilterKind::Text,
+                kind: FilterKind::Code { table: "regions", noun: "region" },
                 doc: "the contract covers the region with this code",
             },
             Filter {

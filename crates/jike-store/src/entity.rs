@@ -14,6 +14,12 @@ use crate::error::StoreError;
 pub enum FilterKind {
     /// Equality with the text as given.
     Text,
+    /// The code of a row of `table` (a `noun`); a code that names no row is refused like an
+    /// unknown vocabulary value, instead of quietly matching nothing.
+    Code {
+        table: &'static str,
+        noun: &'static str,
+    },
     /// A vocabulary value, given by code or Chinese name, compared as its code.
     Vocab(fn(&str) -> Result<&'static str, String>),
     /// The code starts with the text (an index range scan).

@@ -146,6 +146,23 @@ pub(crate) async fn list<E: Entity>(
         };
         let values = match filter.kind {
             FilterKind::Text => vec![Val::text(value.trim())],
+            FilterKind::Code { table, noun } => {
+                let code = value.trim();
+                let known: Option<(i64,)> = conn
+                    .fetch_optional(
+                        &format!("SELECT id FROM {table} WHERE code = $1"),
+                        &[Val::text(code)],
+                    )
+                    .await?;
+                if known.is_none() {
+                    problems.push(FieldError::new(
+                        name.clone(),
+                        format!("no {noun} with code '{code}'"),
+                    ));
+                    continue;
+                }
+                vec![Val::text(code)]
+            }
             FilterKind::Vocab(parse) => match parse(value) {
                 Ok(code) => vec![Val::text(code)],
                 Err(e) => {

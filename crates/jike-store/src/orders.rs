@@ -184,13 +184,13 @@ impl Entity for Orders {
             Filter {
                 param: "contractor",
                 sql: "t.contractor_id = (SELECT id FROM contractors WHERE code = ?)",
-                kind: FilterKind::Text,
+                kind: FilterKind::Code { table: "contractors", noun: "contractor" },
                 doc: "contractor code",
             },
             Filter {
                 param: "region",
                 sql: concat!("t.region_id + 0 IN ", crate::region_subtree!()),
-                kind: FilterKind::Text,
+                kind: FilterKind::Code { table: "regions", noun: "region" },
                 doc: "in the region with this code or any region below it",
             },
             Filter {
@@ -1005,6 +1005,16 @@ impl Store {
         let occurred = utc(secs(occurred));
         if secs(occurred) > secs(now) + FUTURE_SKEW_SECS {
             problems.push(FieldError::new("occurred_at", "is in the future"));
+        }
+        for (i, alarm) in input.alarms.iter().enumerate() {
+            if let Some(raised) = alarm.raised_at {
+                if raised.timestamp() > secs(now) + FUTURE_SKEW_SECS {
+                    problems.push(FieldError::new(
+                        format!("alarms[{i}].raised_at"),
+                        "is in the future",
+                    ));
+                }
+            }
         }
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));

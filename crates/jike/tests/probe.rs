@@ -94,6 +94,46 @@ async fn nul_bytes_bad_utf8_and_impossible_instants_are_refused_naming_the_field
         .await;
         assert_eq!(status, 422, "{problem}");
         assert_eq!(fields(&problem), ["occurred_at"]);
+        let (status, problem) = send(http.post(server.url("/api/v1/orders")).json(&json!({
+            "kind": "fault", "title": "中断", "grade": "gold",
+            "alarms": [{"alarm_id": "A1", "raised_at": "2099-01-01T00:00:00+08:00"}]
+        })))
+        .await;
+        assert_eq!(status, 422, "{problem}");
+        assert_eq!(fields(&problem), ["alarms[0].raised_at"]);
+        // An unknown region or contractor in a filter is refused, not an empty page.
+        for (path, field, says) in [
+            (
+                "/api/v1/orders?region=NOWHERE",
+                "region",
+                "no region with code 'NOWHERE'",
+            ),
+            (
+                "/api/v1/orders?contractor=CT99",
+                "contractor",
+                "no contractor with code 'CT99'",
+            ),
+            (
+                "/api/v1/circuits?region=NOWHERE",
+                "region",
+                "no region with code 'NOWHERE'",
+            ),
+            (
+                "/api/v1/elements?region=NOWHERE",
+                "region",
+                "no region with code 'NOWHERE'",
+            ),
+            (
+                "/api/v1/contractors?region=NOWHERE",
+                "region",
+                "no region with code 'NOWHERE'",
+            ),
+        ] {
+            let (status, problem) = send(http.get(server.url(path))).await;
+            assert_eq!(status, 422, "{path}: {problem}");
+            assert_eq!(fields(&problem), [field], "{path}: {problem}");
+            assert!(problem.to_string().contains(says), "{path}: {problem}");
+        }
         // Nothing of the above was written.
         let (_, orders) = send(http.get(server.url("/api/v1/orders"))).await;
         assert_eq!(orders["items"], json!([]), "{orders}");
