@@ -402,6 +402,7 @@ impl<'p, 'a> Cx<'p, 'a> {
                 message,
                 object,
                 message_zh,
+                related: Vec::new(),
             });
         }
     }

@@ -99,19 +99,13 @@ pub fn cross_check(
             if p.values == reference {
                 continue;
             }
-            let (others, others_zh) = if odd.len() > 1 {
-                let mut names: Vec<&str> =
-                    odd.iter().copied().filter(|f| f != file).take(5).collect();
-                if odd.len() - 1 > names.len() {
-                    names.push("…");
-                }
-                (
-                    format!(" (also odd: {})", names.join(", ")),
-                    format!("（同样不一致：{}）", names.join(", ")),
-                )
-            } else {
-                (String::new(), String::new())
-            };
+            let related: Vec<String> = odd
+                .iter()
+                .filter(|f| *f != file)
+                .map(|f| (*f).to_owned())
+                .collect();
+            let others = also_odd(&related, crate::Lang::En);
+            let others_zh = also_odd(&related, crate::Lang::Zh);
             let shown_zh = if reference.is_empty() {
                 "无".to_owned()
             } else {
@@ -133,10 +127,27 @@ pub fn cross_check(
                     "{}：{value_zh}，而{why_zh} {shown_zh}{others_zh}",
                     param_zh(key)
                 ),
+                related,
             });
         }
     }
     out
+}
+
+/// The end of an R-CF2 message naming the other devices that differ too (at most five, then
+/// `…`); empty when there is none.
+pub fn also_odd(others: &[String], lang: crate::Lang) -> String {
+    if others.is_empty() {
+        return String::new();
+    }
+    let mut names: Vec<&str> = others.iter().map(String::as_str).take(5).collect();
+    if others.len() > names.len() {
+        names.push("…");
+    }
+    match lang {
+        crate::Lang::En => format!(" (also odd: {})", names.join(", ")),
+        crate::Lang::Zh => format!("（同样不一致：{}）", names.join(", ")),
+    }
 }
 
 /// The Chinese name of a parameter of R-CF2, by its key in `[site]`.

@@ -112,9 +112,22 @@ pub struct Finding {
     /// adds it as `message_zh` when asked for Chinese.
     #[serde(skip)]
     pub message_zh: String,
+    /// The other files a comparison across devices names in the message (R-CF2's "also odd"),
+    /// so that a service can show each reader only those it may see ([`Finding::message_alone`]).
+    #[serde(skip)]
+    pub related: Vec<String>,
 }
 
 impl Finding {
+    /// The message in a language without the other files it names ([`Finding::related`]).
+    pub fn message_alone(&self, lang: Lang) -> String {
+        let full = self.message_in(lang);
+        let suffix = cross::also_odd(&self.related, lang);
+        full.strip_suffix(suffix.as_str())
+            .unwrap_or(full)
+            .to_string()
+    }
+
     /// The message in a language (the English one when no Chinese was written).
     pub fn message_in(&self, lang: Lang) -> &str {
         match lang {

@@ -667,3 +667,48 @@ mod never_panics {
         }
     }
 }
+
+/// R-CF2 names the other odd devices in the message, and keeps them apart (`related`) so that a
+/// service can show a reader only those it may see (`message_alone`).
+#[test]
+fn cf2_keeps_the_other_odd_devices_apart_from_the_message() {
+    let cfg = LintConfig::default();
+    let text =
+        |ntp: &str| format!("#\nsysname A\n#\nntp-service unicast-server {ntp}\n#\nreturn\n");
+    let texts = [
+        ("a.cfg", text("10.255.0.1")),
+        ("b.cfg", text("10.255.0.1")),
+        ("c.cfg", text("10.255.0.1")),
+        ("d.cfg", text("10.9.9.9")),
+        ("e.cfg", text("10.9.9.9")),
+    ];
+    let devices: Vec<_> = texts
+        .iter()
+        .map(|(n, t)| (*n, check_device(t, None, Role::Aggregation, &cfg)))
+        .collect();
+    let globals: Vec<_> = devices.iter().map(|(n, d)| (*n, &d.globals)).collect();
+    let f = cross_check(&globals, Role::Aggregation, &cfg);
+    let ntp: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.object.as_deref() == Some("ntp_servers"))
+        .collect();
+    assert_eq!(ntp.len(), 2, "{f:?}");
+    assert_eq!(ntp[0].file, "d.cfg");
+    assert_eq!(ntp[0].related, ["e.cfg"]);
+    assert!(
+        ntp[0].message.ends_with(" (also odd: e.cfg)"),
+        "{}",
+        ntp[0].message
+    );
+    let alone = ntp[0].message_alone(jike_lint::Lang::En);
+    assert_eq!(
+        alone,
+        "NTP servers: 10.9.9.9, where 3 of the 5 aggregation devices have 10.255.0.1"
+    );
+    let alone_zh = ntp[0].message_alone(jike_lint::Lang::Zh);
+    assert!(
+        !alone_zh.contains("e.cfg") && alone_zh.contains("10.255.0.1"),
+        "{alone_zh}"
+    );
+    assert!(ntp[0].message_zh.contains("e.cfg"));
+}

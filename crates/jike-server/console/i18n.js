@@ -287,6 +287,7 @@ const M = {
   cfg_severity: ['级别', 'Severity'],
   cfg_object: ['对象', 'Object'],
   cfg_message: ['说明', 'Message'],
+  cfg_also_odd: ['同样不一致：', 'also odd:'],
   cfg_counts: ['错误/警告/提示', 'Errors/warnings/notes'],
   cfg_counts_value: ['{errors} / {warnings} / {notes}', '{errors} / {warnings} / {notes}'],
   cfg_view_text: ['查看配置原文', 'View the text'],

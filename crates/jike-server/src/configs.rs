@@ -116,6 +116,8 @@ pub fn check(
             severity: f.severity.as_str().to_string(),
             message: f.message,
             object: f.object,
+            message_zh: f.message_zh,
+            related_elements: vec![],
         })
         .collect();
     ConfigUpload {
@@ -162,8 +164,12 @@ pub fn compare_fleet(
                     line: i64::from(f.line),
                     rule: f.rule.to_string(),
                     severity: f.severity.as_str().to_string(),
-                    message: f.message,
+                    // The stored message names no other element: each reader is shown those
+                    // of `related_elements` it may see.
+                    message: f.message_alone(jike_lint::Lang::En),
+                    message_zh: f.message_alone(jike_lint::Lang::Zh),
                     object: f.object,
+                    related_elements: f.related,
                 },
             ))
         })
@@ -528,6 +534,24 @@ mod tests {
                 "{}",
                 found[0].1.message
             );
+        }
+        // Two odd ones of five: each finding's message names no element, the other odd one
+        // is kept apart for the store to show to those who may see it.
+        let devices = [
+            device(1, &kept),
+            device(2, &kept),
+            device(3, &kept),
+            device(4, "{}"),
+            device(5, "{}"),
+        ];
+        let found = compare_fleet("aggregation", &devices, &cfg);
+        assert_eq!(found.len(), 2, "{found:?}");
+        for (id, f) in &found {
+            let other = if *id == 4 { "NE-5" } else { "NE-4" };
+            assert_eq!(f.related_elements, [other]);
+            assert!(!f.message.contains("NE-"), "{}", f.message);
+            assert!(!f.message_zh.contains("NE-"), "{}", f.message_zh);
+            assert!(f.message_zh.contains("10.255.0.1"), "{}", f.message_zh);
         }
         assert!(compare_fleet("edge", &[device(1, &kept)], &cfg).is_empty());
     }

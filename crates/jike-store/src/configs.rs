@@ -52,6 +52,11 @@ pub struct ConfigFinding {
     pub message: String,
     /// The configuration object the statement belongs to (`interface GigabitEthernet0/0/1`).
     pub object: Option<String>,
+    /// The message in Chinese (empty when the rule wrote none).
+    pub message_zh: String,
+    /// The other elements a comparison across devices (R-CF2) found differing the same way:
+    /// only those the reader may see (the message itself names none).
+    pub related_elements: Vec<String>,
 }
 
 /// A configuration to store: the text as uploaded and what the check found in it.
@@ -152,6 +157,10 @@ pub struct ElementFinding {
     pub severity: String,
     pub message: String,
     pub object: Option<String>,
+    /// The message in Chinese (empty when the rule wrote none).
+    pub message_zh: String,
+    /// The other elements the finding compares with (R-CF2) that the reader may see.
+    pub related_elements: Vec<String>,
 }
 
 /// A request for findings across elements, oldest check first within each element.
@@ -251,13 +260,17 @@ struct FindingRow {
     severity: String,
     message: String,
     object: Option<String>,
+    message_zh: String,
+    related: String,
 }
 crate::lite_record!(FindingRow {
     line,
     rule,
     severity,
     message,
-    object
+    object,
+    message_zh,
+    related
 });
 
 #[derive(FromRow)]
@@ -273,6 +286,8 @@ struct ElementFindingRow {
     severity: String,
     message: String,
     object: Option<String>,
+    message_zh: String,
+    related: String,
 }
 crate::lite_record!(ElementFindingRow {
     id,
@@ -285,8 +300,71 @@ crate::lite_record!(ElementFindingRow {
     rule,
     severity,
     message,
-    object
+    object,
+    message_zh,
+    related
 });
+
+/// The related elements as stored (a JSON array of codes; a malformed value reads as none).
+fn related_of(stored: &str) -> Vec<String> {
+    serde_json::from_str(stored).unwrap_or_default()
+}
+
+fn related_text(codes: &[String]) -> String {
+    serde_json::to_string(codes).unwrap_or_else(|_| "[]".into())
+}
+
+/// Keeps of each finding's related elements those `scope` sees: a contractor reading its
+/// element's R-CF2 finding must not learn the codes of elements it does not maintain.
+async fn hide_unseen(
+    conn: &mut Conn<'_>,
+    scope: &crate::scope::Scope,
+    related: &mut [&mut Vec<String>],
+) -> Result<(), StoreError> {
+    let mut wanted: Vec<String> = related.iter().flat_map(|r| r.iter().cloned()).collect();
+    wanted.sort();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut vals: Vec<Val> = Vec::new();
+    let cond = match scope_condition("elements", scope, &mut vals) {
+        None => {
+            for r in related.iter_mut() {
+                r.clear();
+            }
+            return Ok(());
+        }
+        Some(c) => c,
+    };
+    let mut seen = std::collections::HashSet::new();
+    for chunk in wanted.chunks(500) {
+        let mut binds = vals.clone();
+        let first = binds.len() + 1;
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| format!("${}", first + i))
+            .collect();
+        binds.extend(chunk.iter().map(|c| Val::text(c.as_str())));
+        let scope_sql = cond
+            .as_ref()
+            .map(|c| format!(" AND {c}"))
+            .unwrap_or_default();
+        let rows: Vec<(String,)> = conn
+            .fetch_all(
+                &format!(
+                    "SELECT t.code FROM elements t WHERE t.code IN ({}){scope_sql}",
+                    marks.join(", ")
+                ),
+                &binds,
+            )
+            .await?;
+        seen.extend(rows.into_iter().map(|(c,)| c));
+    }
+    for r in related.iter_mut() {
+        r.retain(|c| seen.contains(c));
+    }
+    Ok(())
+}
 
 fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
@@ -346,16 +424,17 @@ async fn element_ref(conn: &mut Conn<'_>, element_id: i64) -> Result<ElementRef,
 
 async fn findings_of(
     conn: &mut Conn<'_>,
+    scope: &crate::scope::Scope,
     config_id: i64,
 ) -> Result<Vec<ConfigFinding>, StoreError> {
     let rows: Vec<FindingRow> = conn
         .fetch_all(
-            "SELECT line, rule, severity, message, object FROM config_findings \
-             WHERE config_id = $1 ORDER BY line, id",
+            "SELECT line, rule, severity, message, object, message_zh, related \
+             FROM config_findings WHERE config_id = $1 ORDER BY line, id",
             &[Val::int(config_id)],
         )
         .await?;
-    Ok(rows
+    let mut findings: Vec<ConfigFinding> = rows
         .into_iter()
         .map(|r| ConfigFinding {
             line: r.line,
@@ -363,8 +442,16 @@ async fn findings_of(
             severity: r.severity,
             message: r.message,
             object: r.object,
+            message_zh: r.message_zh,
+            related_elements: related_of(&r.related),
         })
-        .collect())
+        .collect();
+    let mut related: Vec<&mut Vec<String>> = findings
+        .iter_mut()
+        .map(|f| &mut f.related_elements)
+        .collect();
+    hide_unseen(conn, scope, &mut related).await?;
+    Ok(findings)
 }
 
 /// Errors, warnings and notes among `findings`.
@@ -409,18 +496,20 @@ async fn compare_fleet(
     let found = (fleet.compare)(role, &devices);
     // Only what changed is written: the findings of the group as stored, by content, against
     // the comparison's; most of them stay as they are from one upload to the next.
-    let stored: Vec<(i64, i64, i64, String, String, Option<String>)> = conn
+    /// id, config_id, line, severity, message, object, related.
+    type Stored = (i64, i64, i64, String, String, Option<String>, String);
+    let stored: Vec<Stored> = conn
         .fetch_all(
-            "SELECT f.id, f.config_id, f.line, f.severity, f.message, f.object \
+            "SELECT f.id, f.config_id, f.line, f.severity, f.message, f.object, f.related \
              FROM config_findings f WHERE f.rule = $1 AND f.config_id IN \
              (SELECT id FROM element_configs WHERE role = $2)",
             &[Val::text(fleet.rule), Val::text(role)],
         )
         .await?;
-    type Key = (i64, i64, String, String, Option<String>);
+    type Key = (i64, i64, String, String, Option<String>, String);
     let mut kept: std::collections::HashMap<Key, Vec<i64>> = std::collections::HashMap::new();
-    for (id, config_id, line, severity, message, object) in stored {
-        kept.entry((config_id, line, severity, message, object))
+    for (id, config_id, line, severity, message, object, related) in stored {
+        kept.entry((config_id, line, severity, message, object, related))
             .or_default()
             .push(id);
     }
@@ -438,11 +527,12 @@ async fn compare_fleet(
                 ),
             ));
         }
-        let key = (*config_id, f.line, f.severity, f.message, f.object);
+        let related = related_text(&f.related_elements);
+        let key = (*config_id, f.line, f.severity, f.message, f.object, related);
         if kept.get_mut(&key).and_then(Vec::pop).is_some() {
             continue;
         }
-        let (config_id, line, severity, message, object) = key;
+        let (config_id, line, severity, message, object, related) = key;
         rows.push(vec![
             Val::int(element_id),
             Val::int(config_id),
@@ -451,6 +541,8 @@ async fn compare_fleet(
             Val::text(severity),
             Val::text(message),
             Val::Text(object),
+            Val::text(f.message_zh),
+            Val::text(related),
         ]);
     }
     let stale: Vec<Vec<Val>> = kept
@@ -462,7 +554,7 @@ async fn compare_fleet(
         .await?;
     conn.execute_each(
         "INSERT INTO config_findings (element_id, config_id, line, rule, severity, message, \
-         object) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         object, message_zh, related) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &rows,
     )
     .await
@@ -547,12 +639,14 @@ impl Store {
                     Val::text(f.severity.as_str()),
                     Val::text(f.message.as_str()),
                     Val::Text(f.object.clone()),
+                    Val::text(f.message_zh.as_str()),
+                    Val::text(related_text(&f.related_elements)),
                 ]
             })
             .collect();
         conn.execute_each(
             "INSERT INTO config_findings (element_id, config_id, line, rule, severity, message, \
-             object) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             object, message_zh, related) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &rows,
         )
         .await?;
@@ -590,7 +684,7 @@ impl Store {
             &[Val::int(element_id), Val::int(KEEP_CONFIGS)],
         )
         .await?;
-        let findings = findings_of(&mut conn, config_id).await?;
+        let findings = findings_of(&mut conn, &caller.scope, config_id).await?;
         let (errors, warnings, notes) = counts(&findings);
         let config = ConfigSummary {
             id: config_id,
@@ -641,7 +735,7 @@ impl Store {
             )
             .await?;
         let mut config = row.ok_or_else(|| not_found_config(element_id))?.summary();
-        let findings = findings_of(&mut conn, config.id).await?;
+        let findings = findings_of(&mut conn, &caller.scope, config.id).await?;
         (config.errors, config.warnings, config.notes) = counts(&findings);
         let element = element_ref(&mut conn, element_id).await?;
         Ok(ConfigCheck {
@@ -789,7 +883,7 @@ impl Store {
         let sql = format!(
             "SELECT f.id, f.element_id, t.code AS element_code, t.name AS element_name, \
              f.config_id, c.uploaded_at AS checked_at, f.line, f.rule, f.severity, f.message, \
-             f.object FROM config_findings f JOIN elements t ON t.id = f.element_id \
+             f.object, f.message_zh, f.related FROM config_findings f JOIN elements t ON t.id = f.element_id \
              JOIN element_configs c ON c.id = f.config_id{filter} ORDER BY f.id LIMIT {}",
             limit + 1
         );
@@ -802,7 +896,7 @@ impl Store {
         } else {
             None
         };
-        let items = rows
+        let mut items: Vec<ElementFinding> = rows
             .into_iter()
             .map(|r| ElementFinding {
                 id: r.id,
@@ -816,8 +910,13 @@ impl Store {
                 severity: r.severity,
                 message: r.message,
                 object: r.object,
+                message_zh: r.message_zh,
+                related_elements: related_of(&r.related),
             })
             .collect();
+        let mut related: Vec<&mut Vec<String>> =
+            items.iter_mut().map(|f| &mut f.related_elements).collect();
+        hide_unseen(&mut c.conn(), &caller.scope, &mut related).await?;
         Ok(Page { items, next_cursor })
     }
 
@@ -914,6 +1013,8 @@ mod tests {
                     severity: "fatal".into(),
                     message: "m".into(),
                     object: None,
+                    message_zh: String::new(),
+                    related_elements: vec![],
                 })
             }),
         ];

@@ -89,6 +89,8 @@ fn finding(line: i64, rule: &str, severity: &str) -> ConfigFinding {
         severity: severity.into(),
         message: format!("{rule} at {line}"),
         object: Some("interface GigabitEthernet0/0/1".into()),
+        message_zh: String::new(),
+        related_elements: vec![],
     }
 }
 
@@ -444,9 +446,8 @@ fn majority(_role: &str, devices: &[FleetDevice]) -> Vec<(i64, ConfigFinding)> {
     if n * 2 <= devices.len() {
         return Vec::new();
     }
-    devices
-        .iter()
-        .filter(|d| d.globals != value)
+    let odd: Vec<&FleetDevice> = devices.iter().filter(|d| d.globals != value).collect();
+    odd.iter()
         .map(|d| {
             (
                 d.element_id,
@@ -456,6 +457,12 @@ fn majority(_role: &str, devices: &[FleetDevice]) -> Vec<(i64, ConfigFinding)> {
                     severity: "warning".into(),
                     message: format!("{} differs from {value}", d.element_code),
                     object: Some("ntp_servers".into()),
+                    message_zh: format!("{} 与 {value} 不一致", d.element_code),
+                    related_elements: odd
+                        .iter()
+                        .filter(|o| o.element_id != d.element_id)
+                        .map(|o| o.element_code.clone())
+                        .collect(),
                 },
             )
         })
@@ -556,6 +563,96 @@ async fn the_devices_of_a_role_are_compared_again_at_every_upload() {
         assert_eq!(odd(store.clone()).await, ["NE-1"]);
         put(ids[1], "ntp-c", "access").await;
         assert!(odd(store.clone()).await.is_empty());
+    })
+    .await;
+}
+
+/// R-CF2 names the other elements that differ the same way; a contractor reading its element's
+/// finding sees only those it maintains itself, the administrator all of them.
+#[tokio::test]
+async fn a_comparison_names_only_the_elements_the_reader_sees() {
+    on_both(|store| async move {
+        let (ne, dw) = seed(&store).await;
+        let mut ids = ne.to_vec();
+        for i in 2..7 {
+            let e = store
+                .create::<Elements>(&ElementInput {
+                    code: format!("NE-{i}"),
+                    name: format!("汇聚交换机{i}"),
+                    element_type: ElementType::Switch,
+                    vendor: "华为".into(),
+                    model: "S5735".into(),
+                    management_ip: None,
+                    site_code: "S1".into(),
+                    owner: Owner::Operator,
+                    domain: MaintenanceDomain::EnterpriseAccess,
+                    contractor_code: Some("DW0".into()),
+                })
+                .await
+                .unwrap();
+            ids.push(e.id);
+        }
+        let admin = Caller::system("admin");
+        // NE-0 (DW0) and NE-1 (DW1) differ from the majority, and NE-6 (DW0) too.
+        for (i, globals) in [
+            "ntp-b", "ntp-b", "ntp-a", "ntp-a", "ntp-a", "ntp-a", "ntp-b",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let id = ids[i];
+            let mut u = upload("sysname X\n", vec![]);
+            u.globals = (*globals).into();
+            u.role = "aggregation".into();
+            store
+                .config_upload_as(&admin, id, &u, &FLEET)
+                .await
+                .unwrap();
+        }
+        let related = |c: &jike_store::ConfigCheck| {
+            c.findings
+                .iter()
+                .find(|f| f.rule == "CF2-inconsistent")
+                .map(|f| f.related_elements.clone())
+                .unwrap()
+        };
+        let all = store.config_latest_as(&admin, ids[1]).await.unwrap();
+        assert_eq!(related(&all), ["NE-0", "NE-6"]);
+        assert_eq!(all.findings[0].message_zh, "NE-1 与 ntp-a 不一致");
+        // DW1 maintains NE-1 only: the odd NE-0 and NE-6 are DW0's.
+        let own = store
+            .config_latest_as(&contractor(dw[1]), ids[1])
+            .await
+            .unwrap();
+        assert_eq!(related(&own), Vec::<String>::new());
+        // DW0 sees NE-6 beside its NE-0, not DW1's NE-1; in the list across elements too.
+        let dw0 = store
+            .config_latest_as(&contractor(dw[0]), ids[0])
+            .await
+            .unwrap();
+        assert_eq!(related(&dw0), ["NE-6"]);
+        let page = store
+            .config_findings_as(
+                &contractor(dw[0]),
+                &FindingQuery {
+                    rule: Some("CF2-inconsistent".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let listed: Vec<(String, Vec<String>)> = page
+            .items
+            .into_iter()
+            .map(|f| (f.element_code, f.related_elements))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("NE-0".to_string(), vec!["NE-6".to_string()]),
+                ("NE-6".to_string(), vec!["NE-0".to_string()])
+            ]
+        );
     })
     .await;
 }

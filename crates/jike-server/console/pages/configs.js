@@ -10,6 +10,16 @@ import { can, go, hashWith } from '../app.js';
 
 const SEVERITIES = ['error', 'warning', 'note'];
 
+/** A finding's message in the console's language, then the other elements a comparison across
+ *  devices found differing the same way (only those the reader may see, as the service gives). */
+function findingMessage(f) {
+  const text = getLang() === 'zh' && f.message_zh ? f.message_zh : f.message;
+  const related = f.related_elements || [];
+  if (!related.length) return h('span', { testid: 'finding-message' }, text);
+  return h('span', { testid: 'finding-message' }, text, ' ', t('cfg_also_odd'),
+    ...related.flatMap((code, i) => [i ? ', ' : ' ', h('a', { href: `#/elements/${encodeURIComponent(code)}`, class: 'mono', testid: 'finding-related' }, code)]));
+}
+
 // The rules' rationales in Chinese (the service gives them in English, `jike-lint/src/rules.rs`);
 // a rule missing here shows the service's text.
 const RATIONALE_ZH = {
@@ -65,7 +75,7 @@ function checkView(check) {
     { label: t('cfg_rule'), class: 'nowrap', cell: (f) => h('a', { href: hashWith('/configs', { rule: f.rule }), class: 'mono', testid: 'finding-rule' }, f.rule) },
     { label: t('cfg_severity'), cell: (f) => severityBadge(f.severity) },
     { label: t('cfg_object'), class: 'wrap', cell: (f) => (f.object ? h('span', { class: 'mono' }, f.object) : null) },
-    { label: t('cfg_message'), class: 'wrap', cell: (f) => f.message },
+    { label: t('cfg_message'), class: 'wrap', cell: findingMessage },
   ];
   return h('div', { class: 'cfg-check', testid: 'config-check', dataset: { configId: String(c.id) } },
     h('div', { class: 'cfg-head' },
@@ -214,7 +224,7 @@ function findingList(query) {
     { label: t('cfg_rule'), class: 'nowrap', cell: (f) => h('span', { class: 'mono' }, f.rule) },
     { label: t('cfg_severity'), cell: (f) => severityBadge(f.severity) },
     { label: t('cfg_object'), class: 'wrap', cell: (f) => (f.object ? h('span', { class: 'mono' }, f.object) : null) },
-    { label: t('cfg_message'), class: 'wrap', cell: (f) => f.message },
+    { label: t('cfg_message'), class: 'wrap', cell: findingMessage },
     { label: t('cfg_checked_at'), class: 'nowrap', cell: (f) => fmtTime(f.checked_at, 'short') },
   ];
   const rowData = (f) => ({ rule: f.rule, element: f.element_code, line: String(f.line), severity: f.severity });
