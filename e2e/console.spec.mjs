@@ -24,6 +24,7 @@ const BASE = env('JIKE_URL').replace(/\/$/, '');
 const DISPATCHER = [env('JIKE_DISPATCHER'), env('JIKE_DISPATCHER_PASSWORD')];
 const CONTRACTOR = [env('JIKE_CONTRACTOR'), env('JIKE_CONTRACTOR_PASSWORD')];
 const ADMIN = [env('JIKE_ADMIN'), env('JIKE_ADMIN_PASSWORD')];
+const CUSTOMER = [env('JIKE_CUSTOMER'), env('JIKE_CUSTOMER_PASSWORD')];
 const ARTIFACTS = env('JIKE_ARTIFACTS', path.resolve('artifacts'));
 const CHROMIUM = process.env.JIKE_CHROMIUM || '/usr/bin/chromium';
 fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -471,6 +472,29 @@ test("a contractor does not see another contractor's order", async () => {
   await page.getByTestId('dashboard').waitFor();
   await page.getByTestId('last-refresh').filter({ hasText: /\d/ }).waitFor();
   assert.equal(await page.locator(`[data-testid="dashboard-order"][data-code="${data.orderB.code}"]`).count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a customer raises a complaint on its own line and sees its own view of it', async () => {
+  const page = await newPage();
+  await login(page, CUSTOMER);
+  await page.goto(`${BASE}/console/#/orders/new`);
+  await page.getByTestId('order-form').waitFor();
+  // Only a fault or a complaint, and nothing the monitoring room decides.
+  const kinds = await page.getByTestId('order-kind').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(kinds, ['fault', 'complaint']);
+  for (const id of ['order-grade', 'order-failed-hop', 'order-alarm-id', 'order-elements', 'order-site']) {
+    assert.equal(await page.getByTestId(id).count(), 0, id);
+  }
+  // Its own record and lines are offered at once; the first line is ticked.
+  await page.locator('[data-testid^="circuit-option-"]:checked').first().waitFor({ timeout: T });
+  await page.getByTestId('order-kind').selectOption('complaint');
+  await page.getByTestId('order-title-input').fill('专线网速慢，晚高峰丢包');
+  await page.getByTestId('order-submit').click();
+  await page.getByTestId('order-detail').waitFor({ timeout: T });
+  const code = (await page.getByTestId('order-code').textContent()).trim();
+  assert.match(code, /\S/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

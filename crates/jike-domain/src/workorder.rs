@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::inventory::Validate;
 use crate::values::{check_code, check_optional_text, check_text, FieldError, Problems};
-use crate::vocab::{BusinessType, EventType, Grade, OrderKind, OrderState, Room};
+use crate::vocab::{BusinessType, EventType, Grade, OrderKind, OrderState, Room, Vocabulary};
 
 const TITLE_MAX: usize = 200;
 const TEXT_MAX: usize = 4000;
@@ -85,6 +85,54 @@ fn check_codes(p: &mut Problems, field: &str, codes: &[String]) {
     }
     for (i, c) in codes.iter().enumerate() {
         p.check(&format!("{field}[{i}]"), check_code(c));
+    }
+}
+
+/// What a customer (客户, in the portal) or its account manager (客户经理) may open: a fault or
+/// a complaint (报障、投诉) on lines of its own, naming at least one of them; what the monitoring
+/// room decides (grade, business type, lead room, contractor, failed hop, region, site, network
+/// elements, alarms) is not theirs to set. That the lines are theirs is the store's to check
+/// (their scope).
+pub fn check_raised_by_customer_side(input: &OrderCreate) -> Result<(), Vec<FieldError>> {
+    let mut problems = Vec::new();
+    if !matches!(input.kind, OrderKind::Fault | OrderKind::Complaint) {
+        problems.push(FieldError::new(
+            "kind",
+            format!(
+                "a customer or an account manager may open a fault (故障) or a complaint (投诉), not a {}",
+                input.kind.code()
+            ),
+        ));
+    }
+    if input.circuit_codes.is_empty() {
+        problems.push(FieldError::new(
+            "circuit_codes",
+            "name the line (circuit) the fault or complaint is about",
+        ));
+    }
+    let operators: [(&str, bool); 9] = [
+        ("grade", input.grade.is_some()),
+        ("business_type", input.business_type.is_some()),
+        ("lead_room", input.lead_room.is_some()),
+        ("contractor_code", input.contractor_code.is_some()),
+        ("failed_hop", input.failed_hop.is_some()),
+        ("region_code", input.region_code.is_some()),
+        ("site_code", input.site_code.is_some()),
+        ("element_codes", !input.element_codes.is_empty()),
+        ("alarms", !input.alarms.is_empty()),
+    ];
+    for (field, set) in operators {
+        if set {
+            problems.push(FieldError::new(
+                field,
+                "is decided by the monitoring room; leave it out",
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
     }
 }
 
@@ -303,6 +351,69 @@ pub struct Order {
     pub allowed_events: Option<Vec<EventType>>,
 }
 
+impl OrderEvent {
+    /// Whether a customer sees this kind of event on its order: what happened to its service
+    /// and what was done with it on its side (受理、联系、出发、到场、挂起、恢复、确认、归档、
+    /// 进展通报), not the operator's internal routing (派单、转派、驳回、回单、观察).
+    fn customer_sees(&self) -> bool {
+        matches!(
+            self.kind,
+            EventType::Occurred
+                | EventType::Accepted
+                | EventType::CustomerContacted
+                | EventType::EnRoute
+                | EventType::OnSite
+                | EventType::Suspended
+                | EventType::Resumed
+                | EventType::Restored
+                | EventType::Confirmed
+                | EventType::Closed
+                | EventType::Reopened
+                | EventType::UpdatePublished
+        )
+    }
+}
+
+impl Order {
+    /// The order as its customer (客户, the portal) sees it: its own timeline without the
+    /// internal one. Kept: the kind, title, state, grade, lines, the clocks, and the events of
+    /// [`OrderEvent::customer_sees`] with their times, a suspension's reason and a published
+    /// update's text. Left out: notes, who recorded what (the contractor's staff), when a
+    /// backdated event was entered, approvers, event data, alarms, network elements, the site,
+    /// the contractor and why it was chosen, and who opened the order.
+    pub fn as_customer_sees(mut self) -> Order {
+        self.contractor_code = None;
+        self.contractor_name = None;
+        self.contractor_basis = None;
+        self.site_code = None;
+        self.element_codes = None;
+        self.alarms = None;
+        self.created_by = String::new();
+        if let Some(events) = self.events.take() {
+            self.events = Some(
+                events
+                    .into_iter()
+                    .filter(OrderEvent::customer_sees)
+                    .map(|e| OrderEvent {
+                        recorded_at: e.at,
+                        actor: String::new(),
+                        note: if e.kind == EventType::UpdatePublished {
+                            e.note
+                        } else {
+                            String::new()
+                        },
+                        reason: e.reason.filter(|_| e.kind == EventType::Suspended),
+                        approved_by: None,
+                        data: None,
+                        ..e
+                    })
+                    .collect(),
+            );
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,5 +497,135 @@ mod tests {
             serde_json::from_str(r#"{"type": "reassigned", "contractor_code": "CT2"}"#).unwrap();
         assert!(e.validate().is_ok());
         assert!(serde_json::from_str::<EventCreate>(r#"{"type": "teleported"}"#).is_err());
+    }
+
+    #[test]
+    fn a_customer_opens_faults_and_complaints_on_lines_without_the_operators_fields() {
+        let raised = |json: &str| {
+            check_raised_by_customer_side(&serde_json::from_str::<OrderCreate>(json).unwrap())
+        };
+        assert_eq!(
+            raised(r#"{"kind": "complaint", "title": "网速慢", "circuit_codes": ["C1"]}"#),
+            Ok(())
+        );
+        assert_eq!(
+            raised(
+                r#"{"kind": "故障", "title": "中断", "circuit_codes": ["C1"], "occurred_at": "2026-01-05T08:00:00+08:00"}"#
+            ),
+            Ok(())
+        );
+        let fields = |json: &str| -> Vec<String> {
+            raised(json)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(
+            fields(r#"{"kind": "inspection", "title": "巡检"}"#),
+            ["kind", "circuit_codes"]
+        );
+        assert_eq!(
+            fields(
+                r#"{"kind": "fault", "title": "中断", "circuit_codes": ["C1"], "grade": "diamond",
+                    "contractor_code": "CT01", "failed_hop": 1, "alarms": [{"alarm_id": "A"}]}"#
+            ),
+            ["grade", "contractor_code", "failed_hop", "alarms"]
+        );
+    }
+
+    #[test]
+    fn a_customer_sees_its_timeline_not_the_internal_one() {
+        let at = |m: u32| {
+            DateTime::parse_from_rfc3339(&format!("2026-01-05T08:{m:02}:00+08:00")).unwrap()
+        };
+        let event = |seq: i64, kind: EventType, m: u32| OrderEvent {
+            seq,
+            kind,
+            at: at(m),
+            recorded_at: at(m + 30),
+            actor: "代维张工".into(),
+            note: format!("内部备注 {seq}"),
+            reason: Some("客户机房无法进入".into()),
+            approved_by: Some("李经理".into()),
+            data: Some(serde_json::json!({"room": "transport"})),
+        };
+        let order = Order {
+            id: 1,
+            code: "GD-1".into(),
+            kind: OrderKind::Fault,
+            title: "中断".into(),
+            description: String::new(),
+            state: OrderState::Suspended,
+            grade: Grade::Gold,
+            business_type: None,
+            customer_code: Some("C1".into()),
+            customer_name: Some("某医院".into()),
+            site_code: Some("S1".into()),
+            region_code: None,
+            contractor_code: Some("CT01".into()),
+            contractor_name: Some("代维一".into()),
+            contractor_basis: Some(crate::derive::ContractorBasis::Given),
+            lead_room: Some(Room::Transport),
+            occurred_at: at(0),
+            breached: false,
+            joint_handling_at: None,
+            next_due_at: None,
+            policy_version: 1,
+            created_by: "zhang.wei".into(),
+            created_at: at(0),
+            updated_at: at(0),
+            closed_at: None,
+            circuit_codes: Some(vec!["CIR-1".into()]),
+            element_codes: Some(vec!["NE-1".into()]),
+            alarms: Some(vec![]),
+            events: Some(vec![
+                event(1, EventType::Occurred, 0),
+                event(2, EventType::Dispatched, 2),
+                event(3, EventType::Accepted, 5),
+                event(4, EventType::UpdatePublished, 6),
+                event(5, EventType::Suspended, 9),
+            ]),
+            sla_summary: None,
+            sla: None,
+            allowed_events: None,
+        };
+        let seen = order.as_customer_sees();
+        assert_eq!(seen.circuit_codes, Some(vec!["CIR-1".to_string()]));
+        assert_eq!(
+            (
+                seen.contractor_code,
+                seen.site_code,
+                seen.element_codes,
+                seen.alarms.is_none()
+            ),
+            (None, None, None, true)
+        );
+        assert_eq!(seen.created_by, "");
+        let events = seen.events.unwrap();
+        let kinds: Vec<EventType> = events.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                EventType::Occurred,
+                EventType::Accepted,
+                EventType::UpdatePublished,
+                EventType::Suspended
+            ]
+        );
+        for e in &events {
+            assert_eq!(e.recorded_at, e.at, "no entry time of a backdated event");
+            assert_eq!(
+                (e.actor.as_str(), e.approved_by.as_deref(), e.data.is_none()),
+                ("", None, true)
+            );
+        }
+        assert_eq!(
+            events[2].note, "内部备注 4",
+            "a published update is for the customer"
+        );
+        assert_eq!(events[0].note, "");
+        assert_eq!(events[3].reason.as_deref(), Some("客户机房无法进入"));
+        assert_eq!(events[1].reason, None);
     }
 }

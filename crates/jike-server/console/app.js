@@ -43,7 +43,10 @@ export function mayRecord(eventType) { return !!session.me && (session.me.may_re
 export function can(what) {
   const r = role();
   switch (what) {
-    case 'create_order': return r === 'admin' || r === 'monitoring';
+    // A customer and its account manager open faults and complaints on their own lines.
+    case 'create_order': return ['admin', 'monitoring', 'account_manager', 'customer'].includes(r);
+    // Any kind, with what only the monitoring room decides (grade, failed hop, alarms, …).
+    case 'create_any_order': return r === 'admin' || r === 'monitoring';
     case 'admin': return r === 'admin';
     case 'import': return r === 'admin';
     case 'inventory_network': return r !== 'customer';

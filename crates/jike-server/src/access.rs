@@ -84,7 +84,9 @@ const EVERY_ROLE: &[Role] = &[
 const ADMIN: &[Role] = &[Admin];
 const OPERATIONS_READ: &[Role] = &[Admin, Monitoring, Auditor];
 const AUDIT_READ: &[Role] = &[Admin, Auditor];
-const DISPATCH: &[Role] = &[Admin, Monitoring];
+/// Who may open an order: the monitoring room (any kind), a customer and its account manager
+/// (faults and complaints on their own lines).
+const ORDER_OPEN: &[Role] = &[Admin, Monitoring, AccountManager, Customer];
 /// Those who work orders: everyone but the read-only auditor (which event each may record is
 /// `Role::may_record`).
 const ORDER_WORK: &[Role] = &[
@@ -166,7 +168,9 @@ pub fn rules() -> &'static [Rule] {
         add(Method::POST, "/api/v1/import/{kind}", Allow::Roles(ADMIN));
 
         add(Method::GET, "/api/v1/orders", Allow::Authenticated);
-        add(Method::POST, "/api/v1/orders", Allow::Roles(DISPATCH));
+        // A customer and its account manager open faults and complaints on their own lines
+        // (checked by the store, `check_raised_by_customer_side`).
+        add(Method::POST, "/api/v1/orders", Allow::Roles(ORDER_OPEN));
         add(Method::GET, "/api/v1/orders/{id}", Allow::Authenticated);
         add(
             Method::GET,

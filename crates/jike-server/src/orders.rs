@@ -82,8 +82,7 @@ async fn dashboard(State(state): State<AppState>, who: Who) -> Result<Response, 
 /// An order is named by its id or by its code (`GD-20251001-000001`).
 /// Not found when the caller's scope does not hold it.
 async fn find(state: &AppState, who: &Who, key: &str) -> Result<jike_domain::Order, ApiError> {
-    let id = order_id(state, who, key).await?;
-    Ok(state.store.order(id, Utc::now()).await?)
+    Ok(state.store.order_as(&who.caller, key, Utc::now()).await?)
 }
 
 async fn read(

@@ -805,6 +805,14 @@ async fn events_of(conn: &mut Conn<'_>, order_id: i64) -> Result<Vec<EventRow>, 
     .await
 }
 
+/// An order as `caller` may read it: a customer's own view, everyone else's in full.
+pub fn seen_by(caller: &Caller, order: Order) -> Order {
+    match caller.scope {
+        Scope::Customer { .. } => order.as_customer_sees(),
+        _ => order,
+    }
+}
+
 /// The longest an event may lie in the future (clock skew between the caller and the service).
 const FUTURE_SKEW_SECS: i64 = 300;
 
@@ -832,11 +840,18 @@ impl Store {
         idempotency: Option<&Idempotency>,
         now: DateTime<Utc>,
     ) -> Result<Created, StoreError> {
+        // The customer side first: what it may not set is the first thing to tell it.
+        if matches!(caller.scope, Scope::Customer { .. } | Scope::Manager { .. }) {
+            jike_domain::check_raised_by_customer_side(input).map_err(StoreError::Invalid)?;
+        }
         input.validate().map_err(StoreError::Invalid)?;
+        if matches!(caller.scope, Scope::Customer { .. } | Scope::Manager { .. }) {
+            self.check_own_lines(caller, input).await?;
+        }
         if let Some(key) = idempotency {
             if let Some(order) = self.replay(key).await? {
                 return Ok(Created {
-                    order,
+                    order: seen_by(caller, order),
                     replayed: true,
                 });
             }
@@ -878,7 +893,7 @@ impl Store {
                 if let Some(key) = idempotency {
                     if let Some(order) = self.replay(key).await? {
                         return Ok(Created {
-                            order,
+                            order: seen_by(caller, order),
                             replayed: true,
                         });
                     }
@@ -889,9 +904,48 @@ impl Store {
         };
         tx.commit().await?;
         Ok(Created {
-            order: self.order(id, now).await?,
+            order: seen_by(caller, self.order(id, now).await?),
             replayed: false,
         })
+    }
+
+    /// A customer or an account manager opens orders on its own lines only (its scope's
+    /// circuits and customers); what it may set was checked before (`check_raised_by_customer_side`).
+    async fn check_own_lines(
+        &self,
+        caller: &Caller,
+        input: &OrderCreate,
+    ) -> Result<(), StoreError> {
+        let mut c = self.db.read().await?;
+        let mut conn = c.conn();
+        let mut problems = Vec::new();
+        for (i, code) in input.circuit_codes.iter().enumerate() {
+            if crate::ops::get_by_code::<crate::Circuits>(&mut conn, &caller.scope, code)
+                .await
+                .is_err_and(|e| matches!(e, StoreError::NotFound { .. }))
+            {
+                problems.push(FieldError::new(
+                    format!("circuit_codes[{i}]"),
+                    format!("no circuit with code '{code}' among your lines"),
+                ));
+            }
+        }
+        if let Some(code) = &input.customer_code {
+            if crate::ops::get_by_code::<crate::Customers>(&mut conn, &caller.scope, code)
+                .await
+                .is_err_and(|e| matches!(e, StoreError::NotFound { .. }))
+            {
+                problems.push(FieldError::new(
+                    "customer_code",
+                    format!("no customer with code '{code}' among yours"),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(problems))
+        }
     }
 
     async fn replay(&self, key: &Idempotency) -> Result<Option<Order>, StoreError> {
@@ -1435,7 +1489,7 @@ impl Store {
             }));
         crate::audit::append(&mut conn, &entry, now).await?;
         tx.commit().await?;
-        self.order(order_id, now).await
+        Ok(seen_by(caller, self.order(order_id, now).await?))
     }
 
     /// The id of the order named by its id or its code, checking that it exists: one indexed
@@ -1475,6 +1529,20 @@ impl Store {
         let mut order = crate::ops::get::<Orders>(&mut conn, &Scope::All, id).await?;
         self.fill_detail(&mut conn, &mut order, now).await?;
         Ok(order)
+    }
+
+    /// An order `caller` sees (by id or code), with its detail as for [`Store::order`]; a
+    /// customer gets its own view of it (`Order::as_customer_sees`). Not found when out of
+    /// scope.
+    pub async fn order_as(
+        &self,
+        caller: &Caller,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Order, StoreError> {
+        let id = self.order_id_as(caller, key).await?;
+        let order = self.order(id, now).await?;
+        Ok(seen_by(caller, order))
     }
 
     /// The same, by code.
@@ -1540,6 +1608,7 @@ impl Store {
                 order.sla_summary = jike_domain::urgency::most_urgent(&report);
             }
         }
+        page.items = page.items.into_iter().map(|o| seen_by(caller, o)).collect();
         Ok(page)
     }
 

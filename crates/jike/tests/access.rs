@@ -677,3 +677,115 @@ async fn api_writes_are_audited_and_an_edited_entry_is_found() {
         "{out}{err}"
     );
 }
+
+/// A customer and its account manager open faults and complaints on their own lines (issue 14):
+/// not on another customer's line, not another kind, and nothing the monitoring room decides.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn customers_and_their_account_managers_raise_faults_and_complaints_on_their_lines() {
+    for db in TestDb::both().await {
+        let server = Server::start(&db.url, &["--demo"]);
+        let admin = server.client();
+        let a = anchors(&admin, &server).await;
+        let customer = client_with(&token_of_role(&server, "customer", &a));
+        let manager = client_with(&token_of_role(&server, "account_manager", &a));
+        let lead = client_with(&token_of_role(&server, "lead_room", &a));
+        let own = get_json(&customer, server.url("/api/v1/circuits?limit=5")).await;
+        let line = own["items"][0]["code"].as_str().unwrap().to_string();
+        let all = get_json(&admin, server.url("/api/v1/circuits?limit=500")).await;
+        let other = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["customer_code"] != a.customer.as_str())
+            .expect("the demo has other customers' lines")["code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let post = |client: &reqwest::Client, body: Value| {
+            let request = client.post(server.url("/api/v1/orders")).json(&body);
+            async move {
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                (
+                    status,
+                    response.json::<Value>().await.unwrap_or(Value::Null),
+                )
+            }
+        };
+        let fields = |problem: &Value| -> Vec<String> {
+            problem["errors"]
+                .as_array()
+                .map(|e| {
+                    e.iter()
+                        .map(|f| f["field"].as_str().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+
+        let (status, complaint) = post(
+            &customer,
+            json!({"kind": "投诉", "title": "专线网速慢", "circuit_codes": [line]}),
+        )
+        .await;
+        assert_eq!(status, 201, "{complaint}");
+        assert_eq!(complaint["kind"], "complaint");
+        assert_eq!(
+            complaint["customer_code"],
+            a.customer.as_str(),
+            "{complaint}"
+        );
+        let mine = get_json(&customer, server.url("/api/v1/orders?limit=50")).await;
+        assert!(mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == complaint["id"]));
+        let (status, fault) = post(
+            &manager,
+            json!({"kind": "fault", "title": "客户报障：中断", "circuit_codes": [line]}),
+        )
+        .await;
+        assert_eq!(status, 201, "{fault}");
+        // The customer's own view: no contractor, no internal timeline (who recorded what).
+        let url = server.url(&format!("/api/v1/orders/{}", fault["id"]));
+        let internal = get_json(&admin, url.clone()).await;
+        assert_ne!(internal["events"][0]["actor"], "", "{internal}");
+        let seen = get_json(&customer, url).await;
+        assert!(seen["contractor_code"].is_null(), "{seen}");
+        for e in seen["events"].as_array().unwrap() {
+            assert_eq!(e["actor"], "", "{seen}");
+            assert_eq!(e["recorded_at"], e["at"], "{seen}");
+        }
+
+        for (body, field) in [
+            (
+                json!({"kind": "fault", "title": "中断", "circuit_codes": [other]}),
+                "circuit_codes[0]",
+            ),
+            (
+                json!({"kind": "inspection", "title": "巡检", "circuit_codes": [line]}),
+                "kind",
+            ),
+            (
+                json!({"kind": "fault", "title": "中断", "circuit_codes": [line], "contractor_code": a.contractor_a}),
+                "contractor_code",
+            ),
+            (json!({"kind": "fault", "title": "中断"}), "circuit_codes"),
+        ] {
+            for client in [&customer, &manager] {
+                let (status, problem) = post(client, body.clone()).await;
+                assert_eq!(status, 422, "{body}: {problem}");
+                assert_eq!(fields(&problem), [field], "{body}: {problem}");
+            }
+        }
+        // Rooms work the orders the monitoring room opens; they do not open them.
+        let (status, _) = post(
+            &lead,
+            json!({"kind": "fault", "title": "中断", "circuit_codes": [line]}),
+        )
+        .await;
+        assert_eq!(status, 403);
+        db.cleanup().await;
+    }
+}

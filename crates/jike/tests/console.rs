@@ -95,6 +95,19 @@ async fn the_console_works_end_to_end_in_chromium() {
     let db = TestDb::sqlite();
     let server = Server::start(&db.url, &["--demo"]);
     let contractor = some_contractor(&server).await;
+    // A customer with lines, for the portal's scenario.
+    let line: Value = client_with(&server.token)
+        .get(server.url("/api/v1/circuits?limit=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let customer = line["items"][0]["customer_code"]
+        .as_str()
+        .expect("the demo's circuits have customers")
+        .to_string();
     let users = [
         ("e2e-admin", "admin", "Admin-pass-2025", vec![]),
         ("e2e-dispatcher", "monitoring", "Dispatch-pass-2025", vec![]),
@@ -103,6 +116,12 @@ async fn the_console_works_end_to_end_in_chromium() {
             "contractor",
             "Contractor-pass-2025",
             vec!["--contractor", contractor.as_str()],
+        ),
+        (
+            "e2e-customer",
+            "customer",
+            "Customer-pass-2025",
+            vec!["--customer", customer.as_str()],
         ),
     ];
     for (name, role, password, extra) in &users {
@@ -125,6 +144,8 @@ async fn the_console_works_end_to_end_in_chromium() {
                 .env("JIKE_DISPATCHER_PASSWORD", "Dispatch-pass-2025")
                 .env("JIKE_CONTRACTOR", "e2e-contractor")
                 .env("JIKE_CONTRACTOR_PASSWORD", "Contractor-pass-2025")
+                .env("JIKE_CUSTOMER", "e2e-customer")
+                .env("JIKE_CUSTOMER_PASSWORD", "Customer-pass-2025")
                 .env("JIKE_CHROMIUM", chromium())
                 .env("JIKE_ARTIFACTS", artifacts)
                 .output()

@@ -14,9 +14,12 @@ function splitCodes(text) { return text.split(/[,，、;；\s]+/).map((s) => s.t
 export async function render(root) {
   document.title = `${t('order_new_title')} · ${t('app_name')}`;
   if (!can('create_order')) { mount(root, errorPanel({ status: 403 })); return; }
+  // A customer or an account manager: a fault or a complaint on its own lines, nothing more.
+  const full = can('create_any_order');
   const idem = (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
-  const kind = select('kind', codes('kind').map((k) => [k, v('kind', k)]), 'fault', { testid: 'order-kind' });
+  const kinds = full ? codes('kind') : ['fault', 'complaint'];
+  const kind = select('kind', kinds.map((k) => [k, v('kind', k)]), 'fault', { testid: 'order-kind' });
   const title = h('input', { type: 'text', name: 'title', maxlength: 200, testid: 'order-title-input' });
   const customer = h('input', { type: 'text', name: 'customer_code', list: 'customer-options', autocomplete: 'off', testid: 'order-customer', placeholder: t('c_customer_hint') });
   const customerOptions = h('datalist', { id: 'customer-options' });
@@ -64,11 +67,24 @@ export async function render(root) {
     customerInfo.textContent = '';
     if (!code) { refreshHops(); return; }
     try {
-      const c = await getRow('customers', code);
-      if (loadedFor !== code) return;
+      let c;
+      try {
+        c = await getRow('customers', code);
+      } catch (e) {
+        // Typed by name: the one customer whose name or code matches.
+        if (e.status !== 404) throw e;
+        const found = await api.get('/customers', { q: code, limit: 2 });
+        const exact = found.items.filter((x) => x.name === code);
+        const only = exact.length === 1 ? exact[0] : found.items.length === 1 ? found.items[0] : null;
+        if (!only) throw e;
+        c = only;
+        customer.value = c.code;
+        loadedFor = c.code;
+      }
+      if (loadedFor !== c.code) return;
       mount(customerInfo, `${c.name} · `, badge('grade', c.grade), c.region_name ? ` · ${c.region_name}` : '');
       const circuits = await api.get('/circuits', { customer: c.code, limit: 100, sort: 'code' });
-      if (loadedFor !== code) return;
+      if (loadedFor !== c.code) return;
       if (!circuits.items.length) { circuitBox.appendChild(h('span', { class: 'muted small' }, t('empty'))); }
       circuits.items.forEach((ci, i) => {
         const box = h('input', { type: 'checkbox', value: ci.code, checked: i === 0, testid: `circuit-option-${ci.code}`, onchange: refreshHops });
@@ -97,6 +113,11 @@ export async function render(root) {
   customer.addEventListener('change', () => loadCustomer(customer.value.trim()));
   otherCircuits.addEventListener('change', refreshHops);
 
+  // 告警编号 becomes required once 告警内容 is filled: its mark shows then.
+  const alarmRow = formRow(t('c_alarm_id'), alarmId, { name: 'alarms', required: true });
+  const alarmMark = alarmRow.querySelector('.req');
+  alarmMark.hidden = true;
+  alarmText.addEventListener('input', () => { alarmMark.hidden = !alarmText.value.trim(); });
   const formError = h('div', { class: 'form-error', testid: 'form-error', role: 'alert' });
   const submit = h('button', { class: 'btn btn-primary', type: 'submit', testid: 'order-submit' }, t('c_submit'));
   const form = h('form', { class: 'card order-form', testid: 'order-form', novalidate: true },
@@ -106,14 +127,14 @@ export async function render(root) {
         formRow(t('c_title'), title, { name: 'title', required: true }),
         formRow(t('c_customer'), h('div', null, customer, customerOptions), { name: 'customer_code', hint: customerInfo }),
         formRow(t('c_occurred'), occurred, { name: 'occurred_at', hint: t('c_occurred_hint') }),
-        formRow(t('c_circuits'), h('div', null, circuitBox, otherCircuits), { name: 'circuit_codes', class: 'span-2', hint: t('c_circuits_hint') }),
-        formRow(t('c_failed_hop'), failedHop, { name: 'failed_hop', hint: t('c_failed_hop_hint') }),
-        formRow(t('c_grade'), grade, { name: 'grade' }),
-        formRow(t('c_alarm_id'), alarmId, { name: 'alarms' }),
-        formRow(t('c_alarm_text'), alarmText, { name: 'alarm_text' }),
-        h('label', { class: 'check span-2' }, alarmTx, t('c_alarm_tx')),
-        formRow(t('c_elements'), elements, { name: 'element_codes' }),
-        formRow(t('c_site'), site, { name: 'site_code' }),
+        formRow(t('c_circuits'), h('div', null, circuitBox, otherCircuits), { name: 'circuit_codes', class: 'span-2', hint: t('c_circuits_hint'), required: !full }),
+        full ? formRow(t('c_failed_hop'), failedHop, { name: 'failed_hop', hint: t('c_failed_hop_hint') }) : null,
+        full ? formRow(t('c_grade'), grade, { name: 'grade' }) : null,
+        full ? alarmRow : null,
+        full ? formRow(t('c_alarm_text'), alarmText, { name: 'alarm_text' }) : null,
+        full ? h('label', { class: 'check span-2' }, alarmTx, t('c_alarm_tx')) : null,
+        full ? formRow(t('c_elements'), elements, { name: 'element_codes' }) : null,
+        full ? formRow(t('c_site'), site, { name: 'site_code' }) : null,
         formRow(t('c_description'), description, { name: 'description', class: 'span-2' })),
       formError,
       h('div', { class: 'form-buttons' }, submit, h('a', { class: 'btn', href: '#/orders' }, t('cancel')))));
@@ -141,7 +162,8 @@ export async function render(root) {
       else body.occurred_at = w;
     }
     if (grade.value) body.grade = grade.value;
-    if (!body.customer_code && !circuits.length && !body.grade) errors.grade = t('c_need_grade');
+    if (full && !body.customer_code && !circuits.length && !body.grade) errors.grade = t('c_need_grade');
+    if (!full && !circuits.length) errors.circuit_codes = t('v_required');
     if (failedHop.value) body.failed_hop = Number(failedHop.value);
     if (alarmId.value.trim()) body.alarms = [{ alarm_id: alarmId.value.trim(), text: alarmText.value.trim(), transmission: alarmTx.checked }];
     else if (alarmText.value.trim()) errors.alarms = t('v_required');
@@ -177,5 +199,11 @@ export async function render(root) {
   mount(root,
     h('div', { class: 'page-head' }, h('div', null, h('a', { href: '#/orders', class: 'back' }, `← ${t('nav_orders')}`), h('h1', null, t('order_new_title')))),
     form);
+  // A customer's own record: its lines are offered at once.
+  if (!full) {
+    api.get('/customers', { limit: 2 }).then((res) => {
+      if (res.items.length === 1) { customer.value = res.items[0].code; loadCustomer(res.items[0].code); }
+    }).catch(() => {});
+  }
   title.focus();
 }
