@@ -276,6 +276,21 @@ test('a dispatcher creates a gold fault order, watches its countdown and walks i
   }
   await page.locator('[data-testid="circuit-orders"] [data-testid="order-row"]').first().waitFor();
   await shot(page, 'circuit.png');
+  // At 1,366 px the path stays on one row (the Z end never under the A end) and the orders
+  // table is not clipped: what does not fit scrolls inside its card.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const layout = await page.evaluate(() => {
+    const lefts = [...document.querySelectorAll('[data-testid="circuit-path"] > li')].map((li) => li.getBoundingClientRect().left);
+    const table = document.querySelector('[data-testid="circuit-orders"] table') || document.querySelector('[data-testid="circuit-orders"]');
+    const body = table.closest('.card-body');
+    const clipped = table.scrollWidth > body.clientWidth && getComputedStyle(body).overflowX !== 'auto';
+    // One row: each step lies right of the one before (a wrapped row starts at the left again).
+    const rows = 1 + lefts.filter((x, i) => i > 0 && x <= lefts[i - 1]).length;
+    return { rows, clipped };
+  });
+  assert.equal(layout.rows, 1, 'the path is one row');
+  assert.equal(layout.clipped, false, 'the orders table is not clipped');
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   await page.goto(`${BASE}/console/#/customers/${encodeURIComponent(data.customer.code)}`);
   await page.getByTestId('customer-page').waitFor();
@@ -495,6 +510,10 @@ test('a customer raises a complaint on its own line and sees its own view of it'
   await page.getByTestId('order-detail').waitFor({ timeout: T });
   const code = (await page.getByTestId('order-code').textContent()).trim();
   assert.match(code, /\S/);
+  // Times read 24-hour YYYY-MM-DD HH:mm:ss whatever the browser's locale.
+  const times = await page.locator('.tl-time').allTextContents();
+  assert.ok(times.length > 0);
+  for (const text of times) assert.match(text, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -510,42 +510,42 @@ export function fmtCountdown(secs) {
   return hms;
 }
 
-const TZ = 'Asia/Shanghai';
-const fmtCache = {};
-function formatter(kind) {
-  const k = `${lang}:${kind}`;
-  if (!fmtCache[k]) {
-    const loc = lang === 'en' ? 'en-GB' : 'zh-CN';
-    const opts = { timeZone: TZ, hour12: false };
-    if (kind === 'dt') Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-    if (kind === 'dts') Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    if (kind === 'short') Object.assign(opts, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-    if (kind === 'time') Object.assign(opts, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    if (kind === 'date') Object.assign(opts, { year: 'numeric', month: '2-digit', day: '2-digit' });
-    fmtCache[k] = new Intl.DateTimeFormat(loc, opts);
-  }
-  return fmtCache[k];
-}
+// One style everywhere, whatever the browser's locale: 24-hour `YYYY-MM-DD HH:mm` in
+// Asia/Shanghai (UTC+8 all year: no daylight saving, so the offset is added, not looked up).
+const SHANGHAI_MS = 8 * 3600 * 1000;
 
-/** A time in Asia/Shanghai; `kind` is dt (default), dts, short, time or date. */
+/** A time in Asia/Shanghai; `kind` is dt (`YYYY-MM-DD HH:mm`, default), dts (with seconds),
+ *  short (`MM-DD HH:mm`), time (`HH:mm:ss`) or date (`YYYY-MM-DD`). */
 export function fmtTime(value, kind = 'dt') {
   if (!value) return '—';
   const d = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(d.getTime())) return String(value);
-  return formatter(kind).format(d);
+  const iso = new Date(d.getTime() + SHANGHAI_MS).toISOString();
+  const date = iso.slice(0, 10);
+  switch (kind) {
+    case 'dts': return `${date} ${iso.slice(11, 19)}`;
+    case 'short': return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+    case 'time': return iso.slice(11, 19);
+    case 'date': return date;
+    default: return `${date} ${iso.slice(11, 16)}`;
+  }
 }
 
-/** The value of a datetime-local input for an instant, in Asia/Shanghai. */
+/** The text of a time field (`YYYY-MM-DD HH:mm`) for an instant, in Asia/Shanghai. */
 export function toLocalInput(date) {
-  const d = new Date(date.getTime() + 8 * 3600 * 1000);
-  return d.toISOString().slice(0, 16);
+  return fmtTime(date, 'dt');
 }
 
-/** RFC 3339 with +08:00 from a datetime-local input value (read as Asia/Shanghai). */
+/** RFC 3339 with +08:00 from a time field's text, read as Asia/Shanghai: `YYYY-MM-DD HH:mm`
+ *  (seconds optional; a `T` for the blank as a datetime-local value writes it). `null` when
+ *  empty, `undefined` when not a time. */
 export function fromLocalInput(value) {
-  if (!value) return null;
-  const m = value.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/);
+  if (!value || !value.trim()) return null;
+  const m = value.trim().match(/^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2})?$/);
   if (!m) return undefined;
   const text = `${m[1]}T${m[2]}${m[3] || ':00'}+08:00`;
-  return Number.isNaN(new Date(text).getTime()) ? undefined : text;
+  const d = new Date(text);
+  // Refuse what Date rolls over (2026-02-30 → 03-02): the fields must read back as typed.
+  if (Number.isNaN(d.getTime()) || fmtTime(d, 'dt') !== `${m[1]} ${m[2]}`) return undefined;
+  return text;
 }

@@ -1,7 +1,7 @@
 // 工单详情: clocks, links, timeline, and the actions the state allows and the role may record,
 // each as a form validated in Chinese first, then by the server (422 fields, 409 transitions).
 
-import { t, v, fmtTime, serverText, toLocalInput, fromLocalInput, codes } from '../i18n.js';
+import { t, v, fmtTime, serverText, fromLocalInput, codes } from '../i18n.js';
 import { api } from '../api.js';
 import { h, mount, badge, card, fields, emptyState, errorPanel, formRow, showErrors, select, toast, table } from '../dom.js';
 import { clockChip, clockDetails, syncServerTime } from '../clock.js';
@@ -108,7 +108,7 @@ function escalationsView(o) {
 /** The form of one event type. */
 async function eventForm(o, type, onDone) {
   const last = (o.events || []).at(-1);
-  const at = h('input', { type: 'datetime-local', name: 'at', testid: 'event-at', max: toLocalInput(new Date(Date.now() + 60000)) });
+  const at = h('input', { type: 'text', name: 'at', testid: 'event-at', class: 'time-input', placeholder: 'YYYY-MM-DD HH:mm', maxlength: 19, inputmode: 'numeric', autocomplete: 'off' });
   const note = h('textarea', { name: 'note', rows: 2, testid: 'event-note', maxlength: 4000 });
   const rows = [formRow(t('ev_at'), at, { name: 'at', hint: t('ev_at_hint') })];
   const extra = {};
@@ -135,7 +135,7 @@ async function eventForm(o, type, onDone) {
   if (type === 'on_site') {
     for (const [key, label, kind] of ONSITE) {
       const attrs = { name: `data.${key}`, testid: `onsite-${key}` };
-      record[key] = kind === 'area' ? h('textarea', { ...attrs, rows: 2 }) : h('input', { ...attrs, type: kind === 'datetime' ? 'datetime-local' : 'text' });
+      record[key] = kind === 'area' ? h('textarea', { ...attrs, rows: 2 }) : h('input', { ...attrs, type: 'text', ...(kind === 'datetime' ? { class: 'time-input', placeholder: 'YYYY-MM-DD HH:mm', maxlength: 19, inputmode: 'numeric', autocomplete: 'off' } : {}) });
     }
     recordBox = h('fieldset', { class: 'record', testid: 'onsite-form' }, h('legend', null, t('onsite_record')),
       ONSITE.map(([key, label, kind]) => formRow(t(label), record[key], {

@@ -2,7 +2,7 @@
 // offered; the failed hop of the first circuit chooses the contractor (R-MD). The grade,
 // business type, region, lead room and contractor are derived by the server when left out.
 
-import { t, v, codes, fromLocalInput, toLocalInput, serverText } from '../i18n.js';
+import { t, v, codes, fromLocalInput, serverText } from '../i18n.js';
 import { api, getRow } from '../api.js';
 import { h, mount, formRow, showErrors, select, toast, errorPanel, badge, clear } from '../dom.js';
 import { can, go } from '../app.js';
@@ -28,7 +28,7 @@ export async function render(root) {
   const otherCircuits = h('input', { type: 'text', name: 'circuit_codes', testid: 'order-circuits', placeholder: 'CIR-0001, …' });
   const failedHop = select('failed_hop', [['', '—']], '', { testid: 'order-failed-hop' });
   const grade = select('grade', [['', t('c_grade_hint')], ...codes('grade').map((g) => [g, v('grade', g)])], '', { testid: 'order-grade' });
-  const occurred = h('input', { type: 'datetime-local', name: 'occurred_at', testid: 'order-occurred', max: toLocalInput(new Date(Date.now() + 60000)) });
+  const occurred = h('input', { type: 'text', name: 'occurred_at', testid: 'order-occurred', class: 'time-input', placeholder: 'YYYY-MM-DD HH:mm', maxlength: 19, inputmode: 'numeric', autocomplete: 'off' });
   const alarmId = h('input', { type: 'text', name: 'alarm_id', testid: 'order-alarm-id' });
   const alarmText = h('input', { type: 'text', name: 'alarm_text', testid: 'order-alarm-text' });
   const alarmTx = h('input', { type: 'checkbox', name: 'alarm_tx', testid: 'order-alarm-tx' });
