@@ -6,7 +6,6 @@
 pub mod vocab;
 pub mod access;
 pub mod calendar;
-pub mod demo;
 pub mod derive;
 pub mod inventory;
 pub mod order;

@@ -25,7 +25,7 @@ async fn main() {
     let store = Store::open(&format!("sqlite://{}/fleet.db", dir.display()))
         .await
         .unwrap();
-    let demo = jike_domain::demo::Demo::new(scale);
+    let demo = jike_demo::Demo::new(scale);
     store
         .load_demo_without_circuits(&demo, |_, _| {})
         .await

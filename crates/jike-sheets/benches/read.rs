@@ -1,7 +1,7 @@
 //! How fast circuits are read from CSV and .xlsx: `cargo bench -p jike-sheets`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use jike_domain::demo::Demo;
+use jike_demo::Demo;
 use jike_domain::CircuitInput;
 use jike_sheets::{read, write, Format, HeaderLang};
 

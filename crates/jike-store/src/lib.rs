@@ -21,7 +21,7 @@ pub mod users;
 
 use std::collections::HashMap;
 
-use jike_domain::demo::Demo;
+use jike_demo::Demo;
 use jike_domain::{
     parse_path, Circuit, CircuitInput, Customer, CustomerInput, Element, ElementInput, GradePeriod,
 };

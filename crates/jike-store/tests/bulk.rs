@@ -4,7 +4,7 @@
 //! leaves the indexes and the pool's connections as they were. They run on PostgreSQL too, where
 //! the import is an ordinary transaction.
 
-use jike_domain::demo::Demo;
+use jike_demo::Demo;
 use jike_sheets::{Format, HeaderLang, Kind};
 use jike_store::testing::TestDb;
 use jike_store::*;

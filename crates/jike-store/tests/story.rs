@@ -378,7 +378,7 @@ async fn the_inventory_story_holds_on_both_databases() {
 async fn the_demo_dataset_loads_and_loading_it_again_changes_nothing() {
     for db in TestDb::both().await {
         let store = Store::open(&db.url).await.unwrap();
-        let demo = jike_domain::demo::Demo::new(1);
+        let demo = jike_demo::Demo::new(1);
         let counts = store.load_demo(&demo, |_, _| {}).await.unwrap();
         assert_eq!(counts.circuits as usize, demo.circuit_count());
         assert_eq!(counts.customers as usize, demo.customer_count());

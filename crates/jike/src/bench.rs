@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
-use jike_domain::demo::Demo;
+use jike_demo::Demo;
 use jike_sheets::{Format, HeaderLang, Kind};
 use jike_store::Store;
 

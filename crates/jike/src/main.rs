@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand, ValueEnum};
-use jike_domain::demo::Demo;
+use jike_demo::Demo;
 use jike_sheets::{Format, HeaderLang, Kind};
 use jike_store::{Store, StoreError};
 

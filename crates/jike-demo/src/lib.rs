@@ -37,13 +37,13 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::NaiveDate;
 
-use crate::inventory::{
+use jike_domain::inventory::{
     CircuitInput, ContractorInput, CustomerInput, ElementInput, InstrumentInput, RegionInput,
     SiteInput, StaffInput, VehicleInput,
 };
-use crate::path::HopInput;
-use crate::values::Bandwidth;
-use crate::vocab::{
+use jike_domain::path::HopInput;
+use jike_domain::values::Bandwidth;
+use jike_domain::vocab::{
     AssetStatus, AssuranceLevel, BusinessType, Certificate, CircuitStatus, Education, ElementType,
     Grade, InstrumentKind, MaintenanceDomain, Owner, RegionLevel, Scope, SiteKind, TrainingLevel,
     VehicleKind, Vocabulary,
@@ -1673,7 +1673,7 @@ impl Demo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::Validate;
+    use jike_domain::inventory::Validate;
     use std::collections::{HashMap, HashSet};
 
     fn valid<T: Validate + std::fmt::Debug>(item: &T) {
