@@ -418,6 +418,8 @@ GZ-1,C1,数据专线,本地,2M,a,z,AA,G Z,,OLT-1 > [;aggregation;CT1]
 GZ-6,C1,数据专线,本地,2M,a,z
 GZ-7,C1,数据专线,本地,2M,a,z,AA,,,A > > B
 ";
+    // A region is named by its code or its name, spaces allowed, but not by a whole paragraph.
+    let text = text.replace("G Z", &"区".repeat(201));
     let errs = errors::<CircuitInput>(Format::Csv, text.as_bytes());
     let rows: Vec<usize> = errs.iter().map(|e| e.row).collect();
     assert!(rows.is_sorted());
@@ -434,7 +436,8 @@ GZ-7,C1,数据专线,本地,2M,a,z,AA,,,A > > B
 fn validation_problems_land_on_the_columns_the_user_wrote() {
     // English headers: the columns are named as the file names them.
     let text = "code,name,grade,contact_phone,REGION_CODE\n\
-                C 1,,gold,12,G Z\n";
+                C 1,,gold,12,G Z\n"
+        .replace("G Z", &"区".repeat(201));
     let errs = errors::<CustomerInput>(Format::Csv, text.as_bytes());
     let columns: Vec<Option<&str>> = errs.iter().map(|e| e.column.as_deref()).collect();
     assert_eq!(
@@ -759,15 +762,27 @@ type Batches = Vec<Vec<(usize, CircuitInput)>>;
 
 /// Reads a file through `read_batches`: the batches it handed on, and its verdict.
 fn batches_of(format: Format, bytes: &[u8], batch: usize) -> (Batches, Result<(), SheetError>) {
+    let (batches, _, result) = batches_with_flags(format, bytes, batch);
+    (batches, result)
+}
+
+/// [`batches_of`], with whether the file was clean so far when each batch went out.
+fn batches_with_flags(
+    format: Format,
+    bytes: &[u8],
+    batch: usize,
+) -> (Batches, Vec<bool>, Result<(), SheetError>) {
     let mut batches = Vec::new();
+    let mut flags = Vec::new();
     let mut expected = None;
     let result = jike_sheets::read_batches::<CircuitInput>(
         format,
         bytes,
         batch,
         &mut |n| expected = Some(n),
-        &mut |rows| {
+        &mut |rows, clean| {
             batches.push(rows);
+            flags.push(clean);
             true
         },
     );
@@ -777,7 +792,7 @@ fn batches_of(format: Format, bytes: &[u8], batch: usize) -> (Batches, Result<()
             "a good file says how many rows to expect"
         );
     }
-    (batches, result)
+    (batches, flags, result)
 }
 
 #[test]
@@ -800,15 +815,23 @@ fn batches_hand_on_every_record_in_file_order() {
 }
 
 #[test]
-fn batches_stop_at_the_first_bad_row_and_the_verdict_lists_every_problem() {
+fn batches_of_a_bad_file_carry_its_good_rows_marked_unclean_and_the_verdict_lists_every_problem() {
     let mut text = String::from("专线编号,客户编码,业务类型,范围,带宽,A端,Z端,保障等级\n");
     for i in 0..30 {
         let bandwidth = if i == 14 || i == 27 { "fast" } else { "2M" };
         text.push_str(&format!("L{i:03},C001,数据专线,本地,{bandwidth},A,Z,AAA\n"));
     }
-    let (batches, result) = batches_of(Format::Csv, text.as_bytes(), 10);
-    // The first batch (rows 2..=11) went out before row 16 was read; nothing after it.
-    assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), [10]);
+    let (batches, clean, result) = batches_with_flags(Format::Csv, text.as_bytes(), 10);
+    // The first batch (rows 2..=11) went out before row 16 was read; the good rows after it
+    // still go out (for the caller to check their references), marked as from a bad file.
+    assert_eq!(
+        batches.iter().map(Vec::len).collect::<Vec<_>>(),
+        [10, 10, 8]
+    );
+    assert_eq!(clean, [true, false, false]);
+    let rows: Vec<usize> = batches.concat().iter().map(|(r, _)| *r).collect();
+    assert!(!rows.contains(&16) && !rows.contains(&29), "{rows:?}");
+    assert_eq!(rows.len(), 28);
     let Err(SheetError::Invalid(problems)) = result else {
         panic!("a bad file is refused: {result:?}")
     };
@@ -828,7 +851,7 @@ fn a_reader_told_to_stop_reads_no_further() {
         &bytes,
         10,
         &mut |_| {},
-        &mut |_| {
+        &mut |_, _| {
             taken += 1;
             false
         },
