@@ -486,6 +486,7 @@ impl Sheet for ContractorInput {
             region_codes: f.texts("region_codes"),
             domains: f.list("domains"),
         };
+        f.depends("contract_end", "contract_start");
         f.finish(record)
     }
 

@@ -1,4 +1,4 @@
-//! Import and export of the five kinds through CSV and `.xlsx`: round trips, header languages,
+//! Import and export of the nine kinds through CSV and `.xlsx`: round trips, header languages,
 //! encodings, and the import contract: a bad file gives every problem with row, column and
 //! reason, and no input makes the reader panic.
 
@@ -6,9 +6,10 @@ use std::fmt::Debug;
 use std::net::{IpAddr, Ipv4Addr};
 
 use jike_domain::{
-    AssuranceLevel, Bandwidth, BusinessType, Certificate, CircuitInput, CircuitStatus,
-    CustomerInput, Education, ElementInput, ElementType, Grade, HopInput, MaintenanceDomain, Owner,
-    Scope, SiteInput, SiteKind, StaffInput, TrainingLevel,
+    AssetStatus, AssuranceLevel, Bandwidth, BusinessType, Certificate, CircuitInput, CircuitStatus,
+    ContractorInput, CustomerInput, Education, ElementInput, ElementType, Grade, HopInput,
+    InstrumentInput, InstrumentKind, MaintenanceDomain, Owner, RegionInput, RegionLevel, Scope,
+    SiteInput, SiteKind, StaffInput, TrainingLevel, VehicleInput, VehicleKind,
 };
 use jike_sheets::{
     column_label, read, write, Format, HeaderLang, Kind, Parsed, RowError, Sheet, SheetError,
@@ -213,6 +214,124 @@ fn every_kind_round_trips_through_csv_and_xlsx() {
     round_trip(&sites());
     round_trip(&elements());
     round_trip(&staff());
+    round_trip(&regions());
+    round_trip(&contractors());
+    round_trip(&instruments());
+    round_trip(&vehicles());
+}
+
+fn regions() -> Vec<RegionInput> {
+    let region = |code: &str, name: &str, level, parent: Option<&str>| RegionInput {
+        code: code.into(),
+        name: name.into(),
+        level,
+        parent_code: parent.map(Into::into),
+    };
+    vec![
+        region("GD", "广东省", RegionLevel::Province, None),
+        region("GZ", "广州市", RegionLevel::City, Some("广东省")),
+        region("TH", "天河区", RegionLevel::County, Some("GZ")),
+        region("TH-01", "天河 网格 1", RegionLevel::Grid, Some("天河区")),
+    ]
+}
+
+fn contractors() -> Vec<ContractorInput> {
+    vec![ContractorInput {
+        code: "CT01".into(),
+        name: "南粤通服".into(),
+        contract_start: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        contract_end: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+        region_codes: vec!["天河区".into(), "GZ-BY".into()],
+        domains: vec![
+            MaintenanceDomain::Aggregation,
+            MaintenanceDomain::EnterpriseAccess,
+        ],
+    }]
+}
+
+fn instruments() -> Vec<InstrumentInput> {
+    vec![
+        InstrumentInput {
+            code: "YQ-1".into(),
+            kind: InstrumentKind::Otdr,
+            contractor_code: "CT01".into(),
+            region_code: "天河区".into(),
+            holder_code: Some("CT01-00001".into()),
+            status: AssetStatus::UnderRepair,
+        },
+        InstrumentInput {
+            code: "YQ-2".into(),
+            kind: InstrumentKind::Laptop,
+            contractor_code: "CT01".into(),
+            region_code: "TH".into(),
+            holder_code: None,
+            status: AssetStatus::InService,
+        },
+    ]
+}
+
+fn vehicles() -> Vec<VehicleInput> {
+    vec![VehicleInput {
+        code: "粤A12345".into(),
+        kind: VehicleKind::EmergencyRepair,
+        contractor_code: "CT01".into(),
+        region_code: "GZ".into(),
+        status: AssetStatus::InService,
+    }]
+}
+
+#[test]
+fn region_files_take_chinese_levels_and_refuse_unknown_ones_once() {
+    let text = "区域编码,区域名称,级别,上级区域\n\
+                GD,广东省,省,\n\
+                GZ,广州市,地市,广东省\n\
+                TH,天河区,区县,GZ\n\
+                TH-01,天河网格1,网格,TH\n";
+    let read: Vec<RegionInput> = records(Format::Csv, text.as_bytes());
+    let levels: Vec<RegionLevel> = read.iter().map(|r| r.level).collect();
+    assert_eq!(
+        levels,
+        [
+            RegionLevel::Province,
+            RegionLevel::City,
+            RegionLevel::County,
+            RegionLevel::Grid
+        ]
+    );
+    // An unknown level is one problem on its column (not also "a province has no parent"); a
+    // city without a parent is another.
+    let text = "code,name,level,parent\nX,某区,district,GZ\nY,某市,市,\n";
+    let errs = errors::<RegionInput>(Format::Csv, text.as_bytes());
+    let at: Vec<(usize, Option<&str>)> =
+        errs.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert_eq!(at, [(2, Some("level")), (3, Some("parent"))], "{errs:#?}");
+    assert!(errs[0].reason.contains("'district'"), "{}", errs[0].reason);
+    assert_eq!(errs[1].reason, "a city needs a parent province");
+}
+
+#[test]
+fn contract_dates_read_as_spreadsheets_write_them() {
+    let text = "代维公司编码,代维公司名称,合同开始日期,合同结束日期,合同区域,维护界面\n\
+                CT1,甲,2025/1/1,2027年12月31日,天河区、GZ-BY,集客接入\n\
+                CT2,乙,2025-13-01,,,\n";
+    let errs = errors::<ContractorInput>(Format::Csv, text.as_bytes());
+    let at: Vec<(usize, Option<&str>)> =
+        errs.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert_eq!(
+        at,
+        [(3, Some("合同开始日期")), (3, Some("合同结束日期"))],
+        "{errs:#?}"
+    );
+    let good: Vec<ContractorInput> = records(
+        Format::Csv,
+        text.lines()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    );
+    assert_eq!(good[0].contract_end.to_string(), "2027-12-31");
+    assert_eq!(good[0].region_codes, ["天河区", "GZ-BY"]);
 }
 
 #[test]
