@@ -38,6 +38,25 @@ fn optional_code(p: &mut Problems, field: &str, value: &Option<String>) {
     }
 }
 
+/// A reference to a region: its code, or its name when no other region has it (the store
+/// decides which), so a name's spaces are allowed; one line.
+fn region(p: &mut Problems, field: &str, value: &str) {
+    let checked = check_text(value, NAME_MAX).and_then(|()| {
+        if value.contains(['\n', '\r', '\t']) {
+            Err("must not contain control characters".to_string())
+        } else {
+            Ok(())
+        }
+    });
+    p.check(field, checked);
+}
+
+fn optional_region(p: &mut Problems, field: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        region(p, field, v);
+    }
+}
+
 fn name(p: &mut Problems, field: &str, value: &str) {
     p.check(field, check_text(value, NAME_MAX));
 }
@@ -58,7 +77,8 @@ pub struct RegionInput {
     /// 区域名称
     pub name: String,
     pub level: RegionLevel,
-    /// The parent region's code; required for every level below province.
+    /// The parent region's code (or its name, when no other region has it); required for every
+    /// level below province.
     #[serde(default)]
     pub parent_code: Option<String>,
 }
@@ -68,7 +88,7 @@ impl Validate for RegionInput {
         let mut p = Problems::default();
         code(&mut p, "code", &self.code);
         name(&mut p, "name", &self.name);
-        optional_code(&mut p, "parent_code", &self.parent_code);
+        optional_region(&mut p, "parent_code", &self.parent_code);
         match (self.level.parent_level(), &self.parent_code) {
             (None, Some(_)) => p.add("parent_code", "a province has no parent region"),
             (Some(level), None) => p.add(
@@ -110,7 +130,7 @@ pub struct SiteInput {
     /// 地址
     #[serde(default)]
     pub address: String,
-    /// 区域编码
+    /// 区域: the region's code, or its name when no other region has it
     pub region_code: String,
     #[serde(default)]
     pub longitude: Option<f64>,
@@ -124,7 +144,7 @@ impl Validate for SiteInput {
         code(&mut p, "code", &self.code);
         name(&mut p, "name", &self.name);
         optional_text(&mut p, "address", &self.address, TEXT_MAX);
-        code(&mut p, "region_code", &self.region_code);
+        region(&mut p, "region_code", &self.region_code);
         if let Some(lon) = self.longitude {
             if !(-180.0..=180.0).contains(&lon) {
                 p.add("longitude", format!("{lon} is not between -180 and 180"));
@@ -265,7 +285,7 @@ impl Validate for CustomerInput {
         if !self.contact_phone.trim().is_empty() {
             p.check("contact_phone", check_phone(&self.contact_phone));
         }
-        optional_code(&mut p, "region_code", &self.region_code);
+        optional_region(&mut p, "region_code", &self.region_code);
         p.into_result()
     }
 }
@@ -365,7 +385,7 @@ impl Validate for CircuitInput {
         code(&mut p, "customer_code", &self.customer_code);
         p.check("a_end", check_text(&self.a_end, TEXT_MAX));
         p.check("z_end", check_text(&self.z_end, TEXT_MAX));
-        optional_code(&mut p, "region_code", &self.region_code);
+        optional_region(&mut p, "region_code", &self.region_code);
         if let Some(path) = &self.path {
             crate::path::validate_hops(path, &mut p);
         }
@@ -410,7 +430,7 @@ pub struct ContractorInput {
     pub contract_start: NaiveDate,
     /// 合同结束日期
     pub contract_end: NaiveDate,
-    /// 合同区域 (region codes)
+    /// 合同区域 (region codes, or names no other region has)
     #[serde(default)]
     pub region_codes: Vec<String>,
     /// 维护界面
@@ -427,7 +447,7 @@ impl Validate for ContractorInput {
             p.add("contract_end", "is before contract_start");
         }
         for (i, r) in self.region_codes.iter().enumerate() {
-            code(&mut p, &format!("region_codes[{i}]"), r);
+            region(&mut p, &format!("region_codes[{i}]"), r);
         }
         p.into_result()
     }
@@ -456,7 +476,7 @@ pub struct StaffInput {
     pub name: String,
     /// 代维公司编码
     pub contractor_code: String,
-    /// 区域编码
+    /// 区域: the region's code, or its name when no other region has it
     pub region_code: String,
     /// 学历
     pub education: Education,
@@ -485,7 +505,7 @@ impl Validate for StaffInput {
         code(&mut p, "code", &self.code);
         name(&mut p, "name", &self.name);
         code(&mut p, "contractor_code", &self.contractor_code);
-        code(&mut p, "region_code", &self.region_code);
+        region(&mut p, "region_code", &self.region_code);
         optional_text(&mut p, "major", &self.major, NAME_MAX);
         if self.years_experience > 60 {
             p.add("years_experience", "must be at most 60");
@@ -545,7 +565,7 @@ impl Validate for InstrumentInput {
         let mut p = Problems::default();
         code(&mut p, "code", &self.code);
         code(&mut p, "contractor_code", &self.contractor_code);
-        code(&mut p, "region_code", &self.region_code);
+        region(&mut p, "region_code", &self.region_code);
         optional_code(&mut p, "holder_code", &self.holder_code);
         p.into_result()
     }
@@ -582,7 +602,7 @@ impl Validate for VehicleInput {
         let mut p = Problems::default();
         code(&mut p, "code", &self.code);
         code(&mut p, "contractor_code", &self.contractor_code);
-        code(&mut p, "region_code", &self.region_code);
+        region(&mut p, "region_code", &self.region_code);
         p.into_result()
     }
 }

@@ -411,7 +411,7 @@ const V = {
     accept: ['受理', 'Accept'], contact: ['联系客户', 'Contact'], on_site: ['到场', 'On site'], restore: ['业务恢复', 'Restore'],
     documents: ['资料移交', 'Documents'], complete: ['完成', 'Complete'], reply: ['回单', 'Reply'],
   },
-  import_kind: { customers: ['客户', 'Customers'], circuits: ['电路', 'Circuits'], sites: ['站点', 'Sites'], elements: ['网元', 'Elements'], staff: ['代维人员', 'Contractor staff'] },
+  import_kind: { customers: ['客户', 'Customers'], circuits: ['电路', 'Circuits'], sites: ['站点', 'Sites'], elements: ['网元', 'Elements'], staff: ['代维人员', 'Contractor staff'], regions: ['区域', 'Regions'], contractors: ['代维公司', 'Contractors'], instruments: ['仪器仪表', 'Instruments'], vehicles: ['车辆', 'Vehicles'] },
   escalation: { joint_handling: ['联合处理', 'Joint handling'] },
   severity: { error: ['错误', 'Error'], warning: ['警告', 'Warning'], note: ['提示', 'Note'], off: ['已关闭', 'Off'] },
   cfg_vendor: { auto: ['自动识别', 'Detect'], huawei: ['华为', 'Huawei'], h3c: ['华三', 'H3C'], cisco: ['思科', 'Cisco'] },

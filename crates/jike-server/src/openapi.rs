@@ -197,14 +197,7 @@ pub(crate) fn add_other(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuil
     collect::<Problem>(schemas);
     collect::<jike_store::ImportReport>(schemas);
     collect::<jike_domain::GradePeriod>(schemas);
-    let kind = || {
-        string_param(
-            "kind",
-            ParameterIn::Path,
-            true,
-            "customers, circuits, sites, elements or staff",
-        )
-    };
+    let kind = || string_param("kind", ParameterIn::Path, true, jike_sheets::Kind::CODES);
     let format = || {
         string_param(
             "format",

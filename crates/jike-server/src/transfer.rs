@@ -22,7 +22,10 @@ pub(crate) struct ImportQuery {
 
 fn kind_of(raw: &str) -> Result<Kind, ApiError> {
     raw.parse::<Kind>().map_err(|_| {
-        ApiError::NotFound(format!("'{raw}' cannot be imported or exported; use customers, circuits, sites, elements or staff"))
+        ApiError::NotFound(format!(
+            "'{raw}' cannot be imported or exported; use one of: {}",
+            Kind::CODES
+        ))
     })
 }
 

@@ -199,6 +199,17 @@ impl<'c, 'a> Fields<'c, 'a> {
         self.errors.push(self.cells.error(field, reason));
     }
 
+    /// What [`Validate`] says of `field` is left out when the cell of `on` did not parse: a
+    /// rule tying the two would only repeat that problem (an unknown level's parent).
+    pub(crate) fn depends(&mut self, field: &str, on: &str) {
+        let (Some(f), Some(o)) = (self.cells.index(field), self.cells.index(on)) else {
+            return;
+        };
+        if self.failed & (1 << o) != 0 {
+            self.failed |= 1 << f;
+        }
+    }
+
     /// The cell as an owned string.
     pub(crate) fn text(&self, field: &str) -> String {
         self.cells.get(field).to_string()
@@ -245,6 +256,45 @@ impl<'c, 'a> Fields<'c, 'a> {
             Err(e) => {
                 self.fail(field, e.to_string());
                 Vec::new()
+            }
+        }
+    }
+
+    /// A list of texts (codes or names) separated by `,` `;` `，` `；` `、` `|`, in the file's
+    /// order, without empty items or repeats.
+    pub(crate) fn texts(&self, field: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for item in self
+            .cells
+            .get(field)
+            .split([',', ';', '，', '；', '、', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if !out.iter().any(|o| o == item) {
+                out.push(item.to_string());
+            }
+        }
+        out
+    }
+
+    /// A calendar date (required): `2026-01-31`, `2026/1/31`, `2026.1.31` or `2026年1月31日`
+    /// (an `.xlsx` date cell reads as the first).
+    pub(crate) fn date(&mut self, field: &str) -> chrono::NaiveDate {
+        let v = self.cells.get(field);
+        let placeholder = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date");
+        if v.is_empty() {
+            self.fail(field, "a date is required (write e.g. 2026-01-31)");
+            return placeholder;
+        }
+        match parse_date(v) {
+            Some(d) => d,
+            None => {
+                self.fail(
+                    field,
+                    format!("'{}' is not a date (write e.g. 2026-01-31)", clip(v)),
+                );
+                placeholder
             }
         }
     }
@@ -394,6 +444,21 @@ fn fast_path(text: &str) -> Option<Vec<HopInput>> {
     Some(hops)
 }
 
+/// A date as people write it in a spreadsheet: year, month and day separated by `-`, `/` or
+/// `.`, or `2026年1月31日`; a time of day after it (an `.xlsx` date-time cell) is ignored.
+fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let date = text.split([' ', 'T']).next().unwrap_or(text);
+    let date = date.trim_end_matches('日');
+    let parts: Vec<&str> = date.split(['-', '/', '.', '年', '月']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
 /// A cell's text cut to 80 characters, for messages.
 pub(crate) fn clip(text: &str) -> String {
     match text.char_indices().nth(80) {
@@ -476,6 +541,30 @@ mod tests {
             assert_eq!(read_path(text), slow);
         }
         assert!(fast > 100, "{fast}");
+    }
+
+    #[test]
+    fn dates_read_as_written_in_spreadsheets() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 31);
+        for text in [
+            "2026-01-31",
+            "2026/1/31",
+            "2026.01.31",
+            "2026年1月31日",
+            "2026-01-31 00:00:00",
+        ] {
+            assert_eq!(parse_date(text), d, "{text}");
+        }
+        for text in [
+            "31/01/2026",
+            "2026-13-01",
+            "2026-02-30",
+            "tomorrow",
+            "2026-1",
+            "20260131",
+        ] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! The columns of the five kinds and how a row becomes an input and back.
+//! The columns of the nine kinds and how a row becomes an input and back.
 
 use jike_domain::{
-    format_path, join_codes, CircuitInput, CircuitStatus, CustomerInput, ElementInput, SiteInput,
-    StaffInput, Vocabulary,
+    format_path, join_codes, AssetStatus, CircuitInput, CircuitStatus, ContractorInput,
+    CustomerInput, ElementInput, InstrumentInput, RegionInput, SiteInput, StaffInput, VehicleInput,
+    Vocabulary,
 };
 
 use crate::cells::{Cells, Fields};
@@ -40,7 +41,7 @@ const fn numeric(column: Column) -> Column {
 }
 
 /// The 区域 column: the input field is `region_code`, the header `region` (`region_code` is
-/// accepted too).
+/// accepted too). The cell is a region's code or its name when no other region has that name.
 const fn region(required_column: bool) -> Column {
     let c = if required_column {
         required("region_code", "区域", "region")
@@ -397,6 +398,213 @@ impl Sheet for StaffInput {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Regions
+
+static REGION_COLUMNS: [Column; 4] = [
+    required("code", "区域编码", "code"),
+    required("name", "区域名称", "name"),
+    aliases(required("level", "级别", "level"), &["区域级别", "层级"]),
+    aliases(
+        optional("parent_code", "上级区域", "parent"),
+        &["上级区域编码", "上级", "parent_code"],
+    ),
+];
+
+/// 区域: 区域编码, 区域名称, 级别 (省 市 区县 网格), 上级区域 (a code, or a name no other region
+/// has; required below province).
+impl Sheet for RegionInput {
+    const KIND: Kind = Kind::Regions;
+
+    fn columns() -> &'static [Column] {
+        &REGION_COLUMNS
+    }
+
+    fn from_cells(cells: &Cells<'_>) -> Result<Self, Vec<RowError>> {
+        let mut f = Fields::new(cells);
+        let record = RegionInput {
+            code: f.text("code"),
+            name: f.text("name"),
+            level: f.vocab("level", None),
+            parent_code: f.optional("parent_code"),
+        };
+        f.depends("parent_code", "level");
+        f.finish(record)
+    }
+
+    fn to_cells(&self) -> Vec<String> {
+        vec![
+            self.code.clone(),
+            self.name.clone(),
+            code_of(self.level),
+            self.parent_code.clone().unwrap_or_default(),
+        ]
+    }
+
+    fn natural_key(&self) -> &str {
+        &self.code
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contractors
+
+static CONTRACTOR_COLUMNS: [Column; 6] = [
+    aliases(required("code", "代维公司编码", "code"), &["代维单位编码"]),
+    aliases(required("name", "代维公司名称", "name"), &["代维单位"]),
+    aliases(
+        required("contract_start", "合同开始日期", "contract_start"),
+        &["合同开始"],
+    ),
+    aliases(
+        required("contract_end", "合同结束日期", "contract_end"),
+        &["合同结束"],
+    ),
+    aliases(
+        optional("region_codes", "合同区域", "regions"),
+        &["区域", "region_codes"],
+    ),
+    aliases(optional("domains", "维护界面", "domains"), &["维护域"]),
+];
+
+/// 代维公司: 代维公司编码, 代维公司名称, 合同开始日期, 合同结束日期, 合同区域 (regions by code or
+/// unique name, a list), 维护界面 (R-MD; a list).
+impl Sheet for ContractorInput {
+    const KIND: Kind = Kind::Contractors;
+
+    fn columns() -> &'static [Column] {
+        &CONTRACTOR_COLUMNS
+    }
+
+    fn from_cells(cells: &Cells<'_>) -> Result<Self, Vec<RowError>> {
+        let mut f = Fields::new(cells);
+        let record = ContractorInput {
+            code: f.text("code"),
+            name: f.text("name"),
+            contract_start: f.date("contract_start"),
+            contract_end: f.date("contract_end"),
+            region_codes: f.texts("region_codes"),
+            domains: f.list("domains"),
+        };
+        f.depends("contract_end", "contract_start");
+        f.finish(record)
+    }
+
+    fn to_cells(&self) -> Vec<String> {
+        vec![
+            self.code.clone(),
+            self.name.clone(),
+            self.contract_start.to_string(),
+            self.contract_end.to_string(),
+            self.region_codes.join(","),
+            join_codes(&self.domains, ","),
+        ]
+    }
+
+    fn natural_key(&self) -> &str {
+        &self.code
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instruments
+
+static INSTRUMENT_COLUMNS: [Column; 6] = [
+    aliases(required("code", "资产编号", "code"), &["仪器编号"]),
+    aliases(required("kind", "仪器类型", "kind"), &["仪表类型", "类型"]),
+    contractor(true),
+    region(true),
+    aliases(
+        optional("holder_code", "持有人", "holder"),
+        &["持有人工号", "holder_code"],
+    ),
+    aliases(optional("status", "状态", "status"), &["资产状态"]),
+];
+
+/// 仪器仪表: 资产编号, 仪器类型 (R-S6, R-S7), 代维公司, 区域, 持有人 (a staff member's 工号), 状态
+/// (`in_service` when empty).
+impl Sheet for InstrumentInput {
+    const KIND: Kind = Kind::Instruments;
+
+    fn columns() -> &'static [Column] {
+        &INSTRUMENT_COLUMNS
+    }
+
+    fn from_cells(cells: &Cells<'_>) -> Result<Self, Vec<RowError>> {
+        let mut f = Fields::new(cells);
+        let record = InstrumentInput {
+            code: f.text("code"),
+            kind: f.vocab("kind", None),
+            contractor_code: f.text("contractor_code"),
+            region_code: f.text("region_code"),
+            holder_code: f.optional("holder_code"),
+            status: f.vocab("status", Some(AssetStatus::InService)),
+        };
+        f.finish(record)
+    }
+
+    fn to_cells(&self) -> Vec<String> {
+        vec![
+            self.code.clone(),
+            code_of(self.kind),
+            self.contractor_code.clone(),
+            self.region_code.clone(),
+            self.holder_code.clone().unwrap_or_default(),
+            code_of(self.status),
+        ]
+    }
+
+    fn natural_key(&self) -> &str {
+        &self.code
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vehicles
+
+static VEHICLE_COLUMNS: [Column; 5] = [
+    aliases(required("code", "车牌号", "code"), &["车牌号码", "车牌"]),
+    aliases(required("kind", "车辆类型", "kind"), &["类型"]),
+    contractor(true),
+    region(true),
+    aliases(optional("status", "状态", "status"), &["资产状态"]),
+];
+
+/// 车辆: 车牌号, 车辆类型 (R-S6), 代维公司, 区域, 状态 (`in_service` when empty).
+impl Sheet for VehicleInput {
+    const KIND: Kind = Kind::Vehicles;
+
+    fn columns() -> &'static [Column] {
+        &VEHICLE_COLUMNS
+    }
+
+    fn from_cells(cells: &Cells<'_>) -> Result<Self, Vec<RowError>> {
+        let mut f = Fields::new(cells);
+        let record = VehicleInput {
+            code: f.text("code"),
+            kind: f.vocab("kind", None),
+            contractor_code: f.text("contractor_code"),
+            region_code: f.text("region_code"),
+            status: f.vocab("status", Some(AssetStatus::InService)),
+        };
+        f.finish(record)
+    }
+
+    fn to_cells(&self) -> Vec<String> {
+        vec![
+            self.code.clone(),
+            code_of(self.kind),
+            self.contractor_code.clone(),
+            self.region_code.clone(),
+            code_of(self.status),
+        ]
+    }
+
+    fn natural_key(&self) -> &str {
+        &self.code
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,6 +636,10 @@ mod tests {
         check::<SiteInput>();
         check::<ElementInput>();
         check::<StaffInput>();
+        check::<RegionInput>();
+        check::<ContractorInput>();
+        check::<InstrumentInput>();
+        check::<VehicleInput>();
     }
 
     #[test]

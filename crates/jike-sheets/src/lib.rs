@@ -1,5 +1,5 @@
-//! Bulk import and export of the inventory as `.xlsx` and CSV (domain.md §2: customers, circuits,
-//! sites, network elements and contractor staff).
+//! Bulk import and export of the inventory as `.xlsx` and CSV (domain.md §2: regions, customers,
+//! circuits, sites, network elements, contractors, their staff, instruments and vehicles).
 //!
 //! This is the only crate that knows spreadsheet formats. It has no database: [`read`] turns the
 //! bytes of a file into typed domain inputs ([`jike_domain::CustomerInput`],
@@ -54,9 +54,13 @@ pub const MAX_ERRORS: usize = 1000;
 // ---------------------------------------------------------------------------------------------
 // Kinds, formats, header languages
 
-/// What a file holds: one of the five kinds of the inventory that import and export.
+/// What a file holds: one of the nine kinds of the inventory that import and export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
+    /// 区域 regions (province > city > county > grid).
+    Regions,
+    /// 代维公司 contractors with the regions and domains of their contracts.
+    Contractors,
     /// 客户 enterprise customers.
     Customers,
     /// 专线 circuits (enterprise lines) with their paths.
@@ -67,22 +71,40 @@ pub enum Kind {
     Elements,
     /// 人员 contractor staff.
     Staff,
+    /// 仪器仪表 contractors' instruments.
+    Instruments,
+    /// 车辆 contractors' vehicles.
+    Vehicles,
 }
 
 impl Kind {
-    /// Every kind, in the order a full import needs them (customers before their circuits, sites
-    /// before their elements).
-    pub const ALL: [Kind; 5] = [
+    /// Every kind, in the order a full import needs them (regions before everything that lies
+    /// in one, contractors before their staff, customers before their circuits, sites before
+    /// their elements, staff before the instruments they hold).
+    pub const ALL: [Kind; 9] = [
+        Kind::Regions,
+        Kind::Contractors,
         Kind::Customers,
         Kind::Sites,
         Kind::Elements,
         Kind::Circuits,
         Kind::Staff,
+        Kind::Instruments,
+        Kind::Vehicles,
     ];
 
-    /// The code: `customers`, `circuits`, `sites`, `elements` or `staff`.
+    /// The codes of every kind, for messages: `regions, contractors, customers, …`.
+    pub const CODES: &'static str =
+        "regions, contractors, customers, sites, elements, circuits, staff, instruments, vehicles";
+
+    /// The code: `regions`, `contractors`, `customers`, `circuits`, `sites`, `elements`,
+    /// `staff`, `instruments` or `vehicles`.
     pub fn code(self) -> &'static str {
         match self {
+            Kind::Regions => "regions",
+            Kind::Contractors => "contractors",
+            Kind::Instruments => "instruments",
+            Kind::Vehicles => "vehicles",
             Kind::Customers => "customers",
             Kind::Circuits => "circuits",
             Kind::Sites => "sites",
@@ -91,9 +113,14 @@ impl Kind {
         }
     }
 
-    /// The Chinese name: `客户`, `专线`, `站点`, `网元` or `人员`.
+    /// The Chinese name: `区域`, `代维公司`, `客户`, `专线`, `站点`, `网元`, `人员`, `仪器仪表` or
+    /// `车辆`.
     pub fn zh(self) -> &'static str {
         match self {
+            Kind::Regions => "区域",
+            Kind::Contractors => "代维公司",
+            Kind::Instruments => "仪器仪表",
+            Kind::Vehicles => "车辆",
             Kind::Customers => "客户",
             Kind::Circuits => "专线",
             Kind::Sites => "站点",
@@ -121,8 +148,8 @@ pub struct UnknownName {
 impl FromStr for Kind {
     type Err = UnknownName;
 
-    /// Reads a code (case-insensitive) or a Chinese name (`客户`, `专线`/`电路`, `站点`, `网元`,
-    /// `人员`/`代维人员`).
+    /// Reads a code (case-insensitive) or a Chinese name (`区域`, `代维公司`, `客户`,
+    /// `专线`/`电路`, `站点`, `网元`, `人员`/`代维人员`, `仪器仪表`/`仪器`, `车辆`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
         let kind = match t.to_ascii_lowercase().as_str() {
@@ -131,11 +158,15 @@ impl FromStr for Kind {
             "sites" | "站点" => Kind::Sites,
             "elements" | "网元" => Kind::Elements,
             "staff" | "人员" | "代维人员" => Kind::Staff,
+            "regions" | "区域" => Kind::Regions,
+            "contractors" | "代维公司" => Kind::Contractors,
+            "instruments" | "仪器仪表" | "仪器" => Kind::Instruments,
+            "vehicles" | "车辆" => Kind::Vehicles,
             _ => {
                 return Err(UnknownName {
                     what: "kind",
                     given: t.chars().take(80).collect(),
-                    expected: "customers, circuits, sites, elements, staff",
+                    expected: Kind::CODES,
                 })
             }
         };
@@ -364,7 +395,7 @@ impl Column {
     }
 }
 
-/// A record type that is one row of a sheet: implemented for the inputs of the five [`Kind`]s.
+/// A record type that is one row of a sheet: implemented for the inputs of the nine [`Kind`]s.
 pub trait Sheet: Sized {
     /// The kind of file that holds these records.
     const KIND: Kind;
@@ -400,19 +431,21 @@ pub fn read<T: Sheet>(format: Format, bytes: &[u8]) -> Result<Parsed<T>, SheetEr
     }
 }
 
-/// Reads a file as [`read`] does, handing its records on as they are read, in batches of
+/// Reads a file as [`read`] does, handing its good records on as they are read, in batches of
 /// `batch` (the last may be smaller), so that a caller can write one batch while the next is
-/// read. `expect` hears first about how many records to expect (an estimate). Batches are
-/// handed on only while the file has shown no problem; when it has one, the result is every
-/// problem, as with [`read`], and the caller must drop what it was given. `take` returns whether
-/// to go on reading (false: the caller stopped, the rest of the file is not read and the result
-/// is `Ok`).
+/// read. `expect` hears first about how many records to expect (an estimate). `take` is given
+/// each batch with whether the file has been free of problems so far (`clean`); once the header
+/// has been read, the good records of a bad file still go out, so that the caller can check
+/// what this crate cannot (whether the codes they refer to exist) and report every problem of
+/// the file at once. When the file has a problem the result is every problem, as with [`read`],
+/// and the caller must not keep what it was given. `take` returns whether to go on reading
+/// (false: the caller stopped, the rest of the file is not read and the result is `Ok`).
 pub fn read_batches<T: Sheet>(
     format: Format,
     bytes: &[u8],
     batch: usize,
     expect: &mut dyn FnMut(usize),
-    take: &mut dyn FnMut(Vec<(usize, T)>) -> bool,
+    take: &mut dyn FnMut(Vec<(usize, T)>, bool) -> bool,
 ) -> Result<(), SheetError> {
     let sink = Some(reader::Sink {
         batch: batch.max(1),

@@ -348,12 +348,13 @@ impl Header {
 }
 
 /// Where a streaming read hands its records: told first about how many to expect, then given
-/// batches of them while the file has no problem (see [`crate::read_batches`]).
+/// batches of the good ones, each with whether the file has been free of problems so far (see
+/// [`crate::read_batches`]).
 pub(crate) struct Sink<'s, T> {
     pub(crate) batch: usize,
     pub(crate) expect: &'s mut dyn FnMut(usize),
     /// Returns whether to go on reading.
-    pub(crate) take: &'s mut dyn FnMut(Vec<(usize, T)>) -> bool,
+    pub(crate) take: &'s mut dyn FnMut(Vec<(usize, T)>, bool) -> bool,
 }
 
 /// Checks rows one by one: the first non-blank row is the header, each later one a record.
@@ -393,17 +394,18 @@ impl<'s, T: Sheet> Engine<'s, T> {
         self.seen.reserve(rows);
     }
 
-    /// Hands the records read so far to the sink, once there are a batch of them (or, at the
-    /// end, whatever is left). Nothing goes out once the file has a problem.
+    /// Hands the good records read so far to the sink, once there are a batch of them (or, at
+    /// the end, whatever is left), saying whether the file has been free of problems so far: the
+    /// sink may still check the records of a bad file (their references), never keep them.
     fn hand_on(&mut self, at_end: bool) {
         let Some(sink) = &mut self.sink else { return };
-        if self.stopped || !self.errors.is_empty() {
+        if self.stopped {
             return;
         }
         if self.rows.len() >= sink.batch || (at_end && !self.rows.is_empty()) {
             let capacity = if at_end { 0 } else { sink.batch };
             let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(capacity));
-            if !(sink.take)(rows) {
+            if !(sink.take)(rows, self.errors.is_empty()) {
                 self.stopped = true;
             }
         }
@@ -519,9 +521,12 @@ impl<'s, T: Sheet> Engine<'s, T> {
             }
         }
 
+        // Reading in batches, the good records of a bad file still go out (to be checked, not
+        // kept); read whole, a bad file's records are of no use.
+        let keep = self.sink.is_some() || self.errors.is_empty();
         match T::from_cells(&view) {
             Ok(record) => {
-                if problems.is_empty() && self.errors.is_empty() {
+                if problems.is_empty() && keep {
                     self.rows.push((row, record));
                 }
             }
@@ -533,8 +538,10 @@ impl<'s, T: Sheet> Engine<'s, T> {
         }
         if !problems.is_empty() {
             problems.sort_by_key(|e| header.sort_key(&e.column));
-            // Nothing of a bad file is imported: stop keeping records.
-            self.rows = Vec::new();
+            // Nothing of a bad file is imported: read whole, stop keeping records.
+            if self.sink.is_none() {
+                self.rows = Vec::new();
+            }
             for p in problems {
                 self.errors.push(p);
             }
@@ -542,6 +549,9 @@ impl<'s, T: Sheet> Engine<'s, T> {
     }
 
     pub(crate) fn finish(mut self) -> Result<Parsed<T>, SheetError> {
+        if self.header.is_some() {
+            self.hand_on(true);
+        }
         if !self.errors.is_empty() {
             return Err(SheetError::Invalid(self.errors.into_vec()));
         }
@@ -555,7 +565,6 @@ impl<'s, T: Sheet> Engine<'s, T> {
                 ),
             }]));
         }
-        self.hand_on(true);
         Ok(Parsed { rows: self.rows })
     }
 }

@@ -1,4 +1,4 @@
-//! Import and export of the five kinds through CSV and `.xlsx`: round trips, header languages,
+//! Import and export of the nine kinds through CSV and `.xlsx`: round trips, header languages,
 //! encodings, and the import contract: a bad file gives every problem with row, column and
 //! reason, and no input makes the reader panic.
 
@@ -6,9 +6,10 @@ use std::fmt::Debug;
 use std::net::{IpAddr, Ipv4Addr};
 
 use jike_domain::{
-    AssuranceLevel, Bandwidth, BusinessType, Certificate, CircuitInput, CircuitStatus,
-    CustomerInput, Education, ElementInput, ElementType, Grade, HopInput, MaintenanceDomain, Owner,
-    Scope, SiteInput, SiteKind, StaffInput, TrainingLevel,
+    AssetStatus, AssuranceLevel, Bandwidth, BusinessType, Certificate, CircuitInput, CircuitStatus,
+    ContractorInput, CustomerInput, Education, ElementInput, ElementType, Grade, HopInput,
+    InstrumentInput, InstrumentKind, MaintenanceDomain, Owner, RegionInput, RegionLevel, Scope,
+    SiteInput, SiteKind, StaffInput, TrainingLevel, VehicleInput, VehicleKind,
 };
 use jike_sheets::{
     column_label, read, write, Format, HeaderLang, Kind, Parsed, RowError, Sheet, SheetError,
@@ -213,6 +214,124 @@ fn every_kind_round_trips_through_csv_and_xlsx() {
     round_trip(&sites());
     round_trip(&elements());
     round_trip(&staff());
+    round_trip(&regions());
+    round_trip(&contractors());
+    round_trip(&instruments());
+    round_trip(&vehicles());
+}
+
+fn regions() -> Vec<RegionInput> {
+    let region = |code: &str, name: &str, level, parent: Option<&str>| RegionInput {
+        code: code.into(),
+        name: name.into(),
+        level,
+        parent_code: parent.map(Into::into),
+    };
+    vec![
+        region("GD", "广东省", RegionLevel::Province, None),
+        region("GZ", "广州市", RegionLevel::City, Some("广东省")),
+        region("TH", "天河区", RegionLevel::County, Some("GZ")),
+        region("TH-01", "天河 网格 1", RegionLevel::Grid, Some("天河区")),
+    ]
+}
+
+fn contractors() -> Vec<ContractorInput> {
+    vec![ContractorInput {
+        code: "CT01".into(),
+        name: "南粤通服".into(),
+        contract_start: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        contract_end: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+        region_codes: vec!["天河区".into(), "GZ-BY".into()],
+        domains: vec![
+            MaintenanceDomain::Aggregation,
+            MaintenanceDomain::EnterpriseAccess,
+        ],
+    }]
+}
+
+fn instruments() -> Vec<InstrumentInput> {
+    vec![
+        InstrumentInput {
+            code: "YQ-1".into(),
+            kind: InstrumentKind::Otdr,
+            contractor_code: "CT01".into(),
+            region_code: "天河区".into(),
+            holder_code: Some("CT01-00001".into()),
+            status: AssetStatus::UnderRepair,
+        },
+        InstrumentInput {
+            code: "YQ-2".into(),
+            kind: InstrumentKind::Laptop,
+            contractor_code: "CT01".into(),
+            region_code: "TH".into(),
+            holder_code: None,
+            status: AssetStatus::InService,
+        },
+    ]
+}
+
+fn vehicles() -> Vec<VehicleInput> {
+    vec![VehicleInput {
+        code: "粤A12345".into(),
+        kind: VehicleKind::EmergencyRepair,
+        contractor_code: "CT01".into(),
+        region_code: "GZ".into(),
+        status: AssetStatus::InService,
+    }]
+}
+
+#[test]
+fn region_files_take_chinese_levels_and_refuse_unknown_ones_once() {
+    let text = "区域编码,区域名称,级别,上级区域\n\
+                GD,广东省,省,\n\
+                GZ,广州市,地市,广东省\n\
+                TH,天河区,区县,GZ\n\
+                TH-01,天河网格1,网格,TH\n";
+    let read: Vec<RegionInput> = records(Format::Csv, text.as_bytes());
+    let levels: Vec<RegionLevel> = read.iter().map(|r| r.level).collect();
+    assert_eq!(
+        levels,
+        [
+            RegionLevel::Province,
+            RegionLevel::City,
+            RegionLevel::County,
+            RegionLevel::Grid
+        ]
+    );
+    // An unknown level is one problem on its column (not also "a province has no parent"); a
+    // city without a parent is another.
+    let text = "code,name,level,parent\nX,某区,district,GZ\nY,某市,市,\n";
+    let errs = errors::<RegionInput>(Format::Csv, text.as_bytes());
+    let at: Vec<(usize, Option<&str>)> =
+        errs.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert_eq!(at, [(2, Some("level")), (3, Some("parent"))], "{errs:#?}");
+    assert!(errs[0].reason.contains("'district'"), "{}", errs[0].reason);
+    assert_eq!(errs[1].reason, "a city needs a parent province");
+}
+
+#[test]
+fn contract_dates_read_as_spreadsheets_write_them() {
+    let text = "代维公司编码,代维公司名称,合同开始日期,合同结束日期,合同区域,维护界面\n\
+                CT1,甲,2025/1/1,2027年12月31日,天河区、GZ-BY,集客接入\n\
+                CT2,乙,2025-13-01,,,\n";
+    let errs = errors::<ContractorInput>(Format::Csv, text.as_bytes());
+    let at: Vec<(usize, Option<&str>)> =
+        errs.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert_eq!(
+        at,
+        [(3, Some("合同开始日期")), (3, Some("合同结束日期"))],
+        "{errs:#?}"
+    );
+    let good: Vec<ContractorInput> = records(
+        Format::Csv,
+        text.lines()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    );
+    assert_eq!(good[0].contract_end.to_string(), "2027-12-31");
+    assert_eq!(good[0].region_codes, ["天河区", "GZ-BY"]);
 }
 
 #[test]
@@ -418,6 +537,8 @@ GZ-1,C1,数据专线,本地,2M,a,z,AA,G Z,,OLT-1 > [;aggregation;CT1]
 GZ-6,C1,数据专线,本地,2M,a,z
 GZ-7,C1,数据专线,本地,2M,a,z,AA,,,A > > B
 ";
+    // A region is named by its code or its name, spaces allowed, but not by a whole paragraph.
+    let text = text.replace("G Z", &"区".repeat(201));
     let errs = errors::<CircuitInput>(Format::Csv, text.as_bytes());
     let rows: Vec<usize> = errs.iter().map(|e| e.row).collect();
     assert!(rows.is_sorted());
@@ -434,7 +555,8 @@ GZ-7,C1,数据专线,本地,2M,a,z,AA,,,A > > B
 fn validation_problems_land_on_the_columns_the_user_wrote() {
     // English headers: the columns are named as the file names them.
     let text = "code,name,grade,contact_phone,REGION_CODE\n\
-                C 1,,gold,12,G Z\n";
+                C 1,,gold,12,G Z\n"
+        .replace("G Z", &"区".repeat(201));
     let errs = errors::<CustomerInput>(Format::Csv, text.as_bytes());
     let columns: Vec<Option<&str>> = errs.iter().map(|e| e.column.as_deref()).collect();
     assert_eq!(
@@ -759,15 +881,27 @@ type Batches = Vec<Vec<(usize, CircuitInput)>>;
 
 /// Reads a file through `read_batches`: the batches it handed on, and its verdict.
 fn batches_of(format: Format, bytes: &[u8], batch: usize) -> (Batches, Result<(), SheetError>) {
+    let (batches, _, result) = batches_with_flags(format, bytes, batch);
+    (batches, result)
+}
+
+/// [`batches_of`], with whether the file was clean so far when each batch went out.
+fn batches_with_flags(
+    format: Format,
+    bytes: &[u8],
+    batch: usize,
+) -> (Batches, Vec<bool>, Result<(), SheetError>) {
     let mut batches = Vec::new();
+    let mut flags = Vec::new();
     let mut expected = None;
     let result = jike_sheets::read_batches::<CircuitInput>(
         format,
         bytes,
         batch,
         &mut |n| expected = Some(n),
-        &mut |rows| {
+        &mut |rows, clean| {
             batches.push(rows);
+            flags.push(clean);
             true
         },
     );
@@ -777,7 +911,7 @@ fn batches_of(format: Format, bytes: &[u8], batch: usize) -> (Batches, Result<()
             "a good file says how many rows to expect"
         );
     }
-    (batches, result)
+    (batches, flags, result)
 }
 
 #[test]
@@ -800,15 +934,23 @@ fn batches_hand_on_every_record_in_file_order() {
 }
 
 #[test]
-fn batches_stop_at_the_first_bad_row_and_the_verdict_lists_every_problem() {
+fn batches_of_a_bad_file_carry_its_good_rows_marked_unclean_and_the_verdict_lists_every_problem() {
     let mut text = String::from("专线编号,客户编码,业务类型,范围,带宽,A端,Z端,保障等级\n");
     for i in 0..30 {
         let bandwidth = if i == 14 || i == 27 { "fast" } else { "2M" };
         text.push_str(&format!("L{i:03},C001,数据专线,本地,{bandwidth},A,Z,AAA\n"));
     }
-    let (batches, result) = batches_of(Format::Csv, text.as_bytes(), 10);
-    // The first batch (rows 2..=11) went out before row 16 was read; nothing after it.
-    assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), [10]);
+    let (batches, clean, result) = batches_with_flags(Format::Csv, text.as_bytes(), 10);
+    // The first batch (rows 2..=11) went out before row 16 was read; the good rows after it
+    // still go out (for the caller to check their references), marked as from a bad file.
+    assert_eq!(
+        batches.iter().map(Vec::len).collect::<Vec<_>>(),
+        [10, 10, 8]
+    );
+    assert_eq!(clean, [true, false, false]);
+    let rows: Vec<usize> = batches.concat().iter().map(|(r, _)| *r).collect();
+    assert!(!rows.contains(&16) && !rows.contains(&29), "{rows:?}");
+    assert_eq!(rows.len(), 28);
     let Err(SheetError::Invalid(problems)) = result else {
         panic!("a bad file is refused: {result:?}")
     };
@@ -828,7 +970,7 @@ fn a_reader_told_to_stop_reads_no_further() {
         &bytes,
         10,
         &mut |_| {},
-        &mut |_| {
+        &mut |_, _| {
             taken += 1;
             false
         },

@@ -158,26 +158,33 @@ impl Entity for Regions {
         code_sort(&o.code, o.created_at, o.updated_at, o.id, sort)
     }
 
+    fn references(i: &RegionInput) -> Vec<(&'static str, &str)> {
+        i.parent_code
+            .as_deref()
+            .map(|p| ("regions", p))
+            .into_iter()
+            .collect()
+    }
+
+    /// A parent is stored before its children: an import writes the regions of a file one
+    /// level at a time, provinces first, whatever their order in the file.
+    fn wave(i: &RegionInput) -> u8 {
+        RegionLevel::ALL
+            .iter()
+            .position(|l| *l == i.level)
+            .unwrap_or_default() as u8
+    }
+
     async fn columns(
         conn: &mut Conn<'_>,
-        _refs: &mut Resolver,
+        refs: &mut Resolver,
         i: &RegionInput,
         problems: &mut Vec<FieldError>,
     ) -> Result<Vec<(&'static str, Val)>, StoreError> {
         let mut parent_id = None;
         if let Some(parent) = &i.parent_code {
-            let row: Option<(i64, String)> = conn
-                .fetch_optional(
-                    "SELECT id, level FROM regions WHERE code = $1",
-                    &[Val::text(parent)],
-                )
-                .await?;
-            match row {
-                None => problems.push(FieldError::new(
-                    "parent_code",
-                    format!("no region with code '{parent}'"),
-                )),
-                Some((id, level)) => {
+            match refs.region_hit(conn, parent).await? {
+                RegionHit::Found { id, level } => {
                     let level: RegionLevel = stored(&level)?;
                     if Some(level) != i.level.parent_level() {
                         problems.push(FieldError::new(
@@ -194,6 +201,7 @@ impl Entity for Regions {
                     }
                     parent_id = Some(id);
                 }
+                other => problems.extend(other.problem("parent_code", parent)),
             }
         }
         Ok(vec![
@@ -295,14 +303,7 @@ impl Entity for Sites {
         problems: &mut Vec<FieldError>,
     ) -> Result<Vec<(&'static str, Val)>, StoreError> {
         let region = refs
-            .require(
-                conn,
-                "regions",
-                "region",
-                "region_code",
-                &i.region_code,
-                problems,
-            )
+            .region(conn, "region_code", &i.region_code, problems)
             .await?;
         Ok(vec![
             ("code", text(&i.code)),
@@ -580,14 +581,7 @@ impl Entity for Customers {
         problems: &mut Vec<FieldError>,
     ) -> Result<Vec<(&'static str, Val)>, StoreError> {
         let region = refs
-            .optional(
-                conn,
-                "regions",
-                "region",
-                "region_code",
-                i.region_code.as_deref(),
-                problems,
-            )
+            .optional_region(conn, "region_code", i.region_code.as_deref(), problems)
             .await?;
         Ok(vec![
             ("code", text(&i.code)),
@@ -853,14 +847,7 @@ impl Entity for Circuits {
             )
             .await?;
         let region = refs
-            .optional(
-                conn,
-                "regions",
-                "region",
-                "region_code",
-                i.region_code.as_deref(),
-                problems,
-            )
+            .optional_region(conn, "region_code", i.region_code.as_deref(), problems)
             .await?;
         if let Some(path) = &i.path {
             for (n, hop) in path.iter().enumerate() {
@@ -1120,6 +1107,13 @@ impl Entity for Contractors {
         code_sort(&o.code, o.created_at, o.updated_at, o.id, sort)
     }
 
+    fn references(i: &ContractorInput) -> Vec<(&'static str, &str)> {
+        i.region_codes
+            .iter()
+            .map(|r| ("regions", r.as_str()))
+            .collect()
+    }
+
     async fn columns(
         conn: &mut Conn<'_>,
         refs: &mut Resolver,
@@ -1127,15 +1121,8 @@ impl Entity for Contractors {
         problems: &mut Vec<FieldError>,
     ) -> Result<Vec<(&'static str, Val)>, StoreError> {
         for (n, r) in i.region_codes.iter().enumerate() {
-            refs.require(
-                conn,
-                "regions",
-                "region",
-                &format!("region_codes[{n}]"),
-                r,
-                problems,
-            )
-            .await?;
+            refs.region(conn, format!("region_codes[{n}]"), r, problems)
+                .await?;
         }
         Ok(vec![
             ("code", text(&i.code)),
@@ -1162,8 +1149,8 @@ impl Entity for Contractors {
             )
             .await?;
             let mut regions: Vec<i64> = Vec::new();
-            for code in &w.input.region_codes {
-                if let Some(id) = refs.id(conn, "regions", code).await? {
+            for text in &w.input.region_codes {
+                if let RegionHit::Found { id, .. } = refs.region_hit(conn, text).await? {
                     regions.push(id);
                 }
             }
@@ -1358,14 +1345,7 @@ impl Entity for StaffMembers {
             )
             .await?;
         let region = refs
-            .require(
-                conn,
-                "regions",
-                "region",
-                "region_code",
-                &i.region_code,
-                problems,
-            )
+            .region(conn, "region_code", &i.region_code, problems)
             .await?;
         let mut certificates = i.certificates.clone();
         certificates.sort();
@@ -1479,6 +1459,15 @@ impl Entity for Instruments {
         code_sort(&o.code, o.created_at, o.updated_at, o.id, sort)
     }
 
+    fn references(i: &InstrumentInput) -> Vec<(&'static str, &str)> {
+        let mut refs = vec![
+            ("contractors", i.contractor_code.as_str()),
+            ("regions", i.region_code.as_str()),
+        ];
+        refs.extend(i.holder_code.as_deref().map(|h| ("staff", h)));
+        refs
+    }
+
     async fn columns(
         conn: &mut Conn<'_>,
         refs: &mut Resolver,
@@ -1496,14 +1485,7 @@ impl Entity for Instruments {
             )
             .await?;
         let region = refs
-            .require(
-                conn,
-                "regions",
-                "region",
-                "region_code",
-                &i.region_code,
-                problems,
-            )
+            .region(conn, "region_code", &i.region_code, problems)
             .await?;
         let holder = refs
             .optional(
@@ -1600,6 +1582,13 @@ impl Entity for Vehicles {
         code_sort(&o.code, o.created_at, o.updated_at, o.id, sort)
     }
 
+    fn references(i: &VehicleInput) -> Vec<(&'static str, &str)> {
+        vec![
+            ("contractors", i.contractor_code.as_str()),
+            ("regions", i.region_code.as_str()),
+        ]
+    }
+
     async fn columns(
         conn: &mut Conn<'_>,
         refs: &mut Resolver,
@@ -1617,14 +1606,7 @@ impl Entity for Vehicles {
             )
             .await?;
         let region = refs
-            .require(
-                conn,
-                "regions",
-                "region",
-                "region_code",
-                &i.region_code,
-                problems,
-            )
+            .region(conn, "region_code", &i.region_code, problems)
             .await?;
         Ok(vec![
             ("code", text(&i.code)),

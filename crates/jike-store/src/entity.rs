@@ -152,6 +152,13 @@ pub trait Entity: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// The order in which an import writes its rows: a batch is written in waves of ascending
+    /// `wave`, so that a row can refer to a row of the same file in an earlier wave (a region to
+    /// its parent). Most kinds refer to no row of their own kind and write one wave.
+    fn wave(_input: &Self::Input) -> u8 {
+        0
+    }
+
     /// Writes what hangs off the rows just written (a path, a grade history). `old` is the row's
     /// previous column values, `None` for a new row.
     fn after_write(
@@ -202,7 +209,69 @@ pub struct Resolver {
     cache: HashMap<&'static str, foldhash::HashMap<String, Option<i64>>>,
     /// Tables read whole: a code missing from the cache is missing from the table.
     complete: std::collections::HashSet<&'static str>,
+    /// Region references (a code, or a name) and what each names; forgotten whenever a region
+    /// is written, since a new region can take a name that was unique.
+    regions: foldhash::HashMap<String, RegionHit>,
 }
+
+/// What a region reference names: a region's code, else the name of exactly one region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionHit {
+    /// The region, with its level's code.
+    Found { id: i64, level: String },
+    /// No region has this code or name.
+    Missing,
+    /// No region has this code, and several have this name: their codes, sorted.
+    Ambiguous(Vec<String>),
+}
+
+impl RegionHit {
+    /// Decides among the regions whose code or name is `text`: `(id, code, name, level)`.
+    fn of(text: &str, candidates: &[(i64, String, String, String)]) -> RegionHit {
+        if let Some((id, _, _, level)) = candidates.iter().find(|c| c.1 == text) {
+            return RegionHit::Found {
+                id: *id,
+                level: level.clone(),
+            };
+        }
+        let named: Vec<&(i64, String, String, String)> =
+            candidates.iter().filter(|c| c.2 == text).collect();
+        match named.as_slice() {
+            [] => RegionHit::Missing,
+            [(id, _, _, level)] => RegionHit::Found {
+                id: *id,
+                level: level.clone(),
+            },
+            many => {
+                let mut codes: Vec<String> = many.iter().map(|c| c.1.clone()).collect();
+                codes.sort();
+                RegionHit::Ambiguous(codes)
+            }
+        }
+    }
+
+    /// The problem of a reference that names no single region, for `field`.
+    pub fn problem(&self, field: impl std::fmt::Display, text: &str) -> Option<FieldError> {
+        match self {
+            RegionHit::Found { .. } => None,
+            RegionHit::Missing => Some(FieldError::new(
+                field.to_string(),
+                format!("no region with code or name '{text}'"),
+            )),
+            RegionHit::Ambiguous(codes) => Some(FieldError::new(
+                field.to_string(),
+                format!(
+                    "'{text}' is the name of {} regions ({}); write the code of the one meant",
+                    codes.len(),
+                    codes.join(", ")
+                ),
+            )),
+        }
+    }
+}
+
+/// How many region references one statement looks up.
+const REGION_CHUNK: usize = 1000;
 
 /// Above this many codes to look up at once, [`Resolver::prefetch`] reads the whole table
 /// (codes and ids only), which is cheaper than probing it code by code.
@@ -321,8 +390,94 @@ impl Resolver {
         Ok(())
     }
 
+    /// What a region reference (a code, or a name no other region has) names.
+    pub async fn region_hit(
+        &mut self,
+        conn: &mut Conn<'_>,
+        text: &str,
+    ) -> Result<RegionHit, StoreError> {
+        if let Some(hit) = self.regions.get(text) {
+            return Ok(hit.clone());
+        }
+        self.prefetch_regions(conn, [text]).await?;
+        Ok(self
+            .regions
+            .get(text)
+            .cloned()
+            .unwrap_or(RegionHit::Missing))
+    }
+
+    /// The id of the region a reference names; a reference that names none, or several, is a
+    /// problem of `field` (naming the codes of the regions a name fits).
+    pub async fn region(
+        &mut self,
+        conn: &mut Conn<'_>,
+        field: impl std::fmt::Display + Send,
+        text: &str,
+        problems: &mut Vec<FieldError>,
+    ) -> Result<Option<i64>, StoreError> {
+        let hit = self.region_hit(conn, text).await?;
+        match hit {
+            RegionHit::Found { id, .. } => Ok(Some(id)),
+            other => {
+                problems.extend(other.problem(field, text));
+                Ok(None)
+            }
+        }
+    }
+
+    /// [`Resolver::region`] for an optional reference.
+    pub async fn optional_region(
+        &mut self,
+        conn: &mut Conn<'_>,
+        field: &str,
+        text: Option<&str>,
+        problems: &mut Vec<FieldError>,
+    ) -> Result<Option<i64>, StoreError> {
+        match text {
+            Some(text) => self.region(conn, field, text, problems).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Looks up many region references in a few queries: the regions whose code or name is
+    /// one of them.
+    pub async fn prefetch_regions<'c>(
+        &mut self,
+        conn: &mut Conn<'_>,
+        texts: impl IntoIterator<Item = &'c str>,
+    ) -> Result<(), StoreError> {
+        let mut wanted: Vec<&str> = texts
+            .into_iter()
+            .filter(|t| !self.regions.contains_key(*t))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        for chunk in wanted.chunks(REGION_CHUNK) {
+            let list = crate::db::placeholders(1, chunk.len());
+            let sql = format!(
+                "SELECT id, code, name, level FROM regions WHERE code IN ({list}) OR name IN ({list})"
+            );
+            let binds: Vec<Val> = chunk.iter().map(|t| Val::text(*t)).collect();
+            let rows: Vec<(i64, String, String, String)> = conn.fetch_all(&sql, &binds).await?;
+            for text in chunk {
+                let candidates: Vec<(i64, String, String, String)> = rows
+                    .iter()
+                    .filter(|r| r.1 == *text || r.2 == *text)
+                    .cloned()
+                    .collect();
+                self.regions
+                    .insert((*text).to_string(), RegionHit::of(text, &candidates));
+            }
+        }
+        Ok(())
+    }
+
     /// Records a row written in this transaction, so later rows can refer to it.
     pub fn remember(&mut self, table: &'static str, code: &str, id: i64) {
+        if table == "regions" && !self.regions.is_empty() {
+            self.regions.clear();
+        }
         self.cache
             .entry(table)
             .or_default()

@@ -23,7 +23,9 @@ use std::collections::HashMap;
 
 use jike_demo::Demo;
 use jike_domain::{
-    parse_path, Circuit, CircuitInput, Customer, CustomerInput, Element, ElementInput, GradePeriod,
+    parse_path, Circuit, CircuitInput, Contractor, ContractorInput, Customer, CustomerInput,
+    Element, ElementInput, GradePeriod, Instrument, InstrumentInput, Region, RegionInput, Vehicle,
+    VehicleInput,
 };
 use jike_domain::{FieldError, Site, SiteInput, Staff, StaffInput, Vocabulary};
 use jike_sheets::{RowError, Sheet};
@@ -88,6 +90,11 @@ pub struct Counts {
 
 /// The kinds that import and export: an [`Entity`] whose input is a spreadsheet row.
 pub trait Importable: Entity<Input: Sheet> {
+    /// How many rows of a file are checked and written together. A kind whose rows refer to rows
+    /// of the same file ([`Entity::wave`]) takes the whole file at once, so that the order of
+    /// the file does not matter.
+    const BATCH: usize = IMPORT_BATCH;
+
     /// Reads every stored row back as the input that would write it again.
     fn export_page(
         conn: &mut db::Conn<'_>,
@@ -261,6 +268,99 @@ impl Importable for StaffMembers {
                 certificates: s.certificates,
                 training_level: s.training_level,
                 phone: s.phone,
+            })
+            .collect();
+        Ok((inputs, next))
+    }
+}
+
+impl Importable for Regions {
+    // Regions are few; a child may come before its parent anywhere in the file.
+    const BATCH: usize = 1_000_000;
+
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        scope: &Scope,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<RegionInput>, Option<i64>), StoreError> {
+        let (items, next) = page_after::<Regions>(conn, scope, after_id, limit).await?;
+        let inputs = items
+            .into_iter()
+            .map(|r: Region| RegionInput {
+                code: r.code,
+                name: r.name,
+                level: r.level,
+                parent_code: r.parent_code,
+            })
+            .collect();
+        Ok((inputs, next))
+    }
+}
+
+impl Importable for Contractors {
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        scope: &Scope,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<ContractorInput>, Option<i64>), StoreError> {
+        let (mut items, next) = page_after::<Contractors>(conn, scope, after_id, limit).await?;
+        Contractors::load_children(conn, &mut items, false).await?;
+        let inputs = items
+            .into_iter()
+            .map(|c: Contractor| ContractorInput {
+                code: c.code,
+                name: c.name,
+                contract_start: c.contract_start,
+                contract_end: c.contract_end,
+                region_codes: c.region_codes,
+                domains: c.domains,
+            })
+            .collect();
+        Ok((inputs, next))
+    }
+}
+
+impl Importable for Instruments {
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        scope: &Scope,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<InstrumentInput>, Option<i64>), StoreError> {
+        let (items, next) = page_after::<Instruments>(conn, scope, after_id, limit).await?;
+        let inputs = items
+            .into_iter()
+            .map(|i: Instrument| InstrumentInput {
+                code: i.code,
+                kind: i.kind,
+                contractor_code: i.contractor_code,
+                region_code: i.region_code,
+                holder_code: i.holder_code,
+                status: i.status,
+            })
+            .collect();
+        Ok((inputs, next))
+    }
+}
+
+impl Importable for Vehicles {
+    async fn export_page(
+        conn: &mut db::Conn<'_>,
+        scope: &Scope,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<VehicleInput>, Option<i64>), StoreError> {
+        let (items, next) = page_after::<Vehicles>(conn, scope, after_id, limit).await?;
+        let inputs = items
+            .into_iter()
+            .map(|v: Vehicle| VehicleInput {
+                code: v.code,
+                kind: v.kind,
+                contractor_code: v.contractor_code,
+                region_code: v.region_code,
+                status: v.status,
             })
             .collect();
         Ok((inputs, next))
@@ -496,7 +596,7 @@ impl Store {
         rows: &[(usize, E::Input)],
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
-        self.import_from::<E>(caller, Source::Rows(rows.chunks(IMPORT_BATCH)), dry_run)
+        self.import_from::<E>(caller, Source::Rows(rows.chunks(E::BATCH)), dry_run)
             .await
     }
 
@@ -516,18 +616,22 @@ impl Store {
             Vec::new()
         };
         let (counts, mut errors) = import_batches::<E>(&mut tx.conn(), &mut source).await?;
-        // A file's own problems come first (they are what the user fixes first); its rows are
-        // read to the end even when the store stopped at its error limit.
+        // The file is read to the end even when the store stopped at its error limit. Its own
+        // problems (values) and the store's (references) are reported together, by row: the
+        // good rows of a bad file were checked too.
         if let Err(e) = source.finish().await {
             tx.rollback().await?;
-            return Err(sheet_error(e));
+            let StoreError::InvalidRows(mut problems) = sheet_error(e) else {
+                unreachable!("a sheet error is a list of problems")
+            };
+            problems.append(&mut errors);
+            return Err(StoreError::InvalidRows(capped(problems)));
         }
         let rows = counts.created + counts.updated + counts.unchanged;
         let batches_done = started.elapsed();
         if !errors.is_empty() {
             tx.rollback().await?;
-            errors.sort_by_key(|e| e.row);
-            return Err(StoreError::InvalidRows(errors));
+            return Err(StoreError::InvalidRows(capped(errors)));
         }
         if dry_run {
             tx.rollback().await?;
@@ -752,7 +856,7 @@ impl Store {
             prefetch_references::<E>(&mut conn, &mut refs, inputs.iter()).await?;
             let refs_in: Vec<&E::Input> = inputs.iter().collect();
             if let Err(problems) =
-                ops::upsert_many::<E>(&mut conn, &mut refs, &refs_in, false).await?
+                ops::upsert_many::<E>(&mut conn, &mut refs, &refs_in, false, false).await?
             {
                 let (i, e) = &problems[0];
                 return Err(StoreError::Corrupt(format!(
@@ -810,7 +914,8 @@ async fn bulk_index_drop<E: Importable>(
     Ok(creates)
 }
 
-/// Looks up at once every natural key the inputs refer to (see [`Resolver::prefetch`]).
+/// Looks up at once every natural key the inputs refer to (see [`Resolver::prefetch`]; regions
+/// by code or name, [`Resolver::prefetch_regions`]).
 async fn prefetch_references<'a, E: Entity>(
     conn: &mut db::Conn<'_>,
     refs: &mut Resolver,
@@ -823,9 +928,32 @@ async fn prefetch_references<'a, E: Entity>(
         }
     }
     for (table, codes) in wanted {
-        refs.prefetch(conn, table, codes).await?;
+        if table == "regions" {
+            refs.prefetch_regions(conn, codes).await?;
+        } else {
+            refs.prefetch(conn, table, codes).await?;
+        }
     }
     Ok(())
+}
+
+/// Every problem sorted by row (stable: within a row the file's own come first), at most
+/// [`MAX_IMPORT_ERRORS`] of them and then one saying how many more there were.
+fn capped(mut problems: Vec<RowError>) -> Vec<RowError> {
+    problems.sort_by_key(|e| e.row);
+    if problems.len() > MAX_IMPORT_ERRORS {
+        let left_out = problems.len() - MAX_IMPORT_ERRORS;
+        let from = problems[MAX_IMPORT_ERRORS].row;
+        problems.truncate(MAX_IMPORT_ERRORS);
+        problems.push(RowError {
+            row: from,
+            column: None,
+            reason: format!(
+                "{left_out} more problems from this row on are left out (only the first {MAX_IMPORT_ERRORS} are listed)"
+            ),
+        });
+    }
+    problems
 }
 
 /// The batches of an import, in the caller's transaction: what they wrote, or every row problem
@@ -839,19 +967,27 @@ async fn import_batches<E: Importable>(
     let mut errors: Vec<RowError> = Vec::new();
     while let Some(batch) = source.next().await {
         let batch = batch.as_slice();
-        prefetch_references::<E>(conn, &mut refs, batch.iter().map(|(_, i)| i)).await?;
-        let inputs: Vec<&E::Input> = batch.iter().map(|(_, i)| i).collect();
-        match ops::upsert_many::<E>(conn, &mut refs, &inputs, source.checked()).await? {
-            Ok(c) => {
-                counts.created += c.created;
-                counts.updated += c.updated;
-                counts.unchanged += c.unchanged;
+        // The rows by wave (stable: file order within a wave), each wave written before the
+        // next is checked.
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by_key(|&i| E::wave(&batch[i].1));
+        for wave in order.chunk_by(|&a, &b| E::wave(&batch[a].1) == E::wave(&batch[b].1)) {
+            let inputs: Vec<&E::Input> = wave.iter().map(|&i| &batch[i].1).collect();
+            prefetch_references::<E>(conn, &mut refs, inputs.iter().copied()).await?;
+            // Rows without problems are written even when others have some, so that the rows
+            // after them are checked against them; a file with any problem is rolled back.
+            match ops::upsert_many::<E>(conn, &mut refs, &inputs, source.checked(), true).await? {
+                Ok(c) => {
+                    counts.created += c.created;
+                    counts.updated += c.updated;
+                    counts.unchanged += c.unchanged;
+                }
+                Err(problems) => errors.extend(
+                    problems
+                        .into_iter()
+                        .map(|(k, e)| row_error::<E::Input>(batch[wave[k]].0, e)),
+                ),
             }
-            Err(problems) => errors.extend(
-                problems
-                    .into_iter()
-                    .map(|(i, e)| row_error::<E::Input>(batch[i].0, e)),
-            ),
         }
         if errors.len() >= MAX_IMPORT_ERRORS {
             break;
@@ -894,8 +1030,8 @@ impl<T> Batch<'_, T> {
 }
 
 impl<'a, T: Sheet + Send + 'static> Source<'a, T> {
-    /// Starts reading `bytes` on a thread of its own.
-    fn file(format: jike_sheets::Format, bytes: &[u8]) -> Source<'a, T> {
+    /// Starts reading `bytes` on a thread of its own, `batch` rows at a time.
+    fn file(format: jike_sheets::Format, bytes: &[u8], batch: usize) -> Source<'a, T> {
         let bytes: Vec<u8> = bytes.to_vec();
         // Two batches in flight: the reader stays a batch ahead of the writer, no more.
         let (tx, rx) = tokio::sync::mpsc::channel(2);
@@ -903,9 +1039,10 @@ impl<'a, T: Sheet + Send + 'static> Source<'a, T> {
             let mut expect = |n| {
                 let _ = tx.blocking_send(FileMsg::Expect(n));
             };
-            let mut take = |rows| tx.blocking_send(FileMsg::Rows(rows)).is_ok();
-            let result =
-                jike_sheets::read_batches(format, &bytes, IMPORT_BATCH, &mut expect, &mut take);
+            // The good rows of a bad file come too: the store checks their references, so
+            // that every problem of the file is reported at once.
+            let mut take = |rows, _clean| tx.blocking_send(FileMsg::Rows(rows)).is_ok();
+            let result = jike_sheets::read_batches(format, &bytes, batch, &mut expect, &mut take);
             let _ = tx.blocking_send(FileMsg::Done(result));
         });
         Source::File { rx, result: None }
@@ -1004,6 +1141,22 @@ impl Store {
         use jike_sheets::Kind;
         let c = caller;
         match kind {
+            Kind::Regions => {
+                self.import_bytes::<Regions>(c, format, bytes, dry_run)
+                    .await
+            }
+            Kind::Contractors => {
+                self.import_bytes::<Contractors>(c, format, bytes, dry_run)
+                    .await
+            }
+            Kind::Instruments => {
+                self.import_bytes::<Instruments>(c, format, bytes, dry_run)
+                    .await
+            }
+            Kind::Vehicles => {
+                self.import_bytes::<Vehicles>(c, format, bytes, dry_run)
+                    .await
+            }
             Kind::Customers => {
                 self.import_bytes::<Customers>(c, format, bytes, dry_run)
                     .await
@@ -1031,7 +1184,7 @@ impl Store {
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
-        self.import_from::<E>(caller, Source::file(format, bytes), dry_run)
+        self.import_from::<E>(caller, Source::file(format, bytes, E::BATCH), dry_run)
             .await
     }
 
@@ -1080,6 +1233,10 @@ impl Store {
             Kind::Sites => self.export_bytes::<Sites>(c, format, lang).await,
             Kind::Elements => self.export_bytes::<Elements>(c, format, lang).await,
             Kind::Staff => self.export_bytes::<StaffMembers>(c, format, lang).await,
+            Kind::Regions => self.export_bytes::<Regions>(c, format, lang).await,
+            Kind::Contractors => self.export_bytes::<Contractors>(c, format, lang).await,
+            Kind::Instruments => self.export_bytes::<Instruments>(c, format, lang).await,
+            Kind::Vehicles => self.export_bytes::<Vehicles>(c, format, lang).await,
         }
     }
 

@@ -518,15 +518,20 @@ pub struct WriteCounts {
 /// updated, rows equal to what is stored are left alone (so a second import changes nothing).
 /// Problems are returned per input index; when there are any, nothing should be committed.
 /// `checked`: the inputs were validated already (by the file reader); references are still
-/// resolved here.
+/// resolved here. `partial`: when some inputs have problems, the others are written all the
+/// same (so that later rows of an import can refer to them and be checked); the caller then
+/// rolls back. Otherwise nothing is written when any input has a problem.
 pub(crate) async fn upsert_many<E: Entity>(
     conn: &mut Conn<'_>,
     refs: &mut Resolver,
     inputs: &[&E::Input],
     checked: bool,
+    partial: bool,
 ) -> Result<Result<WriteCounts, Vec<(usize, FieldError)>>, StoreError> {
     let mut problems: Vec<(usize, FieldError)> = Vec::new();
     let mut all_cols: Vec<Vec<(&'static str, Val)>> = Vec::with_capacity(inputs.len());
+    // The inputs without problems, by index.
+    let mut good: Vec<usize> = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         if let Err(errors) = if checked { Ok(()) } else { input.validate() } {
             problems.extend(errors.into_iter().map(|e| (i, e)));
@@ -535,19 +540,30 @@ pub(crate) async fn upsert_many<E: Entity>(
         }
         let mut errs = Vec::new();
         let cols = E::columns(conn, refs, input, &mut errs).await?;
+        if errs.is_empty() {
+            good.push(i);
+        }
         problems.extend(errs.into_iter().map(|e| (i, e)));
         all_cols.push(cols);
     }
-    if !problems.is_empty() {
+    if !problems.is_empty() && !partial {
         return Ok(Err(problems));
     }
-    let Some(first) = all_cols.first() else {
-        return Ok(Ok(WriteCounts::default()));
+    let verdict = |counts: WriteCounts, problems: Vec<(usize, FieldError)>| {
+        if problems.is_empty() {
+            Ok(counts)
+        } else {
+            Err(problems)
+        }
+    };
+    let Some(first) = good.first().map(|&i| &all_cols[i]) else {
+        return Ok(verdict(WriteCounts::default(), problems));
     };
     let names: Vec<&'static str> = first.iter().map(|(c, _)| *c).collect();
     let kinds: Vec<Val> = first.iter().map(|(_, v)| v.clone()).collect();
-    if all_cols
+    if good
         .iter()
+        .map(|&i| &all_cols[i])
         .any(|cols| cols.len() != names.len() || cols.iter().zip(&names).any(|((a, _), b)| a != b))
     {
         return Err(StoreError::Corrupt(
@@ -557,14 +573,17 @@ pub(crate) async fn upsert_many<E: Entity>(
 
     // What is stored now, by code.
     let mut old: foldhash::HashMap<String, (i64, Columns)> = Default::default();
-    for chunk in inputs.chunks(500) {
+    for chunk in good.chunks(500) {
         let sql = format!(
             "SELECT id, {} FROM {} WHERE code IN ({})",
             names.join(", "),
             E::SPEC.table,
             placeholders(1, chunk.len())
         );
-        let codes: Vec<Val> = chunk.iter().map(|i| Val::text(E::code(i))).collect();
+        let codes: Vec<Val> = chunk
+            .iter()
+            .map(|&i| Val::text(E::code(inputs[i])))
+            .collect();
         let mut like = vec![Val::Int(None)];
         like.extend(kinds.iter().cloned());
         for mut row in conn.fetch_vals(&sql, &codes, &like).await? {
@@ -589,8 +608,8 @@ pub(crate) async fn upsert_many<E: Entity>(
 
     let mut counts = WriteCounts::default();
     let mut to_write: Vec<usize> = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        match old.get(E::code(input)) {
+    for &i in &good {
+        match old.get(E::code(inputs[i])) {
             Some((_, cols)) if *cols == all_cols[i] => counts.unchanged += 1,
             Some(_) => {
                 counts.updated += 1;
@@ -677,7 +696,7 @@ pub(crate) async fn upsert_many<E: Entity>(
     for chunk in written.chunks(5000) {
         E::after_write(conn, refs, chunk).await?;
     }
-    Ok(Ok(counts))
+    Ok(verdict(counts, problems))
 }
 
 /// Inserts rows of `width` values: `head VALUES (…) tail`. SQLite runs one prepared single-row

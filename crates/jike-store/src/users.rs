@@ -490,14 +490,7 @@ impl Store {
         };
         for (i, code) in region_codes.iter().enumerate() {
             if let Some(id) = refs
-                .require(
-                    &mut conn,
-                    "regions",
-                    "region",
-                    format!("region_codes[{i}]"),
-                    code,
-                    &mut problems,
-                )
+                .region(&mut conn, format!("region_codes[{i}]"), code, &mut problems)
                 .await?
             {
                 regions.push(id);

@@ -122,11 +122,15 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum KindArg {
+    Regions,
+    Contractors,
     Customers,
     Circuits,
     Sites,
     Elements,
     Staff,
+    Instruments,
+    Vehicles,
 }
 
 impl From<KindArg> for Kind {
@@ -137,6 +141,10 @@ impl From<KindArg> for Kind {
             KindArg::Sites => Kind::Sites,
             KindArg::Elements => Kind::Elements,
             KindArg::Staff => Kind::Staff,
+            KindArg::Regions => Kind::Regions,
+            KindArg::Contractors => Kind::Contractors,
+            KindArg::Instruments => Kind::Instruments,
+            KindArg::Vehicles => Kind::Vehicles,
         }
     }
 }

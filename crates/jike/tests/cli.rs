@@ -498,6 +498,10 @@ fn the_example_files_import_into_the_demo_dataset_unchanged() {
         ("sites", "sites.csv"),
         ("elements", "elements.csv"),
         ("staff", "staff.csv"),
+        ("regions", "regions.csv"),
+        ("contractors", "contractors.csv"),
+        ("instruments", "instruments.csv"),
+        ("vehicles", "vehicles.csv"),
     ] {
         let out = jike(
             &db,
@@ -545,4 +549,182 @@ async fn an_upload_over_the_configured_limit_is_refused_with_413() {
             .contains("max_upload_mb"),
         "{problem}"
     );
+}
+
+/// Issue 14: a new user brings their regions (parents anywhere in the file, by code or unique
+/// name), files name regions by code or unique name, and a refused file lists every problem
+/// at once: through the command line and the API, on both databases.
+#[tokio::test]
+async fn regions_import_and_a_refused_file_lists_every_problem_at_once_on_both_databases() {
+    for db in TestDb::both().await {
+        let dir = tempfile::tempdir().unwrap();
+        let out = jike(&db.url, &["migrate"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let regions = examples.join("regions.csv");
+        let out = jike(&db.url, &["import", "regions", regions.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("32 rows, 32 created"),
+            "{}",
+            text(&out.stdout)
+        );
+        // Two regions named alike, in two counties.
+        let more = dir.path().join("more.csv");
+        std::fs::write(
+            &more,
+            "code,name,level,parent\nGZ-LJ-X,江湾网格,grid,临江区\nGZ-DS-X,江湾网格,网格,GZ-DS\n",
+        )
+        .unwrap();
+        let out = jike(&db.url, &["import", "regions", more.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = jike(&db.url, &["export", "regions", "--headers", "en"]);
+        assert!(
+            text(&out.stdout).contains("GZ-LJ-X,江湾网格,grid,GZ-LJ\n"),
+            "{}",
+            text(&out.stdout)
+        );
+
+        // Error paths: an unknown level, an unknown parent.
+        let bad = dir.path().join("bad-regions.csv");
+        std::fs::write(
+            &bad,
+            "区域编码,区域名称,级别,上级区域\nX1,某区,乡镇,港州市\nX2,某网格,网格,火星区\n",
+        )
+        .unwrap();
+        let out = jike(&db.url, &["import", "regions", bad.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(err.contains("row 2, column 级别: "), "{err}");
+        assert!(
+            err.contains("row 3, column 上级区域: no region with code or name '火星区'"),
+            "{err}"
+        );
+
+        // A customers file: a unique name resolves, an ambiguous one names the candidates.
+        let customers = dir.path().join("customers.csv");
+        std::fs::write(
+            &customers,
+            "客户编码,客户名称,服务等级,区域\nC1,临江医院,金牌,临江区\nC2,江湾学校,银牌,江湾网格\n",
+        )
+        .unwrap();
+        let out = jike(
+            &db.url,
+            &["import", "customers", customers.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(err.contains("1 problem(s)"), "{err}");
+        assert!(
+            err.contains(
+                "row 3, column 区域: '江湾网格' is the name of 2 regions (GZ-DS-X, GZ-LJ-X)"
+            ),
+            "{err}"
+        );
+        std::fs::write(
+            &customers,
+            "客户编码,客户名称,服务等级,区域\nC1,临江医院,金牌,临江区\nC2,江湾学校,银牌,GZ-DS-X\n",
+        )
+        .unwrap();
+        let out = jike(
+            &db.url,
+            &["import", "customers", customers.to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = jike(&db.url, &["export", "customers"]);
+        assert!(
+            text(&out.stdout).contains(",GZ-LJ\n"),
+            "{}",
+            text(&out.stdout)
+        );
+
+        // The issue's circuits file: an unknown customer on one row, a bad bandwidth on another;
+        // both are reported by the first attempt, and nothing is written.
+        let circuits = "专线编号,客户编码,业务类型,范围,带宽,A端,Z端,保障等级,区域\n\
+                        L1,C1,数据专线,本地,100M,a,z,AAA,临江区\n\
+                        L2,C404,数据专线,本地,100M,a,z,AAA,临江区\n\
+                        L3,C1,数据专线,本地,100X,a,z,AAA,临江区\n";
+        let file = dir.path().join("circuits.csv");
+        std::fs::write(&file, circuits).unwrap();
+        let out = jike(&db.url, &["import", "circuits", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(err.contains("the file has 2 problem(s)"), "{err}");
+        assert!(
+            err.contains("row 3, column 客户编码: no customer with code 'C404'"),
+            "{err}"
+        );
+        assert!(
+            err.contains("row 4, column 带宽: '100X' is not a bandwidth"),
+            "{err}"
+        );
+        let out = jike(&db.url, &["export", "circuits"]);
+        assert!(!text(&out.stdout).contains("L1"), "nothing is written");
+
+        let server = Server::start(&db.url, &[]);
+        let http = server.client();
+        // The same file through the API, as CSV and as .xlsx: one 422 with both rows.
+        let xlsx = dir.path().join("circuits.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, line) in circuits.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+        book.save(&xlsx).unwrap();
+        for (format, body) in [
+            ("csv", circuits.as_bytes().to_vec()),
+            ("xlsx", std::fs::read(&xlsx).unwrap()),
+        ] {
+            let response = http
+                .post(server.url(&format!("/api/v1/import/circuits?format={format}")))
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 422, "{format}");
+            let problem: Value = response.json().await.unwrap();
+            let rows: Vec<(u64, String)> = problem["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["row"].as_u64().unwrap(),
+                        r["column"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                rows,
+                [(3, "客户编码".to_string()), (4, "带宽".to_string())],
+                "{format}: {problem}"
+            );
+        }
+        // Regions import through the API too, and export.
+        let response = http
+            .post(server.url("/api/v1/import/regions?format=csv&dry_run=true"))
+            .body("code,name,level,parent\nGZ-NEW,新区,区县,港州市\n")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let report: Value = response.json().await.unwrap();
+        assert_eq!(
+            (report["created"].as_u64(), report["dry_run"].as_bool()),
+            (Some(1), Some(true)),
+            "{report}"
+        );
+        for kind in ["regions", "contractors", "instruments", "vehicles"] {
+            let response = http
+                .get(server.url(&format!("/api/v1/export/{kind}?format=csv")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{kind}");
+        }
+        drop(server);
+        db.cleanup().await;
+    }
 }
