@@ -40,12 +40,14 @@ mod cells;
 mod kinds;
 mod reader;
 mod writer;
+mod zip_limits;
 
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
 pub use cells::Cells;
+pub use zip_limits::{ZipLimitError, ZipLimits};
 
 /// The most problems [`read`] reports; after them one more [`RowError`] says how many were left
 /// out.
@@ -288,6 +290,10 @@ pub enum SheetError {
     /// is one problem on row 0). Nothing of the file may be imported.
     #[error("{}", describe_problems(.0))]
     Invalid(Vec<RowError>),
+    /// The `.xlsx` workbook inflates beyond a [`ZipLimits`] limit (a zip bomb, or too big to
+    /// import): refused before it is read, naming the zip entry.
+    #[error("the workbook is refused: {0}")]
+    ZipLimit(#[from] ZipLimitError),
     /// The records could not be written (e.g. more rows than one `.xlsx` worksheet holds).
     #[error("cannot write the file: {0}")]
     Write(String),
