@@ -35,8 +35,18 @@
 //!
 //! Export writes codes for vocabulary values (`gold`, not `金牌`) under Chinese or English
 //! headers ([`HeaderLang`]); both read back.
+//!
+//! CSV export neutralizes formula injection (OWASP "CSV Injection"): a cell that begins with
+//! `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a plain number such as `-5`, is
+//! written with a `'` in front so that a spreadsheet takes it as text; CSV import takes a `'`
+//! followed by such a character off again, so an export reads back unchanged. `.xlsx` writes
+//! text cells, which spreadsheets never run, and quotes nothing.
+//!
+//! An `.xlsx` is refused before it is read when its zip archive inflates beyond
+//! [`ZipLimits::DEFAULT`] (a zip bomb): [`SheetError::ZipLimit`], naming the entry.
 
 mod cells;
+mod formula;
 mod kinds;
 mod reader;
 mod writer;
