@@ -108,6 +108,11 @@ impl ApiError {
                     "invalid-file",
                     "The file has bad rows",
                 ),
+                StoreError::FileTooLarge(_) => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too-large",
+                    "Payload too large",
+                ),
                 StoreError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
                 StoreError::Transition { .. } => (
                     StatusCode::CONFLICT,

@@ -240,7 +240,13 @@ pub(crate) fn add_other(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuil
                 .content("application/json", json(reference::<jike_store::ImportReport>()))
                 .build(),
         )
-        .response("413", problem("the file is too large"))
+        .response(
+            "413",
+            problem(
+                "the file is larger than max_upload_mb, or the .xlsx inflates beyond its zip \
+                 limits (the detail names the entry)",
+            ),
+        )
         .response("422", problem("bad rows, each with its row number, column and reason"));
     let export = OperationBuilder::new()
         .tag("import and export 导入导出")

@@ -29,13 +29,13 @@ impl<'a> RowCells<'a> {
         }
     }
 
-    /// The trimmed cell at `position`; empty beyond the end of the row.
+    /// The trimmed cell at `position`; empty beyond the end of the row. A CSV cell that export
+    /// quoted against formula injection (`'=…`) loses its quote (`formula.rs`).
     pub(crate) fn get(self, position: usize) -> &'a str {
         match self {
-            RowCells::Slice(s) => s.get(position).copied().unwrap_or(""),
-            RowCells::Record(r) => r.get(position).unwrap_or(""),
+            RowCells::Slice(s) => s.get(position).copied().unwrap_or("").trim(),
+            RowCells::Record(r) => crate::formula::unquote(r.get(position).unwrap_or("").trim()),
         }
-        .trim()
     }
 
     pub(crate) fn iter(self) -> impl Iterator<Item = &'a str> {

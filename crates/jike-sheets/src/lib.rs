@@ -35,17 +35,29 @@
 //!
 //! Export writes codes for vocabulary values (`gold`, not `金牌`) under Chinese or English
 //! headers ([`HeaderLang`]); both read back.
+//!
+//! CSV export neutralizes formula injection (OWASP "CSV Injection"): a cell that begins with
+//! `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a plain number such as `-5`, is
+//! written with a `'` in front so that a spreadsheet takes it as text; CSV import takes a `'`
+//! followed by such a character off again, so an export reads back unchanged. `.xlsx` writes
+//! text cells, which spreadsheets never run, and quotes nothing.
+//!
+//! An `.xlsx` is refused before it is read when its zip archive inflates beyond
+//! [`ZipLimits::DEFAULT`] (a zip bomb): [`SheetError::ZipLimit`], naming the entry.
 
 mod cells;
+mod formula;
 mod kinds;
 mod reader;
 mod writer;
+mod zip_limits;
 
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
 pub use cells::Cells;
+pub use zip_limits::{ZipLimitError, ZipLimits};
 
 /// The most problems [`read`] reports; after them one more [`RowError`] says how many were left
 /// out.
@@ -319,6 +331,10 @@ pub enum SheetError {
     /// is one problem on row 0). Nothing of the file may be imported.
     #[error("{}", describe_problems(.0))]
     Invalid(Vec<RowError>),
+    /// The `.xlsx` workbook inflates beyond a [`ZipLimits`] limit (a zip bomb, or too big to
+    /// import): refused before it is read, naming the zip entry.
+    #[error("the workbook is refused: {0}")]
+    ZipLimit(#[from] ZipLimitError),
     /// The records could not be written (e.g. more rows than one `.xlsx` worksheet holds).
     #[error("cannot write the file: {0}")]
     Write(String),

@@ -8,6 +8,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use calamine::{DataRef, Reader, SheetType, Xlsx};
 
 use crate::cells::{clip, Cells, RowCells};
+use crate::zip_limits::{self, Refusal};
+use crate::ZipLimits;
 use crate::{Parsed, RowError, Sheet, SheetError, MAX_ERRORS};
 
 /// The first bytes of a zip archive, which every `.xlsx` is.
@@ -170,7 +172,14 @@ pub(crate) fn read_xlsx<T: Sheet>(
             "the file is not an .xlsx workbook (it is not a zip archive)"
         }));
     }
-    guarded(".xlsx", || read_xlsx_cells::<T>(bytes, sink))
+    guarded(".xlsx", || {
+        // Before calamine inflates anything (it reads the shared strings whole on opening).
+        zip_limits::check(bytes, &ZipLimits::DEFAULT).map_err(|refusal| match refusal {
+            Refusal::Limit(e) => SheetError::ZipLimit(e),
+            Refusal::Damaged(row) => SheetError::Invalid(vec![row]),
+        })?;
+        read_xlsx_cells::<T>(bytes, sink)
+    })
 }
 
 /// A cell's text, or the reason it has none (an error cell).

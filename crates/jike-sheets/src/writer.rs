@@ -2,7 +2,7 @@
 
 use rust_xlsxwriter::{Format as CellFormat, Workbook};
 
-use crate::{HeaderLang, Sheet, SheetError};
+use crate::{formula, HeaderLang, Sheet, SheetError};
 
 /// The most rows of one `.xlsx` worksheet, header included.
 const XLSX_MAX_ROWS: usize = 1_048_576;
@@ -18,7 +18,9 @@ fn written_columns<T: Sheet>(records: &[T]) -> Vec<usize> {
 }
 
 /// CSV, UTF-8 with a byte-order mark (so that Excel in China opens it as UTF-8, not GBK), `\n`
-/// line ends, quoted where RFC 4180 needs it. The reader skips the mark.
+/// line ends, quoted where RFC 4180 needs it. The reader skips the mark. A cell that begins like
+/// a formula (`=`, `+`, `-`, `@`, tab, CR) and is no plain number is written with a `'` in
+/// front, which the reader takes off again (OWASP CSV injection; see `formula.rs`).
 pub(crate) fn write_csv<T: Sheet>(records: &[T], lang: HeaderLang) -> Result<Vec<u8>, SheetError> {
     let columns = T::columns();
     let kept = written_columns(records);
@@ -30,8 +32,12 @@ pub(crate) fn write_csv<T: Sheet>(records: &[T], lang: HeaderLang) -> Result<Vec
         .map_err(fail)?;
     for record in records {
         let cells = record.to_cells();
-        out.write_record(kept.iter().map(|&i| cells[i].as_str()))
-            .map_err(fail)?;
+        // Cells a spreadsheet would run as formulas get a `'` in front (`formula.rs`).
+        for &i in &kept {
+            out.write_field(formula::neutralize(&cells[i]).as_bytes())
+                .map_err(fail)?;
+        }
+        out.write_record(None::<&[u8]>).map_err(fail)?;
     }
     out.into_inner()
         .map_err(|e| SheetError::Write(e.error().to_string()))

@@ -978,3 +978,114 @@ fn a_reader_told_to_stop_reads_no_further() {
     assert!(result.is_ok());
     assert_eq!(taken, 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// CSV formula injection (issue 14)
+
+/// Customers whose text cells begin like spreadsheet formulas.
+fn formula_customers() -> Vec<CustomerInput> {
+    let customer = |code: &str, name: &str, industry: &str, manager: &str| CustomerInput {
+        code: code.into(),
+        name: name.into(),
+        industry: industry.into(),
+        grade: Grade::Gold,
+        account_manager: manager.into(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        region_code: None,
+    };
+    vec![
+        customer(
+            "C001",
+            "=HYPERLINK(\"http://x\")",
+            "@SUM(1)",
+            "+cmd|' /C calc'!A0",
+        ),
+        customer("C002", "\t=1+1", "-1+1", "\r@x"),
+        customer("C003", "'=already quoted", "-", "plain text"),
+    ]
+}
+
+/// The CSV cells of `bytes`, by row, as a spreadsheet would see them (quotes of RFC 4180
+/// removed, nothing else).
+fn raw_csv_cells(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes)
+        .unwrap()
+        .trim_start_matches('\u{feff}');
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn csv_export_quotes_cells_that_begin_like_formulas() {
+    let original = formula_customers();
+    let bytes = write(Format::Csv, &original, HeaderLang::English).unwrap();
+    let rows = raw_csv_cells(&bytes);
+    assert_eq!(&rows[0][..3], ["code", "name", "industry"]);
+    assert_eq!(rows[1][1], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(rows[1][2], "'@SUM(1)");
+    assert_eq!(rows[1][4], "'+cmd|' /C calc'!A0");
+    assert_eq!(rows[2][1], "'\t=1+1");
+    assert_eq!(rows[2][2], "'-1+1");
+    assert_eq!(rows[2][4], "'\r@x");
+    // A cell already quoted is quoted once more, so that import gives it back as it was.
+    assert_eq!(rows[3][1], "''=already quoted");
+    assert_eq!(rows[3][2], "'-");
+    assert_eq!(rows[3][4], "plain text");
+    // No cell of the file begins like a formula any more.
+    for cell in rows.iter().flatten() {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{cell:?} in {rows:?}"
+        );
+    }
+}
+
+#[test]
+fn formula_like_cells_round_trip_through_csv() {
+    let original = formula_customers();
+    for lang in [HeaderLang::Chinese, HeaderLang::English] {
+        let bytes = write(Format::Csv, &original, lang).unwrap();
+        assert_eq!(records::<CustomerInput>(Format::Csv, &bytes), original);
+    }
+    // .xlsx writes text cells, which no spreadsheet runs: nothing is quoted there. (Its reader
+    // trims cells, so the tab-led name is left out of this one.)
+    let xlsx: Vec<CustomerInput> = original
+        .iter()
+        .filter(|c| c.code != "C002")
+        .cloned()
+        .collect();
+    let bytes = write(Format::Xlsx, &xlsx, HeaderLang::Chinese).unwrap();
+    assert_eq!(records::<CustomerInput>(Format::Xlsx, &bytes), xlsx);
+}
+
+#[test]
+fn negative_numbers_are_not_quoted() {
+    let mut sites = sites();
+    sites[0].longitude = Some(-73.985_7);
+    sites[0].latitude = Some(-33.9);
+    sites[1].name = "-5".into();
+    let bytes = write(Format::Csv, &sites, HeaderLang::English).unwrap();
+    let rows = raw_csv_cells(&bytes);
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(rows[1][column("longitude")], "-73.9857");
+    assert_eq!(rows[1][column("latitude")], "-33.9");
+    // A plain number is left alone in a text column too: a spreadsheet reads it as a number.
+    assert_eq!(rows[2][column("name")], "-5");
+    assert_eq!(records::<SiteInput>(Format::Csv, &bytes), sites);
+}
+
+#[test]
+fn a_hand_written_csv_cell_quoted_against_formulas_imports_without_the_quote() {
+    let parsed = records::<CustomerInput>(
+        Format::Csv,
+        "code,name,grade,industry\nC001,'=1+1,gold,'abc\n".as_bytes(),
+    );
+    assert_eq!(parsed[0].name, "=1+1");
+    // A quote before anything else is the user's text.
+    assert_eq!(parsed[0].industry, "'abc");
+}

@@ -15,6 +15,11 @@ pub enum StoreError {
     /// An import file has bad rows; nothing was written.
     #[error("the file has {} problem(s); nothing was imported", .0.len())]
     InvalidRows(Vec<RowError>),
+    /// An import workbook inflates beyond the limits of [`jike_sheets::ZipLimits`] (a zip bomb,
+    /// or a workbook too big to import); it was refused before it was read, nothing was
+    /// imported. The message names the zip entry.
+    #[error("{0}")]
+    FileTooLarge(jike_sheets::ZipLimitError),
     /// The write contradicts what is stored: a code taken, a row still referred to.
     #[error("{message}")]
     Conflict {

@@ -1254,11 +1254,11 @@ impl Store {
 fn sheet_error(e: jike_sheets::SheetError) -> StoreError {
     match e {
         jike_sheets::SheetError::Invalid(rows) => StoreError::InvalidRows(rows),
-        #[allow(unreachable_patterns)]
-        other => StoreError::InvalidRows(vec![RowError {
+        jike_sheets::SheetError::ZipLimit(limit) => StoreError::FileTooLarge(limit),
+        jike_sheets::SheetError::Write(reason) => StoreError::InvalidRows(vec![RowError {
             row: 0,
             column: None,
-            reason: other.to_string(),
+            reason: format!("cannot write the file: {reason}"),
         }]),
     }
 }

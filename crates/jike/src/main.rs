@@ -185,6 +185,7 @@ fn main() -> ExitCode {
                     s,
                     StoreError::Invalid(_)
                         | StoreError::InvalidRows(_)
+                        | StoreError::FileTooLarge(_)
                         | StoreError::Conflict { .. }
                         | StoreError::Transition { .. }
                 )

@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "../../jike-sheets/tests/support/bomb.rs"]
+mod bomb;
 mod common;
 
 use common::Server;
@@ -726,5 +728,74 @@ async fn regions_import_and_a_refused_file_lists_every_problem_at_once_on_both_d
         }
         drop(server);
         db.cleanup().await;
+    }
+}
+
+/// Issue 14: a small `.xlsx` whose parts inflate to hundreds of megabytes is refused with a 413
+/// naming the entry, before it is inflated: the server's memory does not grow with it.
+#[tokio::test]
+async fn an_xlsx_zip_bomb_is_refused_with_413_naming_the_entry() {
+    const MB: u64 = 1_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("j.db").display());
+    let server = Server::start(&db, &[]);
+    let status = format!("/proc/{}/status", server.child.id());
+    let peak = || {
+        std::fs::read_to_string(&status)
+            .ok()
+            .and_then(|s| bomb::peak_rss_in(&s))
+    };
+    let before = peak();
+    for (file, entry, says) in [
+        (
+            bomb::xlsx(1000, 300 * MB, false),
+            bomb::SHEET,
+            "xl/worksheets/sheet1.xml inflates beyond 200 MB",
+        ),
+        (
+            bomb::xlsx(300 * MB, 300 * MB, true),
+            bomb::SHARED_STRINGS,
+            "xl/sharedStrings.xml inflates beyond the 1000 bytes its zip header declares",
+        ),
+    ] {
+        let response = server
+            .client()
+            .post(server.url("/api/v1/import/customers?format=xlsx"))
+            .body(file)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 413, "{entry}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "https://jike.dev/problems/too-large");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.starts_with(says), "{problem}");
+    }
+    // Nothing was imported.
+    let customers: Value = server
+        .client()
+        .get(server.url("/api/v1/customers?limit=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        customers["items"].as_array().unwrap().len(),
+        0,
+        "{customers}"
+    );
+    if let (Some(before), Some(after)) = (before, peak()) {
+        assert!(
+            after.saturating_sub(before) < 100 * MB,
+            "the server's peak memory grew from {} MB to {} MB",
+            before / MB,
+            after / MB
+        );
     }
 }
