@@ -480,7 +480,12 @@ impl<'p, 'a> Cx<'p, 'a> {
                     let interface_ntp = kw == "ntp-service"
                         && !self.cisco()
                         && self.p.nodes[parent].keyword() == "interface";
-                    if TOP_ONLY.contains(&kw) && !interface_ntp {
+                    // R-CF1: `hostname` is also a routing-protocol command: VRP's OSPF view
+                    // (`hostname` advertises the device name, printed under the DCN `ospf 65534`
+                    // of every NE40E) and IOS's `router isis` (`hostname dynamic`).
+                    let routing_hostname = kw == "hostname"
+                        && matches!(self.p.nodes[parent].keyword(), "ospf" | "isis" | "router");
+                    if TOP_ONLY.contains(&kw) && !interface_ntp && !routing_hostname {
                         self.emit(
                             CF1_SYNTAX,
                             n.line,
@@ -858,15 +863,20 @@ impl<'p, 'a> Cx<'p, 'a> {
                     }
                 } else if let Some(name) = test_named(vendor, n.parent.is_none(), w) {
                     if let Some(t) = test_word(name).filter(|_| named.insert((w0, name))) {
+                        // What is named: `ip vrf`, `ip vpn-instance`, `traffic policy`, not `ip`.
+                        let kind = if matches!(w0, "ip" | "vrf" | "traffic" | "qos") {
+                            &n.text[..w1.as_ptr() as usize - n.text.as_ptr() as usize + w1.len()]
+                        } else {
+                            w0
+                        };
                         self.emit(
                             CF3_TEST_LEFTOVER,
                             n.line,
                             self.object(i),
                             format!(
-                                "`{}` is named `{name}` (`{t}`): test configuration left behind?",
-                                w0
+                                "`{kind}` is named `{name}` (`{t}`): test configuration left behind?"
                             ),
-                            format!("`{w0}` 名为 `{name}`（`{t}`）：是否遗留了测试配置？"),
+                            format!("`{kind}` 名为 `{name}`（`{t}`）：是否遗留了测试配置？"),
                         );
                     }
                 }
@@ -1911,7 +1921,8 @@ fn test_named<'a>(vendor: Vendor, top: bool, w: &[&'a str]) -> Option<&'a str> {
 
 /// What is stored in plain text on this statement, if anything: VRP / Comware `… password
 /// simple X`, `… shared-key simple X`, `key authentication simple X`, `… plain X`; IOS `enable
-/// password`, `username … password 0 X` (or without a type), line `password X`, server keys.
+/// password`, `enable secret 0 X`, `username … password 0 X` (or without a type) and `username …
+/// secret 0 X`, line `password X`, server keys, the C9800's AP-profile users and WLAN PSKs.
 fn plaintext(vendor: Vendor, parent: Option<&str>, w: &[&str]) -> Option<&'static str> {
     match vendor {
         Vendor::Huawei | Vendor::H3c => {
@@ -1945,10 +1956,15 @@ fn plaintext(vendor: Vendor, parent: Option<&str>, w: &[&str]) -> Option<&'stati
             };
             match w {
                 ["enable", "password", ..] => Some("enable password (use enable secret)"),
-                ["username", ..] => {
-                    let k = w.iter().position(|&x| x == "password")?;
-                    typed(&w[k + 1..]).then_some("password")
-                }
+                // IOS-XE takes (and a C9800 prints) `secret 0 X` as well as `password 0 X`:
+                // type 0 is the clear text either way.
+                ["enable", "secret", "0", _, ..] => Some("enable secret"),
+                ["username", ..] => secret0(w).then_some("password"),
+                // C9800 AP profile: `dot1x username U password 0 X`, `mgmtuser username U
+                // password 0 X secret 0 Y`.
+                ["dot1x" | "mgmtuser", "username", ..] => secret0(w).then_some("password"),
+                // C9800 WLAN: `security wpa psk set-key ascii 0 X` (or `hex 0 X`).
+                ["security", "wpa", "psk", "set-key", _, "0", _, ..] => Some("pre-shared key"),
                 ["password", rest @ ..] if parent == Some("line") => {
                     typed(rest).then_some("line password")
                 }
@@ -1969,6 +1985,20 @@ fn plaintext(vendor: Vendor, parent: Option<&str>, w: &[&str]) -> Option<&'stati
     }
 }
 
+/// Whether a `password` or `secret` of this statement is followed by type 0 (or by no type):
+/// `username u password 0 X`, `username u secret 0 X`, `username u password X`.
+fn secret0(w: &[&str]) -> bool {
+    (0..w.len()).any(|k| {
+        (w[k] == "password" || w[k] == "secret")
+            && match &w[k + 1..] {
+                ["0", _, ..] => true,
+                [t, _, ..] if t.len() == 1 && t.as_bytes()[0].is_ascii_digit() => false,
+                [_] => w[k] == "password",
+                _ => false,
+            }
+    })
+}
+
 /// The Chinese of what [`plaintext`] names.
 fn plaintext_zh(what: &str) -> &'static str {
     match what {
@@ -1976,6 +2006,8 @@ fn plaintext_zh(what: &str) -> &'static str {
         "key" => "密钥",
         "enable password (use enable secret)" => "enable 密码（应使用 enable secret）",
         "line password" => "线路密码",
+        "enable secret" => "enable 密码",
+        "pre-shared key" => "预共享密钥",
         "server key" => "服务器密钥",
         "PPP password" => "PPP 密码",
         _ => "口令",
@@ -2041,6 +2073,48 @@ mod tests {
             "hwtacacs server template other",
         );
         assert!(rules(&unbound, Role::Aggregation).contains(&(CF6_AAA_NOT_CENTRAL, 14)));
+    }
+
+    /// `hostname` in an OSPF (VRP) or IS-IS (IOS) section names the device to its neighbours; it
+    /// is not a misplaced global command (corpus: vrp8-ne40e-faddr).
+    #[test]
+    fn hostname_in_a_routing_protocol_is_not_misplaced() {
+        let vrp = "#\nsysname NE1\n#\nospf 65534 vpn-instance __dcn_vpn__\n description DCN ospf create by default\n opaque-capability enable\n hostname\n area 0.0.0.0\n  network 0.0.0.0 255.255.255.255\n#\nreturn\n";
+        assert!(!rules(vrp, Role::Access).contains(&(CF1_SYNTAX, 7)));
+        let ios = "hostname r1\n!\nrouter isis\n net 49.0001.0000.0000.0001.00\n hostname dynamic\n!\nend\n";
+        assert!(!rules(ios, Role::Access).contains(&(CF1_SYNTAX, 5)));
+        // Elsewhere it is still out of place.
+        let misplaced = "hostname r1\n!\ninterface Gi1\n hostname r2\n!\nend\n";
+        assert!(rules(misplaced, Role::Access).contains(&(CF1_SYNTAX, 4)));
+    }
+
+    /// A test VRF is reported as an `ip vrf` / `ip vpn-instance`, not as an `ip`.
+    #[test]
+    fn test_leftovers_name_two_word_kinds() {
+        let text = "hostname r1\n!\nip vrf Test001\n rd 1.1.1.1:110\n!\nend\n";
+        let d = check_device(text, None, Role::Access, &LintConfig::default());
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.rule == CF3_TEST_LEFTOVER)
+            .expect("a test leftover");
+        assert!(
+            f.message.starts_with("`ip vrf` is named `Test001`"),
+            "{}",
+            f.message
+        );
+    }
+
+    /// Type-0 secrets of IOS-XE and the C9800 are clear text (corpus: c9800-wlc).
+    #[test]
+    fn ios_xe_type_0_secrets_are_plain_text() {
+        let text = "hostname wlc\n!\nenable secret 0 Enable0\nenable secret 9 $9$abc\nusername a privilege 15 secret 0 Secr3t\nusername b secret 9 $9$xyz\nusername c password 7 0822455D0A16\n!\nwlan test 1 test\n security wpa psk set-key ascii 0 WLANSECR3T\n security wpa psk set-key ascii 8 aeGZXVfUKLZ\nap profile default-ap-profile\n dot1x username d password 0 DOT1XPASSW0RD\n mgmtuser username e password 8 Xy secret 0 MGMTSECR3T\n mgmtuser username f password 8 Xy secret 8 Zw\n!\nend\n";
+        let plain: Vec<u32> = rules(text, Role::Access)
+            .into_iter()
+            .filter(|&(r, _)| r == SEC_PLAINTEXT_PASSWORD)
+            .map(|(_, l)| l)
+            .collect();
+        assert_eq!(plain, [3, 5, 10, 13, 14]);
     }
 
     /// `ntp-service` in an interface view is a VRP / Comware command, not a misplaced global one.
