@@ -33,6 +33,10 @@
 //! or higher, below the 60 % of R-S4, so the compliance views have something to show. `CT01`
 //! (70 %) and `CT02` (65 %) comply. Every other staffing rule (R-S2, R-S3, R-S6) is met.
 
+pub mod orders;
+
+pub use orders::{day_of_orders, DemoOrder};
+
 use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::NaiveDate;
@@ -1294,6 +1298,13 @@ impl Demo {
     /// through that site's ODF, over the access fibre `FIB-…` (transmission access; enterprise
     /// access for PON) to the customer-side equipment: a protocol converter, router, ONU or IAD,
     /// followed for some lines by the customer's PBX, a firewall, a router or a video terminal.
+    /// The circuits the demo's day of orders is on ([`day_of_orders`]): spread over the
+    /// dataset, so over customers of every grade and all three contractors.
+    pub fn order_circuits(&self) -> Vec<String> {
+        let n = self.circuit_count();
+        (0..16).map(|k| self.circuit(k * n / 16 + k).code).collect()
+    }
+
     pub fn circuit(&self, i: usize) -> CircuitInput {
         let c = self.circuit_customer(i);
         let p = self.profile(c);

@@ -750,6 +750,43 @@ impl Store {
         Ok(regions.is_none() && customers.is_none())
     }
 
+    /// Opens the demo's day of work orders (`jike_demo::day_of_orders`) on its circuits, as if
+    /// they had come in over the day before `now`, through the same path as the API (every rule
+    /// applies); does nothing when the database already holds orders. Returns how many it made.
+    pub async fn load_demo_orders(
+        &self,
+        demo: &Demo,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize, StoreError> {
+        let any: Option<(i64,)> = {
+            let mut c = self.db.read().await?;
+            c.conn()
+                .fetch_optional("SELECT id FROM orders LIMIT 1", &[])
+                .await?
+        };
+        if any.is_some() {
+            return Ok(0);
+        }
+        // Whole seconds: what the SLA clocks keep.
+        let now = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        let caller = Caller::system("demo");
+        let day = jike_demo::day_of_orders(&demo.order_circuits());
+        for plan in &day {
+            let occurred = now - chrono::Duration::minutes(plan.occurred_minutes_ago);
+            let local = orders::local;
+            let mut create = plan.create.clone();
+            create.occurred_at = Some(local(occurred));
+            let created = self.create_order_as(&caller, &create, None, now).await?;
+            for (after, event) in &plan.events {
+                let mut event = event.clone();
+                event.at = Some(local(occurred + chrono::Duration::minutes(*after)));
+                self.record_event_as(&caller, created.order.id, &event, now)
+                    .await?;
+            }
+        }
+        Ok(day.len())
+    }
+
     /// Writes the demo dataset (upserting, so it may run again). `progress` is told each kind
     /// and how many of it were written.
     pub async fn load_demo(

@@ -56,6 +56,9 @@ enum Command {
         /// Scale of the demo dataset with --demo
         #[arg(long, default_value_t = 1, requires = "demo")]
         scale: u32,
+        /// With --demo: the inventory only, without the demo's day of work orders
+        #[arg(long, requires = "demo")]
+        no_demo_orders: bool,
         /// Serve the console from this folder instead of the binary (for working on it)
         #[arg(long, env = "JIKE_CONSOLE_DIR", hide = true)]
         console_dir: Option<PathBuf>,
@@ -242,12 +245,21 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
         Command::Serve {
             demo,
             scale,
+            no_demo_orders,
             console_dir,
             lint_config,
             ..
         } => {
             let lint_config = lint_config.or_else(|| settings.lint_config.clone());
-            serve(settings, demo, scale, console_dir, lint_config).await
+            serve(
+                settings,
+                demo,
+                scale,
+                !no_demo_orders,
+                console_dir,
+                lint_config,
+            )
+            .await
         }
         Command::Migrate => {
             let store = Store::connect(&settings.database).await?;
@@ -386,6 +398,7 @@ async fn serve(
     settings: Settings,
     demo: bool,
     scale: u32,
+    demo_orders: bool,
     console_dir: Option<PathBuf>,
     lint_config: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
@@ -421,6 +434,12 @@ async fn serve(
         if store.is_empty().await? {
             eprintln!("filling the empty database with the demo dataset (scale {scale}) …");
             load_demo(&store, scale).await?;
+            if demo_orders {
+                let n = store
+                    .load_demo_orders(&Demo::new(scale), chrono::Utc::now())
+                    .await?;
+                eprintln!("opened the demo's day of work orders: {n} orders in every state");
+            }
         } else {
             eprintln!("the database already holds data: --demo leaves it as it is");
         }

@@ -60,7 +60,8 @@ fn clock<'a>(order: &'a Value, name: &str) -> &'a Value {
 #[tokio::test]
 async fn orders_walk_their_lifecycle_through_the_real_server_on_both_databases() {
     for db in TestDb::both().await {
-        let server = Server::start(&db.url, &["--demo"]);
+        // The inventory only: the lists below count the orders this test makes.
+        let server = Server::start(&db.url, &["--demo", "--no-demo-orders"]);
         let http = server.client();
         let orders = server.url("/api/v1/orders");
         // Whole seconds: SLA instants are kept to the second.
@@ -380,4 +381,55 @@ fn the_calendar_and_the_policy_are_loaded_from_the_command_line() {
     let out = run(&["sla", "policies"]);
     let versions: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(versions.as_array().unwrap().len(), 2);
+}
+
+/// `jike serve --demo` brings a day of orders in every state, opened through the same rules as
+/// the API, on both databases: a new user's first dashboard is not empty.
+#[tokio::test]
+async fn the_demo_brings_a_day_of_orders_in_every_state() {
+    for db in TestDb::both().await {
+        let server = Server::start(&db.url, &["--demo"]);
+        let http = server.client();
+        let page = get(&http, server.url("/api/v1/orders?limit=100")).await;
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 16, "{page}");
+        let states: std::collections::BTreeSet<&str> =
+            items.iter().map(|o| o["state"].as_str().unwrap()).collect();
+        for state in [
+            "new",
+            "dispatched",
+            "accepted",
+            "in_progress",
+            "suspended",
+            "restored",
+            "observing",
+            "confirmed",
+            "replied",
+            "closed",
+        ] {
+            assert!(
+                states.contains(state),
+                "no demo order is {state}: {states:?}"
+            );
+        }
+        assert!(
+            items.iter().any(|o| o["breached"] == true),
+            "one is breached"
+        );
+        assert!(items.iter().any(|o| o["kind"] == "complaint"));
+        assert!(
+            items
+                .iter()
+                .filter(|o| o["kind"] == "fault")
+                .all(|o| o["contractor_code"].is_string()),
+            "R-MD: every demo fault has its contractor"
+        );
+        let dashboard = get(&http, server.url("/api/v1/dashboard")).await;
+        assert_eq!(
+            dashboard["open_total"], 15,
+            "all but the closed one: {dashboard}"
+        );
+        assert_ne!(dashboard["orders"], json!([]), "{dashboard}");
+        db.cleanup().await;
+    }
 }
