@@ -320,6 +320,9 @@ test('an administrator sees the import report before writing, and the users', as
   await page.getByTestId('import-errors').waitFor();
   assert.ok(await page.getByTestId('import-error-row').count() >= 1);
   assert.match(await page.getByTestId('import-errors').textContent(), /未写入任何数据/);
+  // Each row's reasons in Chinese, like the rest of the console.
+  const reasons = await page.getByTestId('import-errors').textContent();
+  for (const zh of ['不能为空', '未知的站点类型「火星站」', '「abc」不是数字']) assert.ok(reasons.includes(zh), `${zh} in ${reasons}`);
   await page.getByTestId('import-file').setInputFiles({ name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from(header + good) });
   await page.getByTestId('import-check').click();
   await page.getByTestId('import-report').waitFor();

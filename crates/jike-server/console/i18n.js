@@ -438,6 +438,8 @@ export function codes(vocab) { return Object.keys(V[vocab] || {}); }
 
 // Server messages (values.rs, order.rs, accounts) rendered in Chinese; the rest is shown as is.
 const SERVER = [
+  // A vocabulary value first: `unknown site kind '…'` is not a site that is missing.
+  [/^unknown (.+) '(.*)'; expected one of: (.*)$/, (m) => [`未知的${vocabZh(m[1])}「${m[2]}」，可选：${m[3]}`, m0()]],
   [/^must not be empty$/, () => ['不能为空', 'must not be empty']],
   [/^is longer than (\d+) characters$/, (m) => [`超过 ${m[1]} 个字符`, m[0]]],
   [/white space or control characters/, () => ['不能包含空格或控制字符', 'must not contain white space']],
@@ -466,7 +468,47 @@ const SERVER = [
   [/is not auto, huawei/, () => ['厂商须为自动识别、华为、华三或思科', m0()]],
   [/is not access \(接入\), aggregation/, () => ['设备角色须为接入、汇聚或核心', m0()]],
   [/is not a rule id/, () => ['不是有效的规则编号', m0()]],
+  // Imports (each row's reasons) and SLA policy files.
+  [/^'(.*)' is not a bandwidth/, (m) => [`「${m[1]}」不是有效的带宽（例如 2M、100M、1G）`, m0()]],
+  [/^a bandwidth is required/, () => ['带宽必填（例如 2M、100M、1G）', m0()]],
+  [/^bandwidth must be greater than zero/, () => ['带宽必须大于零', m0()]],
+  [/^bandwidth is larger than 10T/, () => ['带宽不能超过 10T', m0()]],
+  [/^'(.*)' is not a date/, (m) => [`「${m[1]}」不是有效的日期（例如 2026-01-31）`, m0()]],
+  [/^a date is required/, () => ['日期必填（例如 2026-01-31）', m0()]],
+  [/^'(.*)' is not a whole number from 0 to 255/, (m) => [`「${m[1]}」不是 0 到 255 之间的整数`, m0()]],
+  [/^'(.*)' is not a number$/, (m) => [`「${m[1]}」不是数字`, m0()]],
+  [/^'(.*)' is not an IP address/, (m) => [`「${m[1]}」不是有效的 IP 地址`, m0()]],
+  [/^'(.*)' is not a telephone number/, (m) => [`「${m[1]}」不是有效的电话号码`, m0()]],
+  [/^a (.+) is required; expected one of: (.*)$/, (m) => [`${vocabZh(m[1])}必填，可选：${m[2]}`, m0()]],
+  [/^the required column (.+) \((.+)\) is missing/, (m) => [`缺少必填列「${m[1]}」（${m[2]}）`, m0()]],
+  [/^'(.*)' is the name of (\d+) regions \((.*)\); write the code/, (m) => [`「${m[1]}」是 ${m[2]} 个区域的名称（${m[3]}），请填写所指区域的编码`, m0()]],
+  [/^no region with code or name '(.*)'/, (m) => [`未找到编码或名称为「${m[1]}」的区域`, m0()]],
+  [/^'(.*)' is a (province|city|county|grid); the parent of a (province|city|county|grid) must be a (province|city|county|grid)/, (m) => [
+    `「${m[1]}」是${LEVEL_ZH[m[2]]}，${LEVEL_ZH[m[3]]}的上级区域必须是${LEVEL_ZH[m[4]]}`, m0()]],
+  [/^a (city|county|grid) needs a parent (province|city|county)/, (m) => [`${LEVEL_ZH[m[1]]}必须有上级${LEVEL_ZH[m[2]]}`, m0()]],
+  [/^a province has no parent region/, () => ['省级区域没有上级区域', m0()]],
+  [/^a region cannot be its own parent/, () => ['区域不能以自身为上级', m0()]],
+  [/appears (twice|more than once) in the file/, () => ['在文件中重复出现', m0()]],
+  [/^the SLA policy is not valid TOML: (.*)$/s, (m) => [`SLA 策略文件不是有效的 TOML：${m[1]}`, m0()]],
+  [/^the SLA policy has no rule for (\S+) orders of grade (\S+)/, (m) => [`SLA 策略缺少「${v('kind', m[1])}」工单「${v('grade', m[2])}」等级的规则`, m0()]],
+  [/^SLA policy (\S+): (.*)$/s, (m) => [`SLA 策略 ${m[1]}：${serverText(m[2])}`, m0()]],
+  [/^'(.*)' is not a duration like/, (m) => [`「${m[1]}」不是有效的时长（例如 10m、4h、1h30m、2d）`, m0()]],
+  [/^'(.*)' is not a number of working days/, (m) => [`「${m[1]}」不是有效的工作日数（例如 3wd）`, m0()]],
+  [/a limit must be longer than zero/, () => ['时限必须大于零', m0()]],
+  [/^'(.*)' is longer than ten years/, (m) => [`「${m[1]}」超过十年`, m0()]],
+  [/^'(.*)' cannot start a clock/, (m) => [`「${m[1]}」不能作为计时起点`, m0()]],
+  [/^'(.*)' cannot stop a clock/, (m) => [`「${m[1]}」不能作为计时终点`, m0()]],
+  [/^a clock cannot stop on its start event/, () => ['计时不能在其起点事件上停止', m0()]],
+  [/^clock '(.*)' appears twice/, (m) => [`计时「${m[1]}」重复出现`, m0()]],
+  [/^'(.*)' is not an RFC 3339 time with its offset/, (m) => [`「${m[1]}」不是带时区偏移的 RFC 3339 时间`, m0()]],
+  [/^'(.*)' is not a time like/, (m) => [`「${m[1]}」不是有效的时刻（例如 09:00）`, m0()]],
+  [/^closing time must be after opening time/, () => ['结束时间必须晚于开始时间', m0()]],
+  [/^the workbook is refused: (.*)$/s, (m) => [`工作簿被拒绝：${m[1]}`, m0()]],
+  [/inflates beyond (\d+) MB/, (m) => [`文件解压后超过 ${m[1]} MB，已拒绝（疑似压缩炸弹）`, m0()]],
 ];
+const LEVEL_ZH = { province: '省', city: '市', county: '区县', grid: '网格' };
+const VOCAB_ZH = { 'service grade': '服务等级', 'business type': '业务类型', 'region level': '区域级别', 'maintenance domain': '维护专业', 'element type': '网元类型', 'site kind': '站点类型', 'owner': '产权归属', 'circuit status': '电路状态', 'assurance level': '保障等级', 'scope': '业务范围', 'education': '学历', 'certificate': '证书', 'training level': '培训级别', 'instrument kind': '仪表类型', 'vehicle kind': '车辆类型', 'asset status': '资产状态', 'order kind': '工单类型', 'event type': '事件类型', 'room': '主责室', 'role': '角色', 'order state': '工单状态' };
+function vocabZh(what) { return VOCAB_ZH[what] || what; }
 function m0() { return ''; }
 
 /** A server reason in the current language (best effort: unknown texts stay as they are). */
@@ -478,6 +520,12 @@ export function serverText(text) {
       const [zh, en] = f(m);
       return lang === 'en' ? (en || text) : zh;
     }
+  }
+  // `field: reason` (a sub-field of a cell, a hop of a path): the reason in the language.
+  const sub = String(text).match(/^([A-Za-z_][\w.\[\] ]{0,40}): (.+)$/s);
+  if (sub) {
+    const inner = serverText(sub[2]);
+    if (inner !== sub[2]) return `${sub[1]}：${inner}`;
   }
   return String(text);
 }
