@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod derive;
 pub mod inventory;
 pub mod order;
+pub mod participants;
 pub mod path;
 pub mod policy;
 pub mod sla;

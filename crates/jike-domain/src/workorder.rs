@@ -343,6 +343,10 @@ pub struct Order {
     /// In lists: the most urgent clock with its state and deadline (`urgency::most_urgent`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_summary: Option<crate::urgency::SlaSummary>,
+    /// 参与处理的室 the rooms that work it (R-F2, R-F4, R-F5; `participants::rooms`): in the
+    /// detail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants: Option<Vec<Room>>,
     /// The live clocks, as `jike sla evaluate` prints them, evaluated now.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -587,6 +591,7 @@ mod tests {
                 event(5, EventType::Suspended, 9),
             ]),
             sla_summary: None,
+            participants: None,
             sla: None,
             allowed_events: None,
         };

@@ -114,6 +114,7 @@ impl ApiError {
                     "Payload too large",
                 ),
                 StoreError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
+                StoreError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
                 StoreError::Transition { .. } => (
                     StatusCode::CONFLICT,
                     "illegal-transition",

@@ -26,6 +26,10 @@ pub enum StoreError {
         message: String,
         field: Option<String>,
     },
+    /// The caller sees the row but may not make this change to it (a room that does not lead
+    /// an order records only its part, `jike_domain::participants::may_record`).
+    #[error("{0}")]
+    Forbidden(String),
     /// An event the order's state does not accept, with the events it does.
     #[error("{message}")]
     Transition {

@@ -260,6 +260,7 @@ impl Entity for Orders {
             alarms: None,
             events: None,
             sla_summary: None,
+            participants: None,
             sla: None,
             allowed_events: None,
         })
@@ -1378,6 +1379,28 @@ impl Store {
         let mut tx = self.db.begin().await?;
         let mut conn = tx.conn();
         crate::ops::check_visible::<Orders>(&mut conn, &caller.scope, order_id).await?;
+        if let Scope::Room { room } = &caller.scope {
+            let room = *room;
+            // A room that does not lead the order records its part only (R-F2, R-F4).
+            let (lead,): (Option<String>,) = conn
+                .fetch_one(
+                    "SELECT lead_room FROM orders WHERE id = $1",
+                    &[Val::int(order_id)],
+                )
+                .await?;
+            let lead = lead.as_deref().map(stored::<Room>).transpose()?;
+            if !jike_domain::participants::may_record(room, lead, input.kind) {
+                let may: Vec<&str> = jike_domain::participants::recordable(room, lead)
+                    .iter()
+                    .map(|e| e.code())
+                    .collect();
+                return Err(StoreError::Forbidden(format!(
+                    "the {} room does not lead this order; on it, it records {}",
+                    room.code(),
+                    may.join(", ")
+                )));
+            }
+        }
         let locked = self.lock_for_clocks(&mut conn, order_id).await?;
         let (core, kind, grade) = (&locked.core, locked.kind, locked.grade);
         let rule = locked.rule();
@@ -1639,6 +1662,12 @@ impl Store {
                 std::slice::from_ref(&id),
             )
             .await?;
+        order.participants = Some(jike_domain::participants::rooms(
+            order.kind,
+            order.grade,
+            order.lead_room,
+            order.joint_handling_at.is_some(),
+        ));
         let rows = events_of(conn, order.id).await?;
         let policy = self.policy(conn, order.policy_version).await?;
         let days = self.workdays().await?;

@@ -182,7 +182,33 @@ pub fn visible(table: &str, scope: &Scope) -> Visible {
             Visible::None
         }
 
-        ("orders", S::Room { room }) => cond("t.lead_room = ?", vec![Val::text(room.code())]),
+        // R-F2, R-F4, R-F5: the rooms that work an order (`jike_domain::participants::rooms`,
+        // in SQL): its lead room; for a fault or a complaint the support room, and the
+        // specialist rooms when the customer is important or the order went to joint handling.
+        ("orders", S::Room { room }) => {
+            let important: Vec<&str> = jike_domain::Grade::ALL
+                .iter()
+                .filter(|g| g.is_important())
+                .map(|g| g.code())
+                .collect();
+            let marks = vec!["?"; important.len()].join(", ");
+            let specialist = jike_domain::participants::SPECIALIST_ROOMS.contains(room);
+            let sql = if *room == Room::ServiceSupport {
+                "(t.lead_room = ? OR t.kind IN ('fault', 'complaint'))".to_string()
+            } else if specialist {
+                format!(
+                    "(t.lead_room = ? OR (t.kind IN ('fault', 'complaint') AND \
+                     (t.joint_handling_at IS NOT NULL OR t.grade IN ({marks}))))"
+                )
+            } else {
+                "t.lead_room = ?".to_string()
+            };
+            let mut vals = vec![Val::text(room.code())];
+            if specialist && *room != Room::ServiceSupport {
+                vals.extend(important.iter().map(|g| Val::text(*g)));
+            }
+            Visible::Where(sql, vals)
+        }
         ("orders", S::Contractor { contractor_id, .. }) => {
             cond("t.contractor_id = ?", vec![Val::int(*contractor_id)])
         }

@@ -789,3 +789,116 @@ async fn customers_and_their_account_managers_raise_faults_and_complaints_on_the
         db.cleanup().await;
     }
 }
+
+/// R-F2, R-F4, R-F5: every room that works a fault sees it and records its part. The transport
+/// room leads a fault with a transmission alarm; the support room, which must contact the
+/// customer, sees it too and records the contact but not the acceptance; the specialist rooms
+/// stand by on an important customer's fault, not on an ordinary one's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_room_that_works_a_fault_sees_it_and_records_its_part() {
+    for db in TestDb::both().await {
+        let server = Server::start(&db.url, &["--demo", "--no-demo-orders"]);
+        let admin = server.client();
+        let room = |name: &str, code: &str| {
+            client_with(&token_of(&server.db, name, "lead_room", &["--room", code]))
+        };
+        let transport = room("r-transport", "transport");
+        let support = room("r-support", "service_support");
+        let data = room("r-data", "data");
+        let line_of = |grade: &'static str| {
+            let admin = admin.clone();
+            let url = server.url(&format!("/api/v1/customers?grade={grade}&limit=20"));
+            let circuits = server.url("/api/v1/circuits");
+            async move {
+                let customers = get_json(&admin, url).await;
+                for c in customers["items"].as_array().unwrap() {
+                    let page = get_json(
+                        &admin,
+                        format!(
+                            "{circuits}?customer={}&limit=1",
+                            c["code"].as_str().unwrap()
+                        ),
+                    )
+                    .await;
+                    if let Some(code) = page["items"][0]["code"].as_str() {
+                        return code.to_string();
+                    }
+                }
+                panic!("no {grade} customer with a line");
+            }
+        };
+        let open = |line: String| {
+            let request = admin.post(server.url("/api/v1/orders")).json(&json!({
+                "kind": "fault", "title": "专线中断", "circuit_codes": [line], "failed_hop": 1,
+                "alarms": [{"alarm_id": "ALM-1", "transmission": true, "text": "R_LOS"}]
+            }));
+            async move {
+                let response = request.send().await.unwrap();
+                assert_eq!(response.status(), 201);
+                response.json::<Value>().await.unwrap()
+            }
+        };
+        let ordinary = open(line_of("silver").await).await;
+        let important = open(line_of("gold").await).await;
+        assert_eq!(ordinary["lead_room"], "transport");
+        let status = |client: &reqwest::Client, order: &Value| {
+            let request = client.get(server.url(&format!("/api/v1/orders/{}", order["id"])));
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+        assert_eq!(status(&transport, &ordinary).await, 200);
+        assert_eq!(
+            status(&support, &ordinary).await,
+            200,
+            "R-F2: the support room stands by"
+        );
+        assert_eq!(
+            status(&data, &ordinary).await,
+            404,
+            "an ordinary fault: not yet"
+        );
+        assert_eq!(
+            status(&data, &important).await,
+            200,
+            "R-F4: specialists check their NMS"
+        );
+        let detail = get_json(
+            &admin,
+            server.url(&format!("/api/v1/orders/{}", ordinary["id"])),
+        )
+        .await;
+        assert_eq!(
+            detail["participants"],
+            json!(["transport", "service_support"])
+        );
+
+        let record = |client: &reqwest::Client, order: &Value, kind: &str| {
+            let request = client
+                .post(server.url(&format!("/api/v1/orders/{}/events", order["id"])))
+                .json(&json!({"type": kind}));
+            async move {
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                (
+                    status,
+                    response.json::<Value>().await.unwrap_or(Value::Null),
+                )
+            }
+        };
+        let (s, body) = record(&admin, &ordinary, "dispatched").await;
+        assert_eq!(s, 201, "{body}");
+        let (s, body) = record(&support, &ordinary, "customer_contacted").await;
+        assert_eq!(s, 201, "the support room contacts the customer: {body}");
+        let (s, body) = record(&support, &ordinary, "accepted").await;
+        assert_eq!(s, 403, "{body}");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("customer_contacted"),
+            "says what it may record: {body}"
+        );
+        let (s, body) = record(&transport, &ordinary, "accepted").await;
+        assert_eq!(s, 201, "the lead room accepts: {body}");
+        db.cleanup().await;
+    }
+}
