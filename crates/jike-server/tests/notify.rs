@@ -3,7 +3,6 @@
 //! claims rows from the database, sends over TCP, and records what happened.
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ use base64::Engine;
 use chrono::Utc;
 use jike_server::notify::{self, EmailConfig, NotifyConfig, SmtpTls, WebhookConfig};
 use jike_store::outbox::{self, Channel, DeliveryStatus, Notification, NotificationQuery, Target};
-use jike_store::testing::TestDb;
+use jike_store::testing::{on_both, TestDb};
 use jike_store::Store;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -265,23 +264,9 @@ fn webhook(url: &str, secret: Option<&str>) -> WebhookConfig {
     }
 }
 
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    for db in TestDb::both().await {
-        let store = Store::open(&db.url).await.unwrap();
-        eprintln!("backend {}", store.backend().name());
-        test(store.clone()).await;
-        store.close().await;
-        db.cleanup().await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_webhook_is_retried_after_the_backoff_and_signed() {
-    each_backend(|store| async move {
+    on_both(|store| async move {
         let (url, receiver) = webhook_receiver(1, Duration::ZERO).await;
         let config = NotifyConfig {
             webhooks: vec![webhook(&url, Some("s3cret"))],
@@ -365,7 +350,7 @@ async fn a_failed_webhook_is_retried_after_the_backoff_and_signed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_receiver_fails_after_max_attempts() {
-    each_backend(|store| async move {
+    on_both(|store| async move {
         // A port that was just free and is closed now: connections are refused.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
@@ -505,7 +490,7 @@ fn parse_mail(data: &str) -> (HashMap<String, String>, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_email_reaches_the_smtp_server() {
-    each_backend(|store| async move {
+    on_both(|store| async move {
         let (port, mails) = smtp_sink().await;
         let config = NotifyConfig {
             email: Some(EmailConfig {
@@ -572,7 +557,7 @@ async fn an_email_reaches_the_smtp_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_recipient_is_a_failed_attempt_with_the_smtp_code() {
-    each_backend(|store| async move {
+    on_both(|store| async move {
         // Nothing listens: the relay is down.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -617,7 +602,7 @@ async fn a_refused_recipient_is_a_failed_attempt_with_the_smtp_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_workers_deliver_every_row_exactly_once() {
-    each_backend(|store| async move {
+    on_both(|store| async move {
         let (url, receiver) = webhook_receiver(0, Duration::from_millis(3)).await;
         // Each worker signs with its own secret, so the receiver can tell who sent what.
         let config = |secret: &str| NotifyConfig {
@@ -691,7 +676,7 @@ async fn two_workers_deliver_every_row_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lease_keeps_a_row_from_other_workers_until_it_runs_out() {
-    each_backend(|store| async move {
+    on_both(|store| async move {
         let targets = [Target {
             channel: Channel::Webhook,
             target: "http://127.0.0.1:9/hook".into(),
@@ -783,7 +768,7 @@ async fn insert_order(store: &Store, code: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_lists_notifications_by_order_and_status_in_pages() {
     use tower::ServiceExt;
-    each_backend(|store| async move {
+    on_both(|store| async move {
         let order = insert_order(&store, "GZ-0009").await;
         let targets = [
             Target {
@@ -919,7 +904,7 @@ async fn a_bad_webhook_url_is_refused_at_startup() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_created_through_the_api_is_announced_by_webhook() {
     use tower::ServiceExt;
-    each_backend(|store| async move {
+    on_both(|store| async move {
         let (url, receiver) = webhook_receiver(0, Duration::ZERO).await;
         let notify = NotifyConfig {
             webhooks: vec![WebhookConfig {

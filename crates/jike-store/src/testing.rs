@@ -151,3 +151,19 @@ pub async fn admin_token(store: &crate::Store) -> String {
     )
     .await
 }
+
+/// Runs `f` with a freshly migrated store on SQLite, then on PostgreSQL (when it answers; under
+/// `CI=true` it must), closing and dropping each database afterwards.
+pub async fn on_both<F, Fut>(f: F)
+where
+    F: Fn(crate::Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in TestDb::both().await {
+        let store = crate::Store::open(&db.url).await.unwrap();
+        eprintln!("-- {}", store.backend().name());
+        f(store.clone()).await;
+        store.close().await;
+        db.cleanup().await;
+    }
+}

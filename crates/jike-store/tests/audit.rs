@@ -5,24 +5,9 @@
 
 use chrono::{Duration, Utc};
 use jike_store::audit::{entry_hash, AuditProblemKind};
-use jike_store::testing::TestDb;
+use jike_store::testing::on_both;
 use jike_store::*;
 use serde_json::json;
-
-/// Runs `f` on a fresh, migrated store of each backend.
-async fn on_both<F, Fut>(f: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in TestDb::both().await {
-        let store = Store::open(&db.url).await.unwrap();
-        eprintln!("-- {}", store.backend().name());
-        f(store.clone()).await;
-        store.close().await;
-        db.cleanup().await;
-    }
-}
 
 /// Runs statements in one transaction, as someone with direct access to the database would.
 async fn sql(store: &Store, statements: &[&str]) -> Result<(), StoreError> {

@@ -6,22 +6,8 @@
 use chrono::NaiveDate;
 use jike_domain::*;
 use jike_store::scope::Scope as Seen;
-use jike_store::testing::TestDb;
+use jike_store::testing::on_both;
 use jike_store::*;
-
-async fn on_both<F, Fut>(f: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in TestDb::both().await {
-        let store = Store::open(&db.url).await.unwrap();
-        eprintln!("-- {}", store.backend().name());
-        f(store.clone()).await;
-        store.close().await;
-        db.cleanup().await;
-    }
-}
 
 /// Two contractors, each maintaining one element; returns the elements' ids and the
 /// contractors' ids.

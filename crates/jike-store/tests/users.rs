@@ -5,23 +5,9 @@
 use chrono::{Duration, Utc};
 use jike_domain::{Role, Room};
 use jike_store::scope::Scope;
-use jike_store::testing::TestDb;
+use jike_store::testing::on_both;
 use jike_store::users::{LoginPolicy, NewUser};
 use jike_store::*;
-
-async fn on_both<F, Fut>(f: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in TestDb::both().await {
-        let store = Store::open(&db.url).await.unwrap();
-        eprintln!("-- {}", store.backend().name());
-        f(store.clone()).await;
-        store.close().await;
-        db.cleanup().await;
-    }
-}
 
 fn user(name: &str, role: Role) -> NewUser {
     NewUser {

@@ -12,7 +12,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{client_with, jike, token_of, Server};
+use common::{client_with, get_json, jike, token_of, Server};
 use jike_store::testing::TestDb;
 use serde_json::{json, Value};
 
@@ -25,12 +25,6 @@ const ROLES: [&str; 7] = [
     "customer",
     "auditor",
 ];
-
-async fn get_json(client: &reqwest::Client, url: String) -> Value {
-    let response = client.get(&url).send().await.unwrap();
-    assert_eq!(response.status(), 200, "GET {url}");
-    response.json().await.unwrap()
-}
 
 async fn codes(client: &reqwest::Client, server: &Server, path: &str) -> Vec<(i64, String)> {
     let page = get_json(client, server.url(&format!("/api/v1/{path}?limit=500"))).await;

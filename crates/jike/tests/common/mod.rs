@@ -120,3 +120,10 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// GETs `url` and returns its JSON body, asserting 200.
+pub async fn get_json(client: &reqwest::Client, url: String) -> serde_json::Value {
+    let response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200, "GET {url}");
+    response.json().await.unwrap()
+}
