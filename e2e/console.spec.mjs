@@ -471,6 +471,47 @@ test("an administrator uploads an element's configuration and follows its findin
   await page.context().close();
 });
 
+test("an administrator edits a contractor's contract regions", async () => {
+  const page = await newPage();
+  await login(page, ADMIN);
+  await page.goto(`${BASE}/console/#/inventory?kind=contractors`);
+  await page.locator(`[data-testid="row-link"]`, { hasText: data.contractorA }).click();
+  await page.getByTestId('contractor-page').waitFor();
+  const form = page.getByTestId('contractor-regions-form');
+  await form.waitFor();
+  // Add a region the contract does not cover yet, save, and find it covered after a reload.
+  const unchecked = form.locator('input[type=checkbox]:not(:checked)').first();
+  const added = await unchecked.getAttribute('value');
+  await unchecked.check();
+  await page.getByTestId('regions-save').click();
+  await page.getByTestId('toast').filter({ hasText: '已保存' }).waitFor();
+  await page.reload();
+  await page.getByTestId('contractor-regions-form').waitFor();
+  assert.ok(await page.getByTestId(`region-option-${added}`).isChecked(), `${added} is covered`);
+  // None at all is refused before sending.
+  const admin = await apiAs(ADMIN);
+  const before = await admin.get(`/api/v1/contractors/${encodeURIComponent(data.contractorA)}`);
+  const covered = await page.locator('[data-testid="contractor-regions"] input:checked').evaluateAll((els) => els.map((e) => e.value));
+  for (const code of covered) await page.getByTestId(`region-option-${code}`).uncheck();
+  await page.getByTestId('regions-save').click();
+  assert.match(await page.getByTestId('contractor-regions-form').getByTestId('form-error').textContent(), /至少选择一个区域/);
+  const after = await admin.get(`/api/v1/contractors/${encodeURIComponent(data.contractorA)}`);
+  assert.deepEqual(after.region_codes, before.region_codes, 'nothing was written');
+  // Back as it was.
+  await page.reload();
+  await page.getByTestId(`region-option-${added}`).uncheck();
+  await page.getByTestId('regions-save').click();
+  for (let i = 0; ; i += 1) {
+    const now = await admin.get(`/api/v1/contractors/${encodeURIComponent(data.contractorA)}`);
+    if (!now.region_codes.includes(added)) break;
+    assert.ok(i < 50, 'the region was taken off again');
+    await page.waitForTimeout(100);
+  }
+  await admin.dispose();
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test("a contractor does not see another contractor's order", async () => {
   const page = await newPage();
   await login(page, CONTRACTOR);

@@ -69,7 +69,7 @@ const NAV = [
 
 function section(parts) {
   const p = parts[0] || 'dashboard';
-  if (['customers', 'circuits', 'elements', 'sites', 'inventory'].includes(p)) return 'inventory';
+  if (['customers', 'circuits', 'elements', 'sites', 'contractors', 'inventory'].includes(p)) return 'inventory';
   return p;
 }
 
@@ -159,8 +159,8 @@ function pageOf(parts) {
   if (a === 'orders' && b === 'new') return ['order_new', 'render'];
   if (a === 'orders') return ['order', 'render'];
   if (a === 'inventory' && !b) return ['inventory', 'render'];
-  if (['customers', 'circuits', 'elements', 'sites'].includes(a) && b) return ['inventory', `render_${a}`];
-  if (['customers', 'circuits', 'elements', 'sites'].includes(a)) return ['inventory', 'render'];
+  if (['customers', 'circuits', 'elements', 'sites', 'contractors'].includes(a) && b) return ['inventory', `render_${a}`];
+  if (['customers', 'circuits', 'elements', 'sites', 'contractors'].includes(a)) return ['inventory', 'render'];
   if (a === 'import') return ['import', 'render'];
   if (a === 'configs') return ['configs', 'render'];
   if (a === 'admin') return ['admin', 'render'];

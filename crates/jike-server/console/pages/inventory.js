@@ -2,9 +2,9 @@
 // its path (A end → elements and segments → Z end) with each hop's domain and contractor; a
 // customer page lists its lines, grade history and orders.
 
-import { t, v, codes, fmtTime } from '../i18n.js';
+import { t, v, codes, fmtTime, serverText } from '../i18n.js';
 import { api, getRow } from '../api.js';
-import { h, mount, badge, card, fields, emptyState, errorPanel, spinner, table, addRows, select } from '../dom.js';
+import { h, mount, badge, card, fields, emptyState, errorPanel, spinner, table, addRows, select, toast } from '../dom.js';
 import { can, go, hashWith } from '../app.js';
 import { orderList } from './orders.js';
 import { configCard } from './configs.js';
@@ -54,6 +54,17 @@ const KINDS = {
       { label: t('site'), class: 'wrap', cell: (r) => h('a', { href: `#/sites/${encodeURIComponent(r.site_code)}` }, r.site_name || r.site_code) },
       { label: t('domain'), cell: (r) => v('domain', r.domain) },
       { label: t('contractor'), cell: (r) => r.contractor_name || r.contractor_code },
+    ],
+  },
+  contractors: {
+    label: 'inv_contractors',
+    network: true,
+    filters: () => [['domain', t('domain'), [['', t('all')], ...codes('domain').map((g) => [g, v('domain', g)])]]],
+    cols: () => [
+      { label: t('code'), class: 'nowrap', cell: (r) => h('a', { href: `#/contractors/${encodeURIComponent(r.code)}`, class: 'mono', testid: 'row-link' }, r.code) },
+      { label: t('name'), class: 'wrap', cell: (r) => r.name },
+      { label: t('contract_period'), class: 'nowrap', cell: (r) => `${r.contract_start} ~ ${r.contract_end}` },
+      { label: t('contract_regions'), class: 'wrap', cell: (r) => (r.region_codes || []).join('、') },
     ],
   },
   sites: {
@@ -254,4 +265,64 @@ export async function render_sites(root, ctx) {
           [t('region'), s.region_name || s.region_code], [t('address'), s.address],
           [t('coords'), s.longitude !== null && s.longitude !== undefined ? `${s.longitude}, ${s.latitude}` : null],
         ])))));
+}
+
+/** 合同区域 the regions a contractor's contract covers, editable by an administrator: the
+ *  counties and grids of the network as checkboxes, saved with the rest of the contractor. */
+function contractRegions(c, regions, onSaved) {
+  const mine = new Set(c.region_codes || []);
+  if (!can('admin')) {
+    return fields((c.region_codes || []).map((code) => {
+      const r = regions.find((x) => x.code === code);
+      return [code, r ? r.name : ''];
+    }), 'contractor-regions');
+  }
+  const levels = ['city', 'county', 'grid'];
+  const boxes = regions
+    .filter((r) => levels.includes(r.level))
+    .map((r) => h('label', { class: 'check' },
+      h('input', { type: 'checkbox', value: r.code, checked: mine.has(r.code), testid: `region-option-${r.code}` }),
+      h('span', null, r.name), h('span', { class: 'muted small mono' }, ` ${r.code}`)));
+  const error = h('div', { class: 'form-error', testid: 'form-error', role: 'alert' });
+  const save = h('button', { class: 'btn btn-primary', type: 'submit', testid: 'regions-save' }, t('save'));
+  const form = h('form', { class: 'regions-editor', testid: 'contractor-regions-form', novalidate: true },
+    h('div', { class: 'check-list', testid: 'contractor-regions' }, boxes),
+    error, h('div', { class: 'form-buttons' }, save));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const region_codes = [...form.querySelectorAll('input[type=checkbox]:checked')].map((b) => b.value);
+    if (!region_codes.length) { error.textContent = t('contract_regions_none'); return; }
+    save.disabled = true;
+    try {
+      const body = { code: c.code, name: c.name, contract_start: c.contract_start, contract_end: c.contract_end, region_codes, domains: c.domains };
+      const saved = await api.put(`/contractors/${c.id}`, body);
+      toast(t('saved'));
+      onSaved(saved);
+    } catch (err) {
+      error.textContent = [serverText(err.message), ...(err.errors || []).map((fe) => `${fe.field}: ${serverText(fe.reason)}`)].join(' ');
+    } finally { save.disabled = false; }
+  });
+  return form;
+}
+
+export async function render_contractors(root, ctx) {
+  const c = await loadOr(root, 'contractors', ctx.route.parts[1], '#/inventory?kind=contractors');
+  if (!c) return;
+  document.title = `${c.name} · ${t('app_name')}`;
+  let regions = [];
+  try { regions = (await api.get('/regions', { limit: 1000, sort: 'code' })).items; } catch { /* shown as codes */ }
+  const draw = (row) => mount(root,
+    head('#/inventory?kind=contractors', row.name, row.code, (row.domains || []).map((d) => h('span', { class: 'badge' }, v('domain', d)))),
+    h('div', { class: 'grid-2', testid: 'contractor-page' },
+      h('div', { class: 'col-main' },
+        card(t('contract_regions'), contractRegions(row, regions, draw), { testid: 'card-contract-regions' }),
+        card(t('inv_elements'), pagedList('/elements', { contractor: row.code, sort: 'code' }, KINDS.elements.cols(), 'contractor-elements'), { class: 'flush-card' })),
+      h('div', { class: 'col-side' },
+        card(t('contractor'), fields([
+          [t('code'), row.code], [t('name'), row.name],
+          [t('contract_period'), `${row.contract_start} ~ ${row.contract_end}`],
+          [t('domain'), (row.domains || []).map((d) => v('domain', d)).join('、')],
+        ])))));
+  draw(c);
 }
