@@ -1,62 +1,17 @@
-// 集客保障 web console: the shell (login, navigation, routing by the URL fragment) and the
-// shared session. Pages live in pages/*.js; each exports render(root, ctx) and may return a
+// 集客保障 web console: the shell (login, navigation, rendering the route). Routing helpers live in
+// nav.js and the session in session.js, which pages import; nothing imports this module, so the
+// modules import in one direction. Pages live in pages/*.js; each exports render(root, ctx) and may return a
 // cleanup function (timers) that runs when the route changes.
 
 import { t, setLang, getLang, v } from './i18n.js';
 import { api, request, setUnauthorizedHandler } from './api.js';
 import { h, mount, errorPanel, spinner, toast } from './dom.js';
 import { tickClocks } from './clock.js';
+import { route, NAVIGATE } from './nav.js';
+import { session, can } from './session.js';
 
-const session = { me: null };
 let cleanup = null;
 let renderSeq = 0;
-
-/** The current route: path segments and query parameters of the fragment. */
-export function route() {
-  const raw = location.hash.replace(/^#/, '') || '/dashboard';
-  const [path, query = ''] = raw.split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  return { parts, params: new URLSearchParams(query), raw };
-}
-
-/** Navigates to a fragment; `replace` keeps the history entry (filters). */
-export function go(hash, replace = false) {
-  if (replace) {
-    history.replaceState(null, '', hash);
-    render();
-  } else {
-    location.hash = hash;
-  }
-}
-
-/** The fragment with query parameters, leaving out empty ones. */
-export function hashWith(path, params) {
-  const p = new URLSearchParams();
-  for (const [k, val] of Object.entries(params)) if (val !== '' && val !== null && val !== undefined && val !== false) p.set(k, val);
-  const s = p.toString();
-  return `#${path}${s ? `?${s}` : ''}`;
-}
-
-export function me() { return session.me; }
-export function role() { return session.me ? session.me.user.role : null; }
-export function mayRecord(eventType) { return !!session.me && (session.me.may_record || []).includes(eventType); }
-export function can(what) {
-  const r = role();
-  switch (what) {
-    // A customer and its account manager open faults and complaints on their own lines.
-    case 'create_order': return ['admin', 'monitoring', 'account_manager', 'customer'].includes(r);
-    // Any kind, with what only the monitoring room decides (grade, failed hop, alarms, …).
-    case 'create_any_order': return r === 'admin' || r === 'monitoring';
-    case 'admin': return r === 'admin';
-    case 'import': return r === 'admin';
-    case 'inventory_network': return r !== 'customer';
-    case 'contractors': return r !== 'customer';
-    case 'regions': return r !== 'customer';
-    case 'config_read': return ['admin', 'monitoring', 'lead_room', 'contractor', 'auditor'].includes(r);
-    case 'config_upload': return ['admin', 'monitoring', 'lead_room', 'contractor'].includes(r);
-    default: return false;
-  }
-}
 
 const NAV = [
   { key: 'dashboard', href: '#/dashboard', label: 'nav_dashboard', show: () => true },
@@ -218,5 +173,6 @@ setUnauthorizedHandler(() => {
 });
 
 window.addEventListener('hashchange', render);
+window.addEventListener(NAVIGATE, render);
 setInterval(tickClocks, 1000);
 render();

@@ -128,6 +128,32 @@ mod tests {
         }
     }
 
+    /// The console's modules import in one direction: pages import the shared helpers
+    /// (`nav.js`, `session.js`, `i18n.js`, `dom.js`, `api.js`), and nothing imports the shell
+    /// (`app.js`), which only wires pages together.
+    #[test]
+    fn no_module_imports_the_shell() {
+        let mut modules = 0;
+        for file in Assets::iter().filter(|f| f.ends_with(".js")) {
+            let data = Assets::get(&file).unwrap().data;
+            let text = String::from_utf8_lossy(&data);
+            for line in text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("import "))
+            {
+                assert!(
+                    !line.contains("app.js'"),
+                    "{file} imports the shell: {line}"
+                );
+            }
+            modules += 1;
+        }
+        assert!(
+            modules >= 10,
+            "the pages and helpers are embedded: {modules}"
+        );
+    }
+
     #[test]
     fn content_types_follow_the_extension() {
         assert_eq!(content_type("app.js"), "text/javascript; charset=utf-8");

@@ -3,7 +3,8 @@
 import { t, v, codes, fmtTime, serverText } from '../i18n.js';
 import { api, request } from '../api.js';
 import { h, mount, card, errorPanel, formRow, select, showErrors, table, toast, spinner, emptyState } from '../dom.js';
-import { can, go } from '../app.js';
+import { can } from '../session.js';
+import { go } from '../nav.js';
 
 const TABS = [['users', 'adm_users'], ['policies', 'adm_policies'], ['calendars', 'adm_calendars']];
 

@@ -6,7 +6,8 @@
 import { t, v, fmtTime, serverText, getLang } from '../i18n.js';
 import { api, request } from '../api.js';
 import { h, mount, card, emptyState, errorPanel, fields, formRow, select, showErrors, spinner, table, addRows, toast } from '../dom.js';
-import { can, go, hashWith } from '../app.js';
+import { can } from '../session.js';
+import { go, hashWith } from '../nav.js';
 
 const SEVERITIES = ['error', 'warning', 'note'];
 

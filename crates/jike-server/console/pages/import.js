@@ -4,7 +4,7 @@
 import { t, v, codes, serverText } from '../i18n.js';
 import { request } from '../api.js';
 import { h, mount, card, errorPanel, formRow, select, showErrors, table, toast, spinner } from '../dom.js';
-import { can } from '../app.js';
+import { can } from '../session.js';
 
 async function upload(kind, file, dryRun) {
   const form = new FormData();

@@ -5,7 +5,8 @@
 import { t, v, codes, fmtTime, serverText } from '../i18n.js';
 import { api, getRow } from '../api.js';
 import { h, mount, badge, card, fields, emptyState, errorPanel, spinner, table, addRows, select, toast } from '../dom.js';
-import { can, go, hashWith } from '../app.js';
+import { can } from '../session.js';
+import { go, hashWith } from '../nav.js';
 import { orderList } from './orders.js';
 import { configCard } from './configs.js';
 

@@ -5,7 +5,7 @@ import { t, v, fmtTime, serverText, fromLocalInput, codes } from '../i18n.js';
 import { api } from '../api.js';
 import { h, mount, badge, card, fields, emptyState, errorPanel, formRow, showErrors, select, toast, table } from '../dom.js';
 import { clockChip, clockDetails, syncServerTime } from '../clock.js';
-import { mayRecord, can } from '../app.js';
+import { mayRecord, can } from '../session.js';
 
 // The order in which actions are offered (the usual path first).
 const ACTION_ORDER = ['dispatched', 'accepted', 'customer_contacted', 'en_route', 'on_site', 'restored', 'observing', 'confirmed',

@@ -5,7 +5,8 @@
 import { t, v, codes, fromLocalInput, serverText } from '../i18n.js';
 import { api, getRow } from '../api.js';
 import { h, mount, formRow, showErrors, select, toast, errorPanel, badge, clear } from '../dom.js';
-import { can, go } from '../app.js';
+import { can } from '../session.js';
+import { go } from '../nav.js';
 
 const CODE_RE = /^[^\s<>"'`\\]{1,64}$/;
 

@@ -4,7 +4,8 @@
 import { t, v, codes, fmtTime } from '../i18n.js';
 import { api } from '../api.js';
 import { h, mount, badge, emptyState, errorPanel, spinner, table, addRows, select } from '../dom.js';
-import { can, go, hashWith } from '../app.js';
+import { can } from '../session.js';
+import { go, hashWith } from '../nav.js';
 
 const FILTERS = ['kind', 'state', 'grade', 'region', 'contractor', 'lead_room', 'breached', 'open', 'q', 'sort', 'customer', 'circuit', 'element'];
 const SORTS = [['-created_at', 'sort_newest'], ['created_at', 'sort_oldest'], ['-occurred_at', 'sort_occurred_desc'], ['occurred_at', 'sort_occurred_asc'], ['-updated_at', 'sort_updated'], ['code', 'sort_code']];
