@@ -84,6 +84,14 @@ pub enum ZipLimitError {
     TooManyEntries { count: usize, limit: usize },
 }
 
+impl ZipLimits {
+    /// Whether the archive `bytes` opens and stays within these limits: the check every `.xlsx`
+    /// read makes first, on its own (what `benches/read.rs` measures against the whole read).
+    pub fn admits(&self, bytes: &[u8]) -> bool {
+        check(bytes, self).is_ok()
+    }
+}
+
 impl ZipLimitError {
     /// The entry that broke the limit, if one did.
     pub fn entry(&self) -> Option<&str> {
@@ -296,6 +304,8 @@ mod tests {
         );
         assert!(check(&file, &SMALL).is_ok());
         assert!(check(&file, &ZipLimits::DEFAULT).is_ok());
+        assert!(ZipLimits::DEFAULT.admits(&file));
+        assert!(!ZipLimits::DEFAULT.admits(b"not a zip"));
     }
 
     #[test]
@@ -309,6 +319,7 @@ mod tests {
                 limit: 1_000_000
             }
         );
+        assert!(!SMALL.admits(&file));
         assert_eq!(
             limit(&file, &SMALL).to_string(),
             "xl/media/a.bin inflates beyond 1 MB (the most one part of a workbook may hold)"
