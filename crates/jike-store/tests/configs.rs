@@ -68,6 +68,30 @@ async fn seed(store: &Store) -> ([i64; 2], [i64; 2]) {
     (elements, contractors)
 }
 
+/// Elements `NE-{i}` for `range`, all maintained by `DW0` at the seed's site; their ids.
+async fn more_dw0_elements(store: &Store, range: std::ops::Range<usize>) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for i in range {
+        let e = store
+            .create::<Elements>(&ElementInput {
+                code: format!("NE-{i}"),
+                name: format!("汇聚交换机{i}"),
+                element_type: ElementType::Switch,
+                vendor: "华为".into(),
+                model: "S5735".into(),
+                management_ip: None,
+                site_code: "S1".into(),
+                owner: Owner::Operator,
+                domain: MaintenanceDomain::EnterpriseAccess,
+                contractor_code: Some("DW0".into()),
+            })
+            .await
+            .unwrap();
+        ids.push(e.id);
+    }
+    ids
+}
+
 fn finding(line: i64, rule: &str, severity: &str) -> ConfigFinding {
     ConfigFinding {
         line,
@@ -465,24 +489,7 @@ async fn the_devices_of_a_role_are_compared_again_at_every_upload() {
     on_both(|store| async move {
         let (ne, _) = seed(&store).await;
         let mut ids = ne.to_vec();
-        for i in 2..4 {
-            let e = store
-                .create::<Elements>(&ElementInput {
-                    code: format!("NE-{i}"),
-                    name: format!("汇聚交换机{i}"),
-                    element_type: ElementType::Switch,
-                    vendor: "华为".into(),
-                    model: "S5735".into(),
-                    management_ip: None,
-                    site_code: "S1".into(),
-                    owner: Owner::Operator,
-                    domain: MaintenanceDomain::EnterpriseAccess,
-                    contractor_code: Some("DW0".into()),
-                })
-                .await
-                .unwrap();
-            ids.push(e.id);
-        }
+        ids.extend(more_dw0_elements(&store, 2..4).await);
         let admin = Caller::system("admin");
         let put = |id: i64, globals: &'static str, role: &'static str| {
             let store = store.clone();
@@ -560,24 +567,7 @@ async fn a_comparison_names_only_the_elements_the_reader_sees() {
     on_both(|store| async move {
         let (ne, dw) = seed(&store).await;
         let mut ids = ne.to_vec();
-        for i in 2..7 {
-            let e = store
-                .create::<Elements>(&ElementInput {
-                    code: format!("NE-{i}"),
-                    name: format!("汇聚交换机{i}"),
-                    element_type: ElementType::Switch,
-                    vendor: "华为".into(),
-                    model: "S5735".into(),
-                    management_ip: None,
-                    site_code: "S1".into(),
-                    owner: Owner::Operator,
-                    domain: MaintenanceDomain::EnterpriseAccess,
-                    contractor_code: Some("DW0".into()),
-                })
-                .await
-                .unwrap();
-            ids.push(e.id);
-        }
+        ids.extend(more_dw0_elements(&store, 2..7).await);
         let admin = Caller::system("admin");
         // NE-0 (DW0) and NE-1 (DW1) differ from the majority, and NE-6 (DW0) too.
         for (i, globals) in [

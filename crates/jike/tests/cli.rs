@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 mod bomb;
 mod common;
 
-use common::Server;
+use common::{get_json, Server};
 use jike_store::testing::TestDb;
 use serde_json::{json, Value};
 
@@ -776,15 +776,7 @@ async fn an_xlsx_zip_bomb_is_refused_with_413_naming_the_entry() {
         assert!(detail.starts_with(says), "{problem}");
     }
     // Nothing was imported.
-    let customers: Value = server
-        .client()
-        .get(server.url("/api/v1/customers?limit=1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let customers = get_json(&server.client(), server.url("/api/v1/customers?limit=1")).await;
     assert_eq!(
         customers["items"].as_array().unwrap().len(),
         0,

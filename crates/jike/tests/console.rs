@@ -13,7 +13,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{client_with, jike, Server};
+use common::{client_with, get_json, jike, Server};
 use jike_store::testing::TestDb;
 use serde_json::Value;
 
@@ -96,14 +96,11 @@ async fn the_console_works_end_to_end_in_chromium() {
     let server = Server::start(&db.url, &["--demo"]);
     let contractor = some_contractor(&server).await;
     // A customer with lines, for the portal's scenario.
-    let line: Value = client_with(&server.token)
-        .get(server.url("/api/v1/circuits?limit=1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let line = get_json(
+        &client_with(&server.token),
+        server.url("/api/v1/circuits?limit=1"),
+    )
+    .await;
     let customer = line["items"][0]["customer_code"]
         .as_str()
         .expect("the demo's circuits have customers")
