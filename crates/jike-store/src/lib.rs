@@ -11,6 +11,7 @@ pub mod db;
 pub mod entities;
 pub mod entity;
 pub mod error;
+pub mod joining;
 pub mod lite;
 pub mod ops;
 pub mod orders;

@@ -524,7 +524,7 @@ impl Store {
         }
     }
 
-    fn targets(&self, topic: &str) -> Vec<crate::outbox::Target> {
+    pub(crate) fn targets(&self, topic: &str) -> Vec<crate::outbox::Target> {
         self.sla
             .fanout
             .read()
@@ -2167,6 +2167,14 @@ impl Store {
             now,
         )
         .await?;
+        let n = n + if kind == "escalation" {
+            self.announce_joining(
+                &mut conn, order_id, &core.code, order_kind, grade, due_at, now,
+            )
+            .await?
+        } else {
+            0
+        };
         refresh_timers(&mut conn, order_id, rule, &days, &stamps, secs(now), state).await?;
         tx.commit().await?;
         Ok(Fired::Fired {
