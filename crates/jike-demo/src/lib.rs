@@ -48,9 +48,9 @@ use jike_domain::inventory::{
 use jike_domain::path::HopInput;
 use jike_domain::values::Bandwidth;
 use jike_domain::vocab::{
-    AssetStatus, AssuranceLevel, BusinessType, Certificate, CircuitStatus, Education, ElementType,
-    Grade, InstrumentKind, MaintenanceDomain, Owner, RegionLevel, Scope, SiteKind, TrainingLevel,
-    VehicleKind, Vocabulary,
+    Acceptance, AssetStatus, AssuranceLevel, BusinessType, Certificate, CircuitStatus, Education,
+    ElementType, Grade, InstrumentKind, MaintenanceDomain, Owner, RegionLevel, Scope, SiteKind,
+    TrainingLevel, VehicleKind, Vocabulary,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1500,6 +1500,26 @@ impl Demo {
             assurance_level,
             status,
             region_code: Some(COUNTIES[p.county].code.into()),
+            // A line still being built has not passed final acceptance: its faults go to the
+            // engineering department's project manager (seed 6.4.1).
+            acceptance: if status == CircuitStatus::Provisioning {
+                Acceptance::NotFinalAccepted
+            } else {
+                Acceptance::FinalAccepted
+            },
+            builder_name: if status == CircuitStatus::Provisioning {
+                format!(
+                    "工程建设部 项目经理{}",
+                    pick(&["刘工", "陈工", "赵工"], i as u64)
+                )
+            } else {
+                String::new()
+            },
+            builder_phone: if status == CircuitStatus::Provisioning {
+                format!("139{:08}", 20_000_000 + i % 1_000_000)
+            } else {
+                String::new()
+            },
             path: Some(path),
         }
     }
