@@ -270,6 +270,9 @@ test('a dispatcher creates a gold fault order, watches its countdown and walks i
 
   await page.goto(`${BASE}/console/#/circuits/${encodeURIComponent(data.circuit.code)}`);
   await page.getByTestId('circuit-page').waitFor();
+  // Seed 6.4.1: the circuit says whether it passed final acceptance (in Chinese by default).
+  assert.equal(await page.getByTestId('circuit-acceptance').textContent(),
+    data.circuit.acceptance === 'not_final_accepted' ? '未终验' : '已终验', 'the circuit shows its acceptance');
   if (data.circuit.path && data.circuit.path.length) {
     await page.getByTestId('path-hop').first().waitFor();
     assert.equal(await page.getByTestId('path-hop').count(), data.circuit.path.length);

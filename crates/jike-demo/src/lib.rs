@@ -48,9 +48,9 @@ use jike_domain::inventory::{
 use jike_domain::path::HopInput;
 use jike_domain::values::Bandwidth;
 use jike_domain::vocab::{
-    AssetStatus, AssuranceLevel, BusinessType, Certificate, CircuitStatus, Education, ElementType,
-    Grade, InstrumentKind, MaintenanceDomain, Owner, RegionLevel, Scope, SiteKind, TrainingLevel,
-    VehicleKind, Vocabulary,
+    Acceptance, AssetStatus, AssuranceLevel, BusinessType, Certificate, CircuitStatus, Education,
+    ElementType, Grade, InstrumentKind, MaintenanceDomain, Owner, RegionLevel, Scope, SiteKind,
+    TrainingLevel, VehicleKind, Vocabulary,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1485,6 +1485,12 @@ impl Demo {
             }
         };
 
+        // A line still being built has not passed final acceptance (seed 6.4.1); the day of
+        // orders' circuits (`order_circuits`) stay finally accepted, so that its faults keep
+        // their contractors.
+        let n = self.circuit_count();
+        let not_accepted =
+            status == CircuitStatus::Provisioning && !(0..16).any(|k| k * n / 16 + k == i);
         CircuitInput {
             code: format!(
                 "{CITY_CODE}-{}-{:07}",
@@ -1500,6 +1506,26 @@ impl Demo {
             assurance_level,
             status,
             region_code: Some(COUNTIES[p.county].code.into()),
+            // A line still being built has not passed final acceptance: its faults go to the
+            // engineering department's project manager (seed 6.4.1).
+            acceptance: if not_accepted {
+                Acceptance::NotFinalAccepted
+            } else {
+                Acceptance::FinalAccepted
+            },
+            builder_name: if not_accepted {
+                format!(
+                    "工程建设部 项目经理{}",
+                    pick(&["刘工", "陈工", "赵工"], i as u64)
+                )
+            } else {
+                String::new()
+            },
+            builder_phone: if not_accepted {
+                format!("139{:08}", 20_000_000 + i % 1_000_000)
+            } else {
+                String::new()
+            },
             path: Some(path),
         }
     }

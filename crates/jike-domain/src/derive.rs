@@ -50,16 +50,21 @@ pub enum ContractorBasis {
     RegionContract,
     /// The contractor of the order's first element.
     Element,
+    /// Seed 6.4.1: the first circuit has not passed final acceptance (未终验), so a fault or
+    /// complaint on it goes to the engineering department (工程建设部门), through the project's
+    /// builder, and to no contractor.
+    Engineering,
 }
 
 impl ContractorBasis {
-    pub const ALL: [ContractorBasis; 6] = [
+    pub const ALL: [ContractorBasis; 7] = [
         ContractorBasis::Given,
         ContractorBasis::FailedHop,
         ContractorBasis::FailedHopContract,
         ContractorBasis::PathSingleContractor,
         ContractorBasis::RegionContract,
         ContractorBasis::Element,
+        ContractorBasis::Engineering,
     ];
 
     pub fn code(self) -> &'static str {
@@ -70,6 +75,7 @@ impl ContractorBasis {
             ContractorBasis::PathSingleContractor => "path_single_contractor",
             ContractorBasis::RegionContract => "region_contract",
             ContractorBasis::Element => "element",
+            ContractorBasis::Engineering => "engineering",
         }
     }
 
@@ -86,6 +92,7 @@ impl ContractorBasis {
             ContractorBasis::PathSingleContractor => "电路路由上唯一的代维单位（R-MD）",
             ContractorBasis::RegionContract => "电路所在区域唯一的代维合同（R-MD）",
             ContractorBasis::Element => "网元的代维单位",
+            ContractorBasis::Engineering => "未终验，由工程建设部门处理",
         }
     }
 }
@@ -106,6 +113,24 @@ impl std::fmt::Display for DeriveError {
             ),
         }
     }
+}
+
+/// Seed 6.4.1 (工程建设部门…负责…未终验业务的故障处理): whether a new order goes to the
+/// engineering department instead of a contractor: a fault or complaint whose first circuit has
+/// not passed final acceptance.
+pub fn to_engineering(
+    kind: crate::vocab::OrderKind,
+    first_circuit: Option<crate::vocab::Acceptance>,
+) -> bool {
+    kind.is_incident() && first_circuit == Some(crate::vocab::Acceptance::NotFinalAccepted)
+}
+
+/// Why a contractor may not be named for an order routed to the engineering department (at
+/// creation, dispatch or reassignment); `None` when it may.
+pub fn contractor_refused(basis: Option<ContractorBasis>) -> Option<&'static str> {
+    (basis == Some(ContractorBasis::Engineering)).then_some(
+        "must not be given: the order's circuit is not finally accepted (未终验), so its fault goes to the engineering department through the project's builder, not to a contractor (seed 6.4.1)",
+    )
 }
 
 /// The distinct values, in first-seen order.
@@ -270,6 +295,26 @@ mod tests {
         assert_eq!(contractor(&f), Ok(Some((3, B::RegionContract))));
     }
 
+    /// Seed 6.4.1: only an incident on a line not finally accepted goes to engineering, and a
+    /// contractor is refused for it alone.
+    #[test]
+    fn faults_on_lines_not_finally_accepted_go_to_engineering() {
+        use crate::vocab::{Acceptance as A, OrderKind as K};
+        assert!(to_engineering(K::Fault, Some(A::NotFinalAccepted)));
+        assert!(to_engineering(K::Complaint, Some(A::NotFinalAccepted)));
+        assert!(!to_engineering(K::Fault, Some(A::FinalAccepted)));
+        assert!(!to_engineering(K::Fault, None));
+        assert!(!to_engineering(K::Inspection, Some(A::NotFinalAccepted)));
+        assert!(contractor_refused(Some(B::Engineering)).is_some());
+        for b in ContractorBasis::ALL
+            .into_iter()
+            .filter(|b| *b != B::Engineering)
+        {
+            assert_eq!(contractor_refused(Some(b)), None);
+        }
+        assert_eq!(contractor_refused(None), None);
+    }
+
     #[test]
     fn basis_codes_round_trip() {
         for b in ContractorBasis::ALL {
@@ -311,6 +356,7 @@ mod tests {
                         B::FailedHopContract | B::RegionContract => prop_assert!(contracts.contains(&Some(c))),
                         B::PathSingleContractor => prop_assert!(hop_contractors.iter().all(|h| *h == c) && !hop_contractors.is_empty()),
                         B::Element => prop_assert_eq!(Some(c), element),
+                        B::Engineering => prop_assert!(false, "contractor() never routes to engineering"),
                     }
                 }
             }

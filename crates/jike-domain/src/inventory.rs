@@ -368,6 +368,17 @@ pub struct CircuitInput {
     /// 区域编码
     #[serde(default)]
     pub region_code: Option<String>,
+    /// 验收状态; `final_accepted` when not given. A line not finally accepted has its faults
+    /// handled by the engineering department (seed 6.4.1), through its builder below.
+    #[serde(default = "default_acceptance")]
+    pub acceptance: Acceptance,
+    /// 建设单位/项目经理 the project's builder (R-W1): who handles the faults of a line not
+    /// finally accepted; required then.
+    #[serde(default)]
+    pub builder_name: String,
+    /// 建设单位电话 the builder's phone.
+    #[serde(default)]
+    pub builder_phone: String,
     /// 路由: the ordered elements and segments the line crosses. On update, leaving it out keeps
     /// the path as it is; an empty list clears it.
     #[serde(default)]
@@ -378,6 +389,10 @@ fn default_circuit_status() -> CircuitStatus {
     CircuitStatus::Active
 }
 
+fn default_acceptance() -> Acceptance {
+    Acceptance::FinalAccepted
+}
+
 impl Validate for CircuitInput {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut p = Problems::default();
@@ -386,6 +401,18 @@ impl Validate for CircuitInput {
         p.check("a_end", check_text(&self.a_end, TEXT_MAX));
         p.check("z_end", check_text(&self.z_end, TEXT_MAX));
         optional_region(&mut p, "region_code", &self.region_code);
+        optional_text(&mut p, "builder_name", &self.builder_name, NAME_MAX);
+        // Seed 6.4.1: the faults of a line not finally accepted go to its builder, who must
+        // therefore be known.
+        if self.acceptance == Acceptance::NotFinalAccepted && self.builder_name.trim().is_empty() {
+            p.add(
+                "builder_name",
+                "is required when acceptance is not_final_accepted (未终验): its faults go to the builder",
+            );
+        }
+        if !self.builder_phone.trim().is_empty() {
+            p.check("builder_phone", check_phone(&self.builder_phone));
+        }
         if let Some(path) = &self.path {
             crate::path::validate_hops(path, &mut p);
         }
@@ -408,6 +435,9 @@ pub struct Circuit {
     pub status: CircuitStatus,
     pub region_code: Option<String>,
     pub region_name: Option<String>,
+    pub acceptance: Acceptance,
+    pub builder_name: String,
+    pub builder_phone: String,
     /// The path; present when one circuit is read, left out of listings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<Hop>>,

@@ -33,6 +33,18 @@ pub fn rooms(kind: OrderKind, grade: Grade, lead: Option<Room>, joint_handling: 
         .collect()
 }
 
+/// The rooms that join an order when it goes to joint handling (R-F4, R-F5: "the monitoring
+/// room notifies the other rooms and the support room"): those [`rooms`] names with joint
+/// handling and not without, in [`Room`]'s order. Empty when they worked it from the start (an
+/// important customer's fault) or when the order's kind has no joint handling.
+pub fn joining(kind: OrderKind, grade: Grade, lead: Option<Room>) -> Vec<Room> {
+    let before = rooms(kind, grade, lead, false);
+    rooms(kind, grade, lead, true)
+        .into_iter()
+        .filter(|r| !before.contains(r))
+        .collect()
+}
+
 /// What a room that does not lead an order may record on it: the support room contacts the
 /// customer and goes on site (R-F7: as site lead for diamond and gold), a specialist room goes on
 /// site (R-F4: every room on site within 2 hours). The lead room records any event its role may.
@@ -91,6 +103,37 @@ mod tests {
             rooms(OrderKind::Inspection, Grade::Diamond, Some(Data), true),
             [Data]
         );
+    }
+
+    /// R-F5: an ordinary customer's fault gains the specialist rooms but the lead; an important
+    /// customer's had them from the start (R-F4), so nobody joins.
+    #[test]
+    fn joint_handling_adds_the_specialist_rooms_that_were_not_there() {
+        use Room::*;
+        assert_eq!(
+            joining(OrderKind::Fault, Grade::Silver, Some(Transport)),
+            [Data, Core, Power]
+        );
+        assert_eq!(
+            joining(OrderKind::Complaint, Grade::Standard, Some(ServiceSupport)),
+            [Transport, Data, Core, Power]
+        );
+        assert!(joining(OrderKind::Fault, Grade::Gold, Some(Transport)).is_empty());
+        assert!(joining(OrderKind::Inspection, Grade::Bronze, Some(Data)).is_empty());
+        // Whoever joins was not there before and is there after.
+        for grade in Grade::ALL {
+            for lead in Room::ALL.iter().copied().map(Some).chain([None]) {
+                let before = rooms(OrderKind::Fault, *grade, lead, false);
+                let after = rooms(OrderKind::Fault, *grade, lead, true);
+                for r in joining(OrderKind::Fault, *grade, lead) {
+                    assert!(!before.contains(&r) && after.contains(&r));
+                }
+                assert_eq!(
+                    before.len() + joining(OrderKind::Fault, *grade, lead).len(),
+                    after.len()
+                );
+            }
+        }
     }
 
     #[test]

@@ -282,6 +282,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// 验收状态 whether a circuit's build has passed final acceptance (终验). Until it has, its
+    /// faults are handled by the engineering department (工程建设部门), not a contractor (seed
+    /// 6.4.1: 工程建设部门…负责…未终验业务的故障处理; R-W1).
+    pub enum Acceptance ("acceptance") {
+        FinalAccepted = "final_accepted" ["已终验"],
+        NotFinalAccepted = "not_final_accepted" ["未终验"],
+    }
+}
+
+vocabulary! {
     /// 学历 education.
     pub enum Education ("education") {
         Doctorate = "doctorate" ["博士"],
@@ -594,6 +604,7 @@ mod tests {
         check::<Owner>();
         check::<MaintenanceDomain>();
         check::<CircuitStatus>();
+        check::<Acceptance>();
         check::<Education>();
         check::<Certificate>();
         check::<TrainingLevel>();

@@ -319,6 +319,12 @@ pub struct Order {
     /// R-MD: by which rule the contractor was chosen (`given`, `failed_hop`,
     /// `failed_hop_contract`, `path_single_contractor`, `region_contract`, `element`).
     pub contractor_basis: Option<crate::derive::ContractorBasis>,
+    /// Seed 6.4.1: the builder (建设单位/项目经理) a fault on a line not finally accepted went
+    /// to, with `contractor_basis` `engineering` and no contractor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub builder_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub builder_phone: Option<String>,
     pub lead_room: Option<Room>,
     pub occurred_at: DateTime<FixedOffset>,
     /// Any clock breached (as of the last event or timer).
@@ -389,6 +395,8 @@ impl Order {
         self.contractor_code = None;
         self.contractor_name = None;
         self.contractor_basis = None;
+        self.builder_name = None;
+        self.builder_phone = None;
         self.site_code = None;
         self.element_codes = None;
         self.alarms = None;
@@ -570,6 +578,8 @@ mod tests {
             contractor_code: Some("CT01".into()),
             contractor_name: Some("代维一".into()),
             contractor_basis: Some(crate::derive::ContractorBasis::Given),
+            builder_name: None,
+            builder_phone: None,
             lead_room: Some(Room::Transport),
             occurred_at: at(0),
             breached: false,

@@ -230,6 +230,9 @@ const M = {
   a_end: ['A 端', 'A end'],
   z_end: ['Z 端', 'Z end'],
   assurance_level: ['保障等级', 'Assurance level'],
+  acceptance: ['验收状态', 'Acceptance'],
+  builder: ['建设单位/项目经理', 'Builder'],
+  order_engineering: ['工程建设部门（未终验）', 'Engineering (not finally accepted)'],
   status: ['状态', 'Status'],
   element_type: ['网元类型', 'Element type'],
   vendor: ['厂家', 'Vendor'],
@@ -397,6 +400,7 @@ const V = {
   },
   scope: { local: ['本地', 'Local'], cross_city: ['跨市', 'Cross-city'], cross_province: ['跨省', 'Cross-province'] },
   assurance: { AAA: ['AAA', 'AAA'], AA: ['AA', 'AA'], A: ['A', 'A'], ordinary: ['普通', 'Ordinary'] },
+  acceptance: { final_accepted: ['已终验', 'Finally accepted'], not_final_accepted: ['未终验', 'Not finally accepted'] },
   circuit_status: { provisioning: ['开通中', 'Provisioning'], active: ['在用', 'Active'], suspended: ['暂停', 'Suspended'], terminated: ['已拆除', 'Terminated'] },
   site_kind: { base_station: ['基站', 'Base station'], access_point: ['综合业务接入点', 'Access point'], customer_premises: ['客户端', 'Customer premises'], machine_room: ['机房', 'Machine room'], other: ['其他', 'Other'] },
   element_type: {
@@ -449,6 +453,8 @@ const SERVER = [
   [/white space or control characters/, () => ['不能包含空格或控制字符', 'must not contain white space']],
   [/^must not contain control characters$/, () => ['不能包含控制字符', 'must not contain control characters']],
   [/needs a reason/, () => ['挂起必须填写原因（R-C3）', 'a suspension needs a reason (R-C3)']],
+  [/not finally accepted \(未终验\), so its fault goes to the engineering department/, () => ['电路未终验，故障由工程建设部门（建设单位/项目经理）处理，不派代维公司', 'the circuit is not finally accepted: its faults go to the engineering department, not a contractor']],
+  [/^is required when acceptance is not_final_accepted/, () => ['未终验的电路必须填写建设单位/项目经理', 'is required for a circuit not finally accepted']],
   [/needs approved_by/, () => ['挂起必须填写审批人（R-C3）', 'a suspension needs an approver (R-C3)']],
   [/observed for (-?\d+) s since restoration, at least (\d+) s/, (m) => [
     `业务恢复后仅观察了 ${fmtSecs(+m[1])}，至少需要观察 ${fmtSecs(+m[2])}（R-F10）`,
@@ -511,7 +517,7 @@ const SERVER = [
   [/inflates beyond (\d+) MB/, (m) => [`文件解压后超过 ${m[1]} MB，已拒绝（疑似压缩炸弹）`, m0()]],
 ];
 const LEVEL_ZH = { province: '省', city: '市', county: '区县', grid: '网格' };
-const VOCAB_ZH = { 'service grade': '服务等级', 'business type': '业务类型', 'region level': '区域级别', 'maintenance domain': '维护专业', 'element type': '网元类型', 'site kind': '站点类型', 'owner': '产权归属', 'circuit status': '电路状态', 'assurance level': '保障等级', 'scope': '业务范围', 'education': '学历', 'certificate': '证书', 'training level': '培训级别', 'instrument kind': '仪表类型', 'vehicle kind': '车辆类型', 'asset status': '资产状态', 'order kind': '工单类型', 'event type': '事件类型', 'room': '主责室', 'role': '角色', 'order state': '工单状态' };
+const VOCAB_ZH = { 'service grade': '服务等级', 'business type': '业务类型', 'region level': '区域级别', 'maintenance domain': '维护专业', 'element type': '网元类型', 'site kind': '站点类型', 'owner': '产权归属', 'circuit status': '电路状态', 'acceptance': '验收状态', 'assurance level': '保障等级', 'scope': '业务范围', 'education': '学历', 'certificate': '证书', 'training level': '培训级别', 'instrument kind': '仪表类型', 'vehicle kind': '车辆类型', 'asset status': '资产状态', 'order kind': '工单类型', 'event type': '事件类型', 'room': '主责室', 'role': '角色', 'order state': '工单状态' };
 function vocabZh(what) { return VOCAB_ZH[what] || what; }
 function m0() { return ''; }
 

@@ -959,3 +959,108 @@ async fn an_order_created_through_the_api_is_announced_by_webhook() {
     })
     .await;
 }
+
+/// R-F4, R-F5: when an ordinary customer's fault goes to joint handling, each room that joins
+/// it (the specialist rooms but the lead) is told on its own topic, in the transaction that
+/// fires the escalation; a room's receiver that takes only its topic gets only its own, and an
+/// important customer's fault, worked by every room from the start, tells no room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joint_handling_notifies_each_room_it_adds() {
+    on_both(|store| async move {
+        let (data_url, data_room) = webhook_receiver(0, Duration::ZERO).await;
+        let (all_url, every_room) = webhook_receiver(0, Duration::ZERO).await;
+        let notify = NotifyConfig {
+            webhooks: vec![
+                WebhookConfig {
+                    topics: vec!["order.room_joined.data".into()],
+                    ..webhook(&data_url, None)
+                },
+                WebhookConfig {
+                    topics: vec!["order.room_joined*".into()],
+                    ..webhook(&all_url, None)
+                },
+            ],
+            ..Default::default()
+        };
+        store.set_fanout(Arc::new(notify.clone()));
+        let now = Utc::now();
+        let order = |grade: &str| {
+            serde_json::from_value::<jike_domain::OrderCreate>(json!({
+                "kind": "fault", "title": "专线中断", "grade": grade, "lead_room": "transport",
+                // Silver escalates after 3 hours unsolved (R-F5), gold after 1 (R-F4).
+                "occurred_at": (now - chrono::Duration::hours(4)).to_rfc3339(),
+            }))
+            .unwrap()
+        };
+        let silver = store
+            .create_order(&order("silver"), None, now)
+            .await
+            .unwrap()
+            .order;
+        let gold = store
+            .create_order(&order("gold"), None, now)
+            .await
+            .unwrap()
+            .order;
+        assert!(silver.joint_handling_at.is_some() && gold.joint_handling_at.is_some());
+        let later = now + chrono::Duration::seconds(1);
+        let claimed = store
+            .claim_timers("test", 100, later, later + chrono::Duration::seconds(30))
+            .await
+            .unwrap();
+        for c in &claimed {
+            store.fire_timer(c.id, "test", later).await.unwrap();
+        }
+        let rows = all(&store, None).await;
+        let mut topics: Vec<(&str, Option<i64>)> = rows
+            .iter()
+            .map(|r| (r.topic.as_str(), r.order_id))
+            .collect();
+        topics.sort();
+        let s = Some(silver.id);
+        // The data room's receiver takes its own; the other takes all three.
+        assert_eq!(
+            topics,
+            [
+                ("order.room_joined.core", s),
+                ("order.room_joined.data", s),
+                ("order.room_joined.data", s),
+                ("order.room_joined.power", s),
+            ],
+            "{rows:#?}"
+        );
+        let worker = start_worker(&store, notify, "worker-1");
+        wait_for(&store, Duration::from_secs(20), "room notices", |rows| {
+            rows.len() == 4 && rows.iter().all(|r| r.status == DeliveryStatus::Delivered)
+        })
+        .await;
+        stop_worker(worker).await;
+        let sent = |r: &Receiver| -> Vec<Value> {
+            let mut v: Vec<Value> = r
+                .requests
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|q| serde_json::from_slice(&q.body).unwrap())
+                .collect();
+            v.sort_by_key(|p| p["room"].as_str().unwrap_or_default().to_string());
+            v
+        };
+        let data = sent(&data_room);
+        assert_eq!(data.len(), 1);
+        assert_eq!(data[0]["room"], "data");
+        assert_eq!(data[0]["lead_room"], "transport");
+        assert_eq!(data[0]["order"]["code"], silver.code.as_str());
+        assert!(
+            data[0]["subject"].as_str().unwrap().contains("数据室"),
+            "{}",
+            data[0]
+        );
+        let rooms: Vec<Value> = sent(&every_room)
+            .iter()
+            .map(|p| p["room"].clone())
+            .collect();
+        assert_eq!(rooms, [json!("core"), json!("data"), json!("power")]);
+    })
+    .await;
+}

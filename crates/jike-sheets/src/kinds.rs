@@ -1,7 +1,7 @@
 //! The columns of the nine kinds and how a row becomes an input and back.
 
 use jike_domain::{
-    format_path, join_codes, AssetStatus, CircuitInput, CircuitStatus, ContractorInput,
+    format_path, join_codes, Acceptance, AssetStatus, CircuitInput, CircuitStatus, ContractorInput,
     CustomerInput, ElementInput, InstrumentInput, RegionInput, SiteInput, StaffInput, VehicleInput,
     Vocabulary,
 };
@@ -128,7 +128,7 @@ impl Sheet for CustomerInput {
 
 const CIRCUIT_PATH: usize = 10;
 
-static CIRCUIT_COLUMNS: [Column; 11] = [
+static CIRCUIT_COLUMNS: [Column; 14] = [
     aliases(
         required("code", "专线编号", "code"),
         &["电路编号", "专线编码"],
@@ -149,6 +149,12 @@ static CIRCUIT_COLUMNS: [Column; 11] = [
     region(false),
     optional("status", "状态", "status"),
     optional("path", "路由", "path"),
+    optional("acceptance", "验收状态", "acceptance"),
+    aliases(
+        optional("builder_name", "建设单位", "builder_name"),
+        &["项目经理", "建设单位/项目经理"],
+    ),
+    optional("builder_phone", "建设单位电话", "builder_phone"),
 ];
 
 /// 专线: 专线编号, 客户编码, 业务类型 (R-BT), 范围, 带宽, A端, Z端, 保障等级 (R-SL2), 区域, 状态
@@ -174,6 +180,9 @@ impl Sheet for CircuitInput {
             assurance_level: f.vocab("assurance_level", None),
             status: f.vocab("status", Some(CircuitStatus::Active)),
             region_code: f.optional("region_code"),
+            acceptance: f.vocab("acceptance", Some(Acceptance::FinalAccepted)),
+            builder_name: f.text("builder_name"),
+            builder_phone: f.text("builder_phone"),
             path: None,
         };
         // `parse_path` has already checked the hops (`validate_hops`): validating them again
@@ -196,6 +205,9 @@ impl Sheet for CircuitInput {
             self.region_code.clone().unwrap_or_default(),
             code_of(self.status),
             self.path.as_deref().map(format_path).unwrap_or_default(),
+            code_of(self.acceptance),
+            self.builder_name.clone(),
+            self.builder_phone.clone(),
         ]
     }
 

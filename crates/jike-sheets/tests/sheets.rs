@@ -6,10 +6,10 @@ use std::fmt::Debug;
 use std::net::{IpAddr, Ipv4Addr};
 
 use jike_domain::{
-    AssetStatus, AssuranceLevel, Bandwidth, BusinessType, Certificate, CircuitInput, CircuitStatus,
-    ContractorInput, CustomerInput, Education, ElementInput, ElementType, Grade, HopInput,
-    InstrumentInput, InstrumentKind, MaintenanceDomain, Owner, RegionInput, RegionLevel, Scope,
-    SiteInput, SiteKind, StaffInput, TrainingLevel, VehicleInput, VehicleKind,
+    Acceptance, AssetStatus, AssuranceLevel, Bandwidth, BusinessType, Certificate, CircuitInput,
+    CircuitStatus, ContractorInput, CustomerInput, Education, ElementInput, ElementType, Grade,
+    HopInput, InstrumentInput, InstrumentKind, MaintenanceDomain, Owner, RegionInput, RegionLevel,
+    Scope, SiteInput, SiteKind, StaffInput, TrainingLevel, VehicleInput, VehicleKind,
 };
 use jike_sheets::{
     column_label, read, write, Format, HeaderLang, Kind, Parsed, RowError, Sheet, SheetError,
@@ -56,6 +56,9 @@ fn circuit(code: &str, path: Option<Vec<HopInput>>) -> CircuitInput {
         assurance_level: AssuranceLevel::Aaa,
         status: CircuitStatus::Active,
         region_code: Some("GZ".into()),
+        acceptance: Acceptance::FinalAccepted,
+        builder_name: String::new(),
+        builder_phone: String::new(),
         path,
     }
 }
@@ -76,6 +79,9 @@ fn circuits() -> Vec<CircuitInput> {
             assurance_level: AssuranceLevel::Ordinary,
             status: CircuitStatus::Suspended,
             region_code: None,
+            acceptance: Acceptance::FinalAccepted,
+            builder_name: String::new(),
+            builder_phone: String::new(),
             ..circuit("GZ-DL-0002", Some(vec![]))
         },
     ]
@@ -364,7 +370,7 @@ fn the_path_notation_is_written_on_one_line() {
         "{csv}"
     );
     assert!(csv.starts_with(
-        "\u{feff}code,customer_code,business_type,scope,bandwidth,a_end,z_end,assurance_level,region,status,path\n"
+        "\u{feff}code,customer_code,business_type,scope,bandwidth,a_end,z_end,assurance_level,region,status,path,acceptance,builder_name,builder_phone\n"
     ));
 }
 
@@ -1088,4 +1094,23 @@ fn a_hand_written_csv_cell_quoted_against_formulas_imports_without_the_quote() {
     assert_eq!(parsed[0].name, "=1+1");
     // A quote before anything else is the user's text.
     assert_eq!(parsed[0].industry, "'abc");
+}
+
+/// Seed 6.4.1: a circuit's acceptance and builder read from Chinese headers and names; a line
+/// without the column is finally accepted; a bad acceptance is a row error naming the column.
+#[test]
+fn acceptance_and_builder_read_from_chinese_headers() {
+    let text =
+        "专线编号,客户编码,业务类型,范围,带宽,A端,Z端,保障等级,验收状态,项目经理,建设单位电话\n\
+                X1,C1,数据专线,本地,100M,a,z,AA,未终验,工程部 刘工,13900001111\n\
+                X2,C1,数据专线,本地,100M,a,z,AA,,,\n";
+    let got: Vec<CircuitInput> = records(Format::Csv, text.as_bytes());
+    assert_eq!(got[0].acceptance, Acceptance::NotFinalAccepted);
+    assert_eq!(got[0].builder_name, "工程部 刘工");
+    assert_eq!(got[0].builder_phone, "13900001111");
+    assert_eq!(got[1].acceptance, Acceptance::FinalAccepted);
+    let bad = "专线编号,客户编码,业务类型,范围,带宽,A端,Z端,保障等级,验收状态\n\
+               X1,C1,数据专线,本地,100M,a,z,AA,验收中\n";
+    let err = read::<CircuitInput>(Format::Csv, bad.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("acceptance"), "{err}");
 }

@@ -679,6 +679,9 @@ pub struct CircuitRow {
     status: String,
     region_code: Option<String>,
     region_name: Option<String>,
+    acceptance: String,
+    builder_name: String,
+    builder_phone: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -696,6 +699,9 @@ crate::lite_record!(CircuitRow {
     status,
     region_code,
     region_name,
+    acceptance,
+    builder_name,
+    builder_phone,
     created_at,
     updated_at
 });
@@ -710,7 +716,7 @@ impl Entity for Circuits {
         noun: "circuit",
         select: "SELECT t.id, t.code, cu.code AS customer_code, cu.name AS customer_name, t.business_type, t.scope, \
                  t.bandwidth_bps, t.a_end, t.z_end, t.assurance_level, t.status, r.code AS region_code, \
-                 r.name AS region_name, t.created_at, t.updated_at FROM circuits t \
+                 r.name AS region_name, t.acceptance, t.builder_name, t.builder_phone, t.created_at, t.updated_at FROM circuits t \
                  JOIN customers cu ON cu.id = t.customer_id LEFT JOIN regions r ON r.id = t.region_id",
         filters: &[
             Filter {
@@ -802,6 +808,9 @@ impl Entity for Circuits {
             status: stored(&r.status)?,
             region_code: r.region_code,
             region_name: r.region_name,
+            acceptance: stored(&r.acceptance)?,
+            builder_name: r.builder_name,
+            builder_phone: r.builder_phone,
             path: None,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -886,6 +895,9 @@ impl Entity for Circuits {
             ("assurance_level", Val::text(i.assurance_level.code())),
             ("status", Val::text(i.status.code())),
             ("region_id", opt_id(region)),
+            ("acceptance", Val::text(i.acceptance.code())),
+            ("builder_name", text(&i.builder_name)),
+            ("builder_phone", text(&i.builder_phone)),
         ];
         // Without a path the stored one is kept: its column is not written.
         if let Some(path) = &i.path {

@@ -11,6 +11,7 @@ pub mod db;
 pub mod entities;
 pub mod entity;
 pub mod error;
+pub mod joining;
 pub mod lite;
 pub mod ops;
 pub mod orders;
@@ -187,6 +188,9 @@ impl Importable for Circuits {
                     assurance_level: c.assurance_level,
                     status: c.status,
                     region_code: c.region_code,
+                    acceptance: c.acceptance,
+                    builder_name: c.builder_name,
+                    builder_phone: c.builder_phone,
                     path: Some(path),
                 })
             })

@@ -88,6 +88,8 @@ pub struct OrderRow {
     contractor_code: Option<String>,
     contractor_name: Option<String>,
     contractor_basis: Option<String>,
+    builder_name: Option<String>,
+    builder_phone: Option<String>,
     lead_room: Option<String>,
     occurred_at: DateTime<Utc>,
     breached: i64,
@@ -115,6 +117,8 @@ crate::lite_record!(OrderRow {
     contractor_code,
     contractor_name,
     contractor_basis,
+    builder_name,
+    builder_phone,
     lead_room,
     occurred_at,
     breached,
@@ -148,7 +152,7 @@ impl Entity for Orders {
         noun: "work order",
         select: "SELECT t.id, t.code, t.kind, t.title, t.description, t.state, t.grade, t.business_type, \
                  cu.code AS customer_code, cu.name AS customer_name, s.code AS site_code, r.code AS region_code, \
-                 c.code AS contractor_code, c.name AS contractor_name, t.contractor_basis, t.lead_room, t.occurred_at, t.breached, \
+                 c.code AS contractor_code, c.name AS contractor_name, t.contractor_basis, t.builder_name, t.builder_phone, t.lead_room, t.occurred_at, t.breached, \
                  t.joint_handling_at, t.next_due_at, t.policy_id, t.created_by, t.created_at, t.updated_at, \
                  t.closed_at FROM orders t LEFT JOIN customers cu ON cu.id = t.customer_id \
                  LEFT JOIN sites s ON s.id = t.site_id LEFT JOIN regions r ON r.id = t.region_id \
@@ -241,6 +245,8 @@ impl Entity for Orders {
             region_code: r.region_code,
             contractor_code: r.contractor_code,
             contractor_name: r.contractor_name,
+            builder_name: r.builder_name,
+            builder_phone: r.builder_phone,
             contractor_basis: r
                 .contractor_basis
                 .as_deref()
@@ -524,7 +530,7 @@ impl Store {
         }
     }
 
-    fn targets(&self, topic: &str) -> Vec<crate::outbox::Target> {
+    pub(crate) fn targets(&self, topic: &str) -> Vec<crate::outbox::Target> {
         self.sla
             .fanout
             .read()
@@ -709,6 +715,8 @@ struct Plan {
     contractor: Option<i64>,
     /// R-MD: the rule that chose the contractor.
     contractor_basis: Option<ContractorBasis>,
+    /// Seed 6.4.1: the builder (name, phone) of an order routed to engineering.
+    builder: Option<(String, String)>,
     occurred: DateTime<Utc>,
     business_type: Option<BusinessType>,
     grade: Grade,
@@ -1076,10 +1084,12 @@ impl Store {
         }
 
         // What the first circuit says of the rest (R-BT, R-MD).
-        let first_circuit: Option<(i64, String, Option<i64>)> = match circuits.first() {
+        #[allow(clippy::type_complexity)]
+        let first_circuit: Option<(i64, String, Option<i64>, String, String, String)> = match circuits.first() {
             Some(id) => {
                 conn.fetch_optional(
-                    "SELECT customer_id, business_type, region_id FROM circuits WHERE id = $1",
+                    "SELECT customer_id, business_type, region_id, acceptance, builder_name, builder_phone \
+                     FROM circuits WHERE id = $1",
                     &[Val::int(*id)],
                 )
                 .await?
@@ -1159,10 +1169,27 @@ impl Store {
         }
         let derived = derive::contractor(&facts)
             .map_err(|e| StoreError::invalid("failed_hop", e.to_string()))?;
-        let (contractor, contractor_basis) = match derived {
+        let (mut contractor, mut contractor_basis) = match derived {
             Some((c, basis)) => (Some(c), Some(basis)),
             None => (None, None),
         };
+        // Seed 6.4.1: a fault on a line not finally accepted goes to the engineering
+        // department, through the project's builder, and to no contractor.
+        let acceptance = first_circuit
+            .as_ref()
+            .map(|c| stored::<Acceptance>(&c.3))
+            .transpose()?;
+        let mut builder = None;
+        if derive::to_engineering(input.kind, acceptance) {
+            if input.contractor_code.is_some() {
+                let why = derive::contractor_refused(Some(ContractorBasis::Engineering))
+                    .unwrap_or_default();
+                return Err(StoreError::invalid("contractor_code", why));
+            }
+            contractor = None;
+            contractor_basis = Some(ContractorBasis::Engineering);
+            builder = first_circuit.as_ref().map(|c| (c.4.clone(), c.5.clone()));
+        }
         let lead_room = match input.lead_room {
             Some(r) => Some(r),
             None if input.kind.is_incident() => {
@@ -1182,6 +1209,7 @@ impl Store {
             region,
             contractor,
             contractor_basis,
+            builder,
             occurred,
             business_type,
             grade,
@@ -1213,6 +1241,7 @@ impl Store {
             region,
             contractor,
             contractor_basis,
+            ref builder,
             occurred,
             business_type,
             grade,
@@ -1252,9 +1281,9 @@ impl Store {
             "INSERT INTO orders (id, code, kind, title, description, state, grade, business_type, customer_id, \
              site_id, region_id, contractor_id, lead_room, occurred_at, policy_id, idempotency_key, request_hash, \
              event_count, created_by, created_at, updated_at, next_due_at, breached, joint_handling_at, \
-             contractor_basis) \
+             contractor_basis, builder_name, builder_phone) \
              VALUES ($1, $2, $3, $4, $5, $19, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $20, $17, $18, $18, \
-             $21, $22, $23, $24)",
+             $21, $22, $23, $24, $25, $26)",
             &[
                 Val::int(id),
                 Val::text(&code),
@@ -1280,6 +1309,8 @@ impl Store {
                 Val::int(i64::from(breached)),
                 Val::Time(ev.escalated_at.map(utc)),
                 Val::Text(contractor_basis.map(|b| b.code().to_string())),
+                Val::Text(builder.as_ref().map(|b| b.0.clone())),
+                Val::Text(builder.as_ref().map(|b| b.1.clone())),
             ],
         )
         .await?;
@@ -1441,11 +1472,26 @@ impl Store {
                 return Err(StoreError::Invalid(problems));
             }
         }
+        let (basis,): (Option<String>,) = conn
+            .fetch_one(
+                "SELECT contractor_basis FROM orders WHERE id = $1",
+                &[Val::int(order_id)],
+            )
+            .await?;
+        let basis = basis.as_deref().and_then(ContractorBasis::parse);
+        // Seed 6.4.1: an order routed to the engineering department takes no contractor.
+        if input.contractor_code.is_some() {
+            if let Some(why) = derive::contractor_refused(basis) {
+                return Err(StoreError::invalid("contractor_code", why));
+            }
+        }
         // R-MD: an order dispatched to no contractor is seen by no technician: the dispatcher
-        // must name one when the inventory could not say who maintains the line.
+        // must name one when the inventory could not say who maintains the line (unless it goes
+        // to the engineering department, seed 6.4.1).
         if input.kind == EventType::Dispatched
             && contractor.is_none()
             && core.contractor_id.is_none()
+            && basis != Some(ContractorBasis::Engineering)
         {
             return Err(StoreError::invalid(
                 "contractor_code",
@@ -2167,6 +2213,14 @@ impl Store {
             now,
         )
         .await?;
+        let n = n + if kind == "escalation" {
+            self.announce_joining(
+                &mut conn, order_id, &core.code, order_kind, grade, due_at, now,
+            )
+            .await?
+        } else {
+            0
+        };
         refresh_timers(&mut conn, order_id, rule, &days, &stamps, secs(now), state).await?;
         tx.commit().await?;
         Ok(Fired::Fired {

@@ -80,6 +80,9 @@ async fn seed(store: &Store) {
                 assurance_level: AssuranceLevel::Aa,
                 status: CircuitStatus::Active,
                 region_code: Some("GZ".into()),
+                acceptance: Acceptance::FinalAccepted,
+                builder_name: String::new(),
+                builder_phone: String::new(),
                 path: None,
             })
             .await

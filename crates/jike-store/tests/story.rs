@@ -40,6 +40,9 @@ fn circuit(code: &str, customer: &str, path: Option<Vec<HopInput>>) -> CircuitIn
         assurance_level: AssuranceLevel::Aaa,
         status: CircuitStatus::Active,
         region_code: Some("TH".into()),
+        acceptance: Acceptance::FinalAccepted,
+        builder_name: String::new(),
+        builder_phone: String::new(),
         path,
     }
 }

@@ -214,7 +214,8 @@ export async function render_circuits(root, ctx) {
   document.title = `${c.code} · ${t('app_name')}`;
   mount(root,
     head('#/inventory?kind=circuits', `${c.customer_name} · ${v('business_type', c.business_type)} ${c.bandwidth}`, c.code,
-      [h('span', { class: 'badge' }, v('circuit_status', c.status)), h('span', { class: 'badge' }, v('assurance', c.assurance_level))]),
+      [h('span', { class: 'badge' }, v('circuit_status', c.status)), h('span', { class: 'badge' }, v('assurance', c.assurance_level)),
+        h('span', { class: 'badge', testid: 'circuit-acceptance' }, v('acceptance', c.acceptance || 'final_accepted'))]),
     h('div', { testid: 'circuit-page' },
       card(t('path'), pathView(c), { testid: 'card-path' }),
       h('div', { class: 'grid-2' },
@@ -227,6 +228,9 @@ export async function render_circuits(root, ctx) {
             [t('business_type'), v('business_type', c.business_type)], [t('scope'), v('scope', c.scope)], [t('bandwidth'), c.bandwidth],
             [t('a_end'), c.a_end], [t('z_end'), c.z_end], [t('assurance_level'), v('assurance', c.assurance_level)],
             [t('status'), v('circuit_status', c.status)], [t('region'), c.region_name || c.region_code],
+            [t('acceptance'), v('acceptance', c.acceptance || 'final_accepted')],
+            // Seed 6.4.1: the builder handles the faults of a line not finally accepted.
+            c.builder_name ? [t('builder'), `${c.builder_name}${c.builder_phone ? ` · ${c.builder_phone}` : ''}`] : null,
           ]))))));
 }
 

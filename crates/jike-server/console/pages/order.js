@@ -80,6 +80,8 @@ function infoView(o) {
     [t('region'), o.region_code],
     [t('f_lead_room'), o.lead_room ? v('room', o.lead_room) : null],
     [t('f_contractor'), o.contractor_name ? `${o.contractor_name}（${o.contractor_code}）` : o.contractor_code],
+    // Seed 6.4.1: a fault on a line not finally accepted goes to the engineering department.
+    o.contractor_basis === 'engineering' ? [t('order_engineering'), h('span', { testid: 'order-builder' }, `${o.builder_name || '—'}${o.builder_phone ? ` · ${o.builder_phone}` : ''}`)] : null,
     [t('order_occurred'), fmtTime(o.occurred_at, 'dts')],
     [t('order_created'), `${fmtTime(o.created_at, 'dts')} · ${o.created_by}`],
     o.joint_handling_at ? [t('order_joint'), fmtTime(o.joint_handling_at, 'dts')] : null,
@@ -125,9 +127,11 @@ async function eventForm(o, type, onDone) {
     extra.contractor_code = select('contractor_code', [['', `— ${o.contractor_name || o.contractor_code || t('none')} —`], ...list.map((c) => [c.code, `${c.name}（${c.code}）`])], '', { testid: 'event-contractor' });
     extra.lead_room = select('lead_room', [['', `— ${o.lead_room ? v('room', o.lead_room) : t('none')} —`], ...codes('room').filter((r) => r !== 'monitoring').map((r) => [r, v('room', r)])], '', { testid: 'event-lead-room' });
     // R-MD: an order with no contractor reaches no technician: dispatching it needs one.
-    const needsContractor = type === 'dispatched' && !o.contractor_code;
+    // Seed 6.4.1: an order routed to the engineering department takes no contractor.
+    const engineering = o.contractor_basis === 'engineering';
+    const needsContractor = type === 'dispatched' && !o.contractor_code && !engineering;
     extra.contractorRequired = needsContractor;
-    rows.push(formRow(t('ev_contractor'), extra.contractor_code, { name: 'contractor_code', required: needsContractor }));
+    if (!engineering) rows.push(formRow(t('ev_contractor'), extra.contractor_code, { name: 'contractor_code', required: needsContractor }));
     rows.push(formRow(t('ev_lead_room'), extra.lead_room, { name: 'lead_room' }));
   }
   const record = {};
