@@ -1744,6 +1744,8 @@ impl<'p, 'a> Cx<'p, 'a> {
                         | "traffic-filter"
                         | "access-group"
                         | "access-class"
+                        // IOS CBAC: `ip inspect name N http java-list 11` (R-CF3).
+                        | "java-list"
                         | "address"
                         | "list"
                         | "distribute-list"
@@ -2115,6 +2117,20 @@ mod tests {
             .map(|(_, l)| l)
             .collect();
         assert_eq!(plain, [3, 5, 10, 13, 14]);
+    }
+
+    /// The Java filter of IOS CBAC (`ip inspect name N http java-list 11`) uses ACL 11: it is not
+    /// an unused object (R-CF3; corpus: ios124-ccp-sample01).
+    #[test]
+    fn cbac_java_list_uses_its_acl() {
+        let text = "hostname r1\n!\nip inspect name EXT_OUT http java-list 11 alert on audit-trail off\n!\naccess-list 11 permit any\naccess-list 12 permit 172.16.1.5\n!\nend\n";
+        let unused: Vec<u32> = rules(text, Role::Access)
+            .into_iter()
+            .filter(|&(r, _)| r == CF3_UNUSED_OBJECT)
+            .map(|(_, l)| l)
+            .collect();
+        // ACL 12 is still referenced nowhere.
+        assert_eq!(unused, [6]);
     }
 
     /// `ntp-service` in an interface view is a VRP / Comware command, not a misplaced global one.
