@@ -268,6 +268,19 @@ pub fn rule_of(method: &Method, path: &str) -> Option<&'static Rule> {
         .find(|r| r.method == method && r.path == path)
 }
 
+/// The methods a route answers, for `Allow` (HEAD with GET, as axum answers it).
+pub fn methods_of(path: &str) -> Vec<Method> {
+    let mut methods: Vec<Method> = rules()
+        .iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.method.clone())
+        .collect();
+    if methods.contains(&Method::GET) {
+        methods.push(Method::HEAD);
+    }
+    methods
+}
+
 /// The authenticated caller of a request, put there by [`authorize`].
 #[derive(Debug, Clone)]
 pub struct Authenticated {
@@ -362,6 +375,15 @@ async fn check(state: &AppState, req: &mut Request) -> Result<(), ApiError> {
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
     let Some(rule) = rule_of(req.method(), &path) else {
+        // A known path asked with a method it does not have: 405 with the methods it has
+        // (RFC 9110 §15.5.6), before any credential is looked at.
+        let allowed = methods_of(&path);
+        if !allowed.is_empty() {
+            return Err(ApiError::MethodNotAllowed {
+                method: req.method().to_string(),
+                allowed,
+            });
+        }
         tracing::error!(method = %req.method(), path, "a route without an access rule");
         return Err(ApiError::Forbidden(
             "this endpoint has no access rule; it is closed to everyone".into(),

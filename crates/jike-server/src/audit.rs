@@ -87,12 +87,8 @@ fn query_param(name: &str, description: &str) -> utoipa::openapi::path::Paramete
 /// `openapi::add_notifications`. Expects the `Problem` schema to be collected already
 /// (`openapi::add_other` does).
 pub fn add_audit(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
-    for (name, schema) in [
-        (AuditRecord::name(), AuditRecord::schema()),
-        (<Page<AuditRecord>>::name(), <Page<AuditRecord>>::schema()),
-    ] {
-        schemas.push((name.into_owned(), schema));
-    }
+    schemas.push((AuditRecord::name().into_owned(), AuditRecord::schema()));
+    crate::openapi::collect_named::<Page<AuditRecord>>(schemas, "PageOfAuditRecords");
     let list = OperationBuilder::new()
         .tag("audit 审计")
         .operation_id(Some("list_audit"))
@@ -136,7 +132,7 @@ pub fn add_audit(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
                 .content(
                     "application/json",
                     ContentBuilder::new()
-                        .schema(Some(reference::<Page<AuditRecord>>()))
+                        .schema(Some(crate::openapi::named("PageOfAuditRecords")))
                         .build(),
                 )
                 .build(),

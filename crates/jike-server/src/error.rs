@@ -88,6 +88,12 @@ pub enum ApiError {
     /// Authenticated, but the role (or the token's scope) does not allow it.
     #[error("{0}")]
     Forbidden(String),
+    /// A known path asked with a method it does not have.
+    #[error("{method} is not a method of this endpoint; it answers {}", .allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "))]
+    MethodNotAllowed {
+        method: String,
+        allowed: Vec<axum::http::Method>,
+    },
     /// Too many failed logins: the account is locked.
     #[error("{0}")]
     Locked(String),
@@ -125,6 +131,8 @@ impl ApiError {
                     "unavailable",
                     "Service unavailable",
                 ),
+                // The net below the store's dependents check: never a 500 for a delete.
+                e if e.is_reference_violation() => (StatusCode::CONFLICT, "conflict", "Conflict"),
                 e if e.is_unrepresentable_text() => (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "validation",
@@ -163,6 +171,11 @@ impl ApiError {
                 "Authentication required",
             ),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            ApiError::MethodNotAllowed { .. } => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+            ),
             ApiError::Locked(_) => (StatusCode::TOO_MANY_REQUESTS, "locked", "Account locked"),
         }
     }
@@ -174,6 +187,8 @@ impl ApiError {
             "the service failed to handle the request; the log has the details".to_string()
         } else if status == StatusCode::SERVICE_UNAVAILABLE {
             UNAVAILABLE.to_string()
+        } else if matches!(self, ApiError::Store(e) if e.is_reference_violation()) {
+            "other rows still refer to this one; delete or move them first".to_string()
         } else if matches!(self, ApiError::Store(e) if e.is_unrepresentable_text()) {
             "a text holds a character the database cannot store (NUL, U+0000)".to_string()
         } else {
@@ -219,6 +234,16 @@ impl IntoResponse for ApiError {
                 header::RETRY_AFTER,
                 header::HeaderValue::from_static(RETRY_AFTER_SECS),
             );
+        }
+        if let ApiError::MethodNotAllowed { allowed, .. } = &self {
+            let allow = allowed
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
         }
         if matches!(self, ApiError::Unauthorized(_)) {
             response.headers_mut().insert(

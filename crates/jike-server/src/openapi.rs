@@ -27,6 +27,17 @@ fn reference<T: ToSchema>() -> RefOr<Schema> {
     RefOr::Ref(Ref::from_schema_name(T::name()))
 }
 
+/// A generic type's schema under its own name: utoipa names every `Page<T>` plain `Page`, so
+/// the pages of orders, findings and audit entries would overwrite one another.
+pub(crate) fn collect_named<T: ToSchema>(schemas: &mut Schemas, name: &str) {
+    T::schemas(schemas);
+    schemas.push((name.into(), T::schema()));
+}
+
+pub(crate) fn named(name: &str) -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name(name))
+}
+
 fn json(schema: RefOr<Schema>) -> utoipa::openapi::Content {
     ContentBuilder::new().schema(Some(schema)).build()
 }
@@ -451,7 +462,7 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
     collect::<PolicyVersion>(schemas);
     collect::<TimerView>(schemas);
     collect::<WorkdayYearRecord>(schemas);
-    collect::<Page<Order>>(schemas);
+    collect_named::<Page<Order>>(schemas, "PageOfOrders");
     const TAG: &str = "orders 工单";
     let id = || string_param("id", ParameterIn::Path, true, "the order's id or code");
     let mut list = OperationBuilder::new()
@@ -467,10 +478,7 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
         list = list.parameter(string_param(p, ParameterIn::Query, false, "paging"));
     }
     let list = list
-        .response(
-            "200",
-            ok_json("one page of orders", reference::<Page<Order>>()),
-        )
+        .response("200", ok_json("one page of orders", named("PageOfOrders")))
         .response("422", problem("a bad filter value"));
     let create = OperationBuilder::new()
         .tag(TAG)
@@ -687,7 +695,7 @@ pub(crate) fn document(paths: PathsBuilder, schemas: Schemas) -> OpenApi {
     for (name, schema) in schemas {
         components = components.schema(name, schema);
     }
-    OpenApiBuilder::new()
+    let mut doc = OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
                 .title("jike 集客专线服务保障")
@@ -701,7 +709,194 @@ pub(crate) fn document(paths: PathsBuilder, schemas: Schemas) -> OpenApi {
         )
         .paths(paths.build())
         .components(Some(components.build()))
-        .build()
+        .build();
+    complete(&mut doc);
+    doc
+}
+
+/// Tells the whole truth about every operation: the types of the parameters the handlers
+/// parse (integers, instants, booleans, closed sets), and each problem status that can answer
+/// it besides its own (the access rule's 401 and 403, a bad body's 400, 413 and 415, bad text
+/// in the path or query's 422, the database out of reach's 503). Checked by schemathesis
+/// (`.ci/schemathesis`).
+fn complete(doc: &mut OpenApi) {
+    use crate::access::{rule_of, Allow};
+    use axum::http::Method;
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let api = path.starts_with("/api/v1/") && path != "/api/v1/openapi.json";
+        // OpenAPI writes axum's catch-all `{*path}` as `{path}`.
+        let route = path.replace("{path}", "{*path}");
+        for (method, op) in [
+            (Method::GET, item.get.as_mut()),
+            (Method::POST, item.post.as_mut()),
+            (Method::PUT, item.put.as_mut()),
+            (Method::PATCH, item.patch.as_mut()),
+            (Method::DELETE, item.delete.as_mut()),
+        ] {
+            let Some(op) = op else { continue };
+            // Every `{name}` of the path is a parameter (the console's `{path}` had none).
+            for name in path.split('{').skip(1).filter_map(|p| p.split('}').next()) {
+                let params = op.parameters.get_or_insert_with(Vec::new);
+                if !params.iter().any(|p| p.name == name) {
+                    params.push(string_param(
+                        name,
+                        ParameterIn::Path,
+                        true,
+                        "a part of the address",
+                    ));
+                }
+            }
+            for param in op.parameters.iter_mut().flatten() {
+                if let Some(schema) = parameter_schema(path, &param.name, &param.parameter_in) {
+                    param.schema = Some(schema);
+                }
+            }
+            let mut add = |status: &str, what: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(what).into());
+            };
+            let public = rule_of(&method, &route).is_none_or(|r| r.allow == Allow::Public);
+            if !public {
+                add(
+                    "401",
+                    "no credentials, or a token or session that is unknown, expired or revoked",
+                );
+                add(
+                    "403",
+                    "the caller's role, or the token's scope, does not allow this call",
+                );
+            }
+            if !api {
+                // The console answers an unknown file with an empty 404.
+                if path.contains('{') {
+                    op.responses
+                        .responses
+                        .entry("404".into())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description("no such file")
+                                .build()
+                                .into()
+                        });
+                }
+                continue;
+            }
+            if path.contains('{') {
+                add("404", "nothing at this address that the caller sees");
+            }
+            add(
+                "422",
+                "bad text (a NUL byte, invalid UTF-8) in the path or the query, or a bad parameter",
+            );
+            add(
+                "503",
+                "the database does not answer; retry after Retry-After seconds",
+            );
+            if op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Query))
+            {
+                add("400", "a query string that does not parse");
+            }
+            if let Some(body) = &op.request_body {
+                let is_json = body.content.contains_key("application/json");
+                if is_json {
+                    add("400", "the body is not JSON");
+                }
+                add("413", "the body is larger than the service accepts");
+                add(
+                    "415",
+                    "the body is not of a media type this operation reads",
+                );
+            }
+        }
+    }
+}
+
+/// The schema of a parameter the handlers parse into something narrower than text.
+fn parameter_schema(path: &str, name: &str, location: &ParameterIn) -> Option<RefOr<Schema>> {
+    use utoipa::openapi::schema::SchemaFormat;
+    use utoipa::openapi::KnownFormat;
+    let integer = |max: Option<u32>| {
+        RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(max)
+                .build(),
+        ))
+    };
+    // A query parameter given empty (`?severity=`) is as if absent, in every handler.
+    let empty_too = |location: &ParameterIn, values: &[&'static str]| {
+        let mut values = values.to_vec();
+        if matches!(location, ParameterIn::Query) {
+            values.push("");
+        }
+        values
+    };
+    let one_of = |values: Vec<&str>| {
+        RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(values))
+                .build(),
+        ))
+    };
+    let one_of = |values: &[&'static str]| one_of(empty_too(location, values));
+    Some(match (location, name) {
+        (ParameterIn::Query, "limit") => integer(Some(if path == "/api/v1/notifications" {
+            jike_store::outbox::MAX_NOTIFICATION_LIMIT
+        } else if path == "/api/v1/config-findings" {
+            jike_store::configs::MAX_FINDINGS_LIMIT
+        } else {
+            jike_store::MAX_LIMIT
+        })),
+        (ParameterIn::Query, "order_id" | "upload") => integer(None),
+        (ParameterIn::Query, "since" | "until" | "at") => RefOr::T(Schema::OneOf(
+            utoipa::openapi::schema::OneOfBuilder::new()
+                .item(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+                )
+                .item(one_of(&[]))
+                .description(Some(
+                    "an RFC 3339 instant with its offset; empty is as if absent",
+                ))
+                .build(),
+        )),
+        (ParameterIn::Query, "reveal" | "dry_run" | "open" | "breached") => RefOr::T(
+            Schema::Object(ObjectBuilder::new().schema_type(Type::Boolean).build()),
+        ),
+        (ParameterIn::Path, "kind") => one_of(&[
+            "regions",
+            "contractors",
+            "customers",
+            "sites",
+            "elements",
+            "circuits",
+            "staff",
+            "instruments",
+            "vehicles",
+        ]),
+        (ParameterIn::Query, "format") => one_of(&["csv", "xlsx"]),
+        (ParameterIn::Query, "headers") => one_of(&["zh", "en"]),
+        (ParameterIn::Query, "severity") => one_of(&["error", "warning", "note"]),
+        (ParameterIn::Query, "status") if path == "/api/v1/notifications" => {
+            one_of(&["pending", "delivered", "failed"])
+        }
+        (ParameterIn::Query, "vendor") if path.ends_with("/config") => {
+            one_of(&["auto", "huawei", "华为", "h3c", "华三", "cisco", "思科"])
+        }
+        (ParameterIn::Query, "role") if path.ends_with("/config") => {
+            one_of(&["access", "接入", "aggregation", "汇聚", "core", "核心"])
+        }
+        _ => return None,
+    })
 }
 
 /// `GET /api/v1/notifications`: the outbox with its delivery attempts.
@@ -1061,7 +1256,7 @@ pub(crate) fn add_configs(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBu
     collect::<ElementRef>(schemas);
     collect::<ConfigCheck>(schemas);
     collect::<ElementFinding>(schemas);
-    collect::<Page<ElementFinding>>(schemas);
+    collect_named::<Page<ElementFinding>>(schemas, "PageOfElementFindings");
     collect::<RuleStatus>(schemas);
     collect::<RulesOverview>(schemas);
     const TAG: &str = "configuration compliance 配置核查";
@@ -1186,7 +1381,7 @@ pub(crate) fn add_configs(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBu
             ),
         ))
         .parameter(query("cursor", "the next_cursor of the previous page"))
-        .response("200", ok_json("one page", reference::<Page<ElementFinding>>()))
+        .response("200", ok_json("one page", named("PageOfElementFindings")))
         .response(
             "422",
             problem("an unknown parameter or rule, a bad severity, limit or cursor"),

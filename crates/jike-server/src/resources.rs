@@ -214,8 +214,9 @@ async fn read<R: Resource>(
     State(state): State<AppState>,
     who: Who,
     Path(id): Path<String>,
-    Query(q): Query<RevealQuery>,
+    query: Result<Query<RevealQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(q) = query?;
     let reveal = parse_bool("reveal", q.reveal.as_deref().unwrap_or(""))?;
     let mut item = row_by_key::<R>(&state, &who, &id).await?;
     let id = R::id(&item);

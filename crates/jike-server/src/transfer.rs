@@ -104,9 +104,10 @@ pub(crate) async fn import(
     State(state): State<AppState>,
     who: Who,
     Path(kind): Path<String>,
-    Query(q): Query<ImportQuery>,
+    query: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     req: Request,
 ) -> Result<Response, ApiError> {
+    let Query(q) = query?;
     let kind = kind_of(&kind)?;
     let dry_run = parse_bool("dry_run", q.dry_run.as_deref().unwrap_or(""))?;
     let (bytes, name) = file_bytes(req, &state).await?;
@@ -142,8 +143,9 @@ pub(crate) async fn export(
     State(state): State<AppState>,
     who: Who,
     Path(kind): Path<String>,
-    Query(q): Query<ExportQuery>,
+    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(q) = query?;
     let kind = kind_of(&kind)?;
     // The same rule as the kind's list: the file holds the rows the caller's scope sees.
     if !crate::access::inventory_readers(&kind.to_string()).contains(&who.role()) {

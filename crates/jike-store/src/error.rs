@@ -114,6 +114,12 @@ impl StoreError {
         }
     }
 
+    /// Whether the database refused the write because of a reference between rows (a row
+    /// deleted that others still refer to, which no dependent check caught first).
+    pub fn is_reference_violation(&self) -> bool {
+        self.violation() == Some(Violation::ForeignKey)
+    }
+
     /// Whether the database refused text it cannot hold (PostgreSQL: a NUL byte, 22021): the
     /// edge refuses such text first; this is the net below it.
     pub fn is_unrepresentable_text(&self) -> bool {

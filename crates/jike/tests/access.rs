@@ -896,3 +896,67 @@ async fn every_room_that_works_a_fault_sees_it_and_records_its_part() {
         db.cleanup().await;
     }
 }
+
+/// What the contract check (`.ci/schemathesis`) found the server doing wrong: a method a path
+/// does not have answers 405 with `Allow` (not the 403 of a route without a rule), and deleting
+/// a circuit an order refers to is a 409, never a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn undeclared_methods_are_405_with_allow_and_referenced_deletes_409() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url, &["--demo"]);
+    let admin = server.client();
+    for (method, path, allow) in [
+        ("TRACE", "/api/v1/audit", "GET, HEAD"),
+        ("DELETE", "/healthz", "GET, HEAD"),
+        ("PATCH", "/api/v1/orders", "GET, POST, HEAD"),
+        ("POST", "/api/v1/tokens/1", "DELETE"),
+    ] {
+        // Anonymous and authenticated alike: the method is wrong whoever asks.
+        for client in [reqwest::Client::new(), admin.clone()] {
+            let response = client
+                .request(method.parse().unwrap(), server.url(path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 405, "{method} {path}");
+            assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "application/problem+json"
+            );
+        }
+    }
+
+    let orders = get_json(&admin, server.url("/api/v1/orders?limit=100")).await;
+    let mut circuit = None;
+    for order in orders["items"].as_array().unwrap() {
+        let full = get_json(
+            &admin,
+            server.url(&format!("/api/v1/orders/{}", order["id"])),
+        )
+        .await;
+        if let Some(code) = full["circuit_codes"].as_array().and_then(|c| c.first()) {
+            circuit = Some(code.as_str().unwrap().to_string());
+            break;
+        }
+    }
+    let circuit = circuit.expect("a demo order names a circuit");
+    let row = get_json(&admin, server.url(&format!("/api/v1/circuits/{circuit}"))).await;
+    let response = admin
+        .delete(server.url(&format!("/api/v1/circuits/{}", row["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(
+        problem["type"], "https://jike.dev/problems/conflict",
+        "{problem}"
+    );
+    let still = admin
+        .get(server.url(&format!("/api/v1/circuits/{}", row["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(still.status(), 200, "the circuit is still there");
+}
