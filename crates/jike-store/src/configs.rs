@@ -27,8 +27,9 @@ use sqlx::FromRow;
 
 use crate::db::{Conn, Val};
 use crate::error::StoreError;
-use crate::ops::{check_visible, scope_condition, Page};
-use crate::orders::local;
+use crate::ops::{check_visible, scope_condition};
+use crate::page::Page;
+use jike_domain::time::local;
 use crate::{Caller, Elements, Store};
 
 /// How many configurations an element keeps, newest first; older ones are deleted at upload.
@@ -706,7 +707,7 @@ impl Store {
                 "elements.config_upload",
                 format!("elements/{element_id}/configs/{config_id}"),
             )
-            .with_after(crate::to_json(&config)?);
+            .with_after(crate::audit::to_json(&config)?);
         crate::audit::append(&mut conn, &entry, now).await?;
         tx.commit().await?;
         Ok(ConfigCheck {

@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::db::Val;
 use crate::error::StoreError;
 use crate::ops::{self, ListParams};
-use crate::orders::{local, Orders};
+use crate::orders::Orders;
+use jike_domain::time::local;
 use crate::{Caller, Store};
 
 /// At most this many open orders are evaluated for the overview (the most urgent are shown

@@ -15,6 +15,7 @@ pub mod lite;
 pub mod ops;
 pub mod orders;
 pub mod outbox;
+pub mod page;
 pub mod scope;
 pub mod testing;
 pub mod users;
@@ -47,12 +48,8 @@ pub use orders::{
 pub use scope::Caller;
 use scope::Scope;
 
+use audit::to_json;
 use entity::Resolver;
-
-/// A row as JSON, for the audit log.
-fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
-    serde_json::to_value(value).map_err(|e| StoreError::Corrupt(format!("cannot write JSON: {e}")))
-}
 
 /// The store: a pool of either backend.
 #[derive(Clone, Debug)]
@@ -773,7 +770,7 @@ impl Store {
         let day = jike_demo::day_of_orders(&demo.order_circuits());
         for plan in &day {
             let occurred = now - chrono::Duration::minutes(plan.occurred_minutes_ago);
-            let local = orders::local;
+            let local = jike_domain::time::local;
             let mut create = plan.create.clone();
             create.occurred_at = Some(local(occurred));
             let created = self.create_order_as(&caller, &create, None, now).await?;

@@ -905,22 +905,6 @@ macro_rules! lite_record {
     (@col $field:ident) => { stringify!($field) };
 }
 
-/// The kind of constraint a SQLite error broke, if any.
-pub(crate) fn violation(e: &rusqlite::Error) -> Option<crate::error::Violation> {
-    use crate::error::Violation;
-    let rusqlite::Error::SqliteFailure(f, _) = e else {
-        return None;
-    };
-    match f.extended_code {
-        rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-            Some(Violation::Unique)
-        }
-        rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Some(Violation::ForeignKey),
-        _ if f.code == rusqlite::ErrorCode::ConstraintViolation => Some(Violation::Other),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use jike_domain::calendar::{parse_year, CHINA_OFFSET};
+use jike_domain::calendar::parse_year;
 use jike_domain::derive::{self, ContractorBasis, ContractorFacts, HopFacts};
 use jike_domain::order::{Event, EventAt, Status};
 use jike_domain::sla::{evaluate, ClockState, DueKind, Evaluation, OrderHeader, OrderInput};
@@ -24,26 +24,7 @@ use crate::error::{stored, StoreError};
 use crate::scope::{Caller, Scope};
 use crate::Store;
 
-/// Unix seconds of an instant (SLA arithmetic is in whole seconds).
-pub fn secs(t: DateTime<Utc>) -> i64 {
-    t.timestamp()
-}
-
-/// The instant of Unix seconds; out-of-range values clamp to the epoch (they cannot come from a
-/// parsed RFC 3339 time).
-pub fn utc(s: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(s, 0).unwrap_or_default()
-}
-
-/// An instant as the API shows it: in the display zone, Asia/Shanghai (+08:00).
-pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&DISPLAY_ZONE)
-}
-
-const DISPLAY_ZONE: FixedOffset = match FixedOffset::east_opt(CHINA_OFFSET) {
-    Some(zone) => zone,
-    None => panic!("+08:00 is a valid offset"),
-};
+pub use jike_domain::time::{local, secs, utc};
 
 /// The policies and calendars the clocks need, cached: a policy row never changes once
 /// written, and workday years change only through [`Store::load_workday_year`].
@@ -1334,7 +1315,7 @@ impl Store {
             )
             .await?;
         }
-        let mut after = crate::to_json(input)?;
+        let mut after = crate::audit::to_json(input)?;
         if let Some(map) = after.as_object_mut() {
             map.insert("id".into(), serde_json::json!(id));
             map.insert("state".into(), serde_json::json!(status.state));
@@ -1582,7 +1563,7 @@ impl Store {
     pub async fn list_orders_as(
         &self,
         caller: &Caller,
-        params: &crate::ops::ListParams,
+        params: &crate::page::ListParams,
         now: DateTime<Utc>,
     ) -> Result<crate::Page<Order>, StoreError> {
         let mut c = self.db.read().await?;
