@@ -29,8 +29,8 @@ use crate::db::{Conn, Val};
 use crate::error::StoreError;
 use crate::ops::{check_visible, scope_condition};
 use crate::page::Page;
-use jike_domain::time::local;
 use crate::{Caller, Elements, Store};
+use jike_domain::time::local;
 
 /// How many configurations an element keeps, newest first; older ones are deleted at upload.
 pub const KEEP_CONFIGS: i64 = 10;

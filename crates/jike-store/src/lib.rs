@@ -11,7 +11,6 @@ pub mod db;
 pub mod entities;
 pub mod entity;
 pub mod error;
-pub mod lite;
 pub mod ops;
 pub mod orders;
 pub mod outbox;

@@ -634,7 +634,7 @@ pub(crate) async fn upsert_many<E: Entity>(
             let rows = to_write
                 .iter()
                 .map(|&i| all_cols[i].iter().map(|(_, v)| v).chain([&now, &now]));
-            let rowids = crate::lite::insert_each_rowid(c, &sql, rows)?;
+            let rowids = crate::db::lite::insert_each_rowid(c, &sql, rows)?;
             for ((&i, code), rowid) in to_write.iter().zip(&codes).zip(rowids) {
                 let id = match old.get(E::code(inputs[i])) {
                     Some((id, _)) => *id,

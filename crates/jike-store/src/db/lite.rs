@@ -893,10 +893,10 @@ tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12
 #[macro_export]
 macro_rules! lite_record {
     ($ty:ident { $($field:ident $(= $col:literal)?),* $(,)? }) => {
-        impl $crate::lite::LiteRecord for $ty {
+        impl $crate::db::lite::LiteRecord for $ty {
             fn from_lite(row: &rusqlite::Row<'_>) -> Result<Self, $crate::StoreError> {
                 Ok($ty {
-                    $($field: $crate::lite::get(row, $crate::lite_record!(@col $field $($col)?))?,)*
+                    $($field: $crate::db::lite::get(row, $crate::lite_record!(@col $field $($col)?))?,)*
                 })
             }
         }
