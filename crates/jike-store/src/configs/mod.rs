@@ -27,7 +27,7 @@ use sqlx::FromRow;
 
 use crate::db::{Conn, Val};
 use crate::error::StoreError;
-use crate::ops::{check_visible, scope_condition};
+use crate::inventory::ops::{check_visible, scope_condition};
 use crate::page::Page;
 use crate::{Caller, Elements, Store};
 use jike_domain::time::local;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::db::Val;
 use crate::error::StoreError;
-use crate::ops::{self, ListParams};
+use crate::inventory::ops::{self, ListParams};
 use crate::orders::Orders;
 use crate::{Caller, Store};
 use jike_domain::time::local;

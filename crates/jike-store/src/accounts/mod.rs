@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::db::{Conn, Val};
-use crate::entity::Resolver;
 use crate::error::StoreError;
+use crate::inventory::entity::Resolver;
 use crate::scope::{Caller, Scope};
 use crate::{audit, Store};
 

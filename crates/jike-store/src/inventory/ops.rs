@@ -7,8 +7,8 @@ use jike_domain::{FieldError, Validate};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{placeholders, Conn, Val};
-use crate::entity::{Entity, FilterKind, Resolver, SortType, Written};
 use crate::error::StoreError;
+use crate::inventory::entity::{Entity, FilterKind, Resolver, SortType, Written};
 pub use crate::page::{ListParams, Page, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::scope::{visible, Scope, Visible};
 
