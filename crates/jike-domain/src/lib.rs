@@ -14,6 +14,7 @@ pub mod path;
 pub mod policy;
 pub mod sla;
 pub mod time;
+pub mod timers;
 pub mod urgency;
 pub mod values;
 pub mod workorder;
