@@ -13,6 +13,7 @@ pub mod participants;
 pub mod path;
 pub mod policy;
 pub mod sla;
+pub mod time;
 pub mod timers;
 pub mod urgency;
 pub mod values;

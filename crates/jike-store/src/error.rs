@@ -59,6 +59,21 @@ pub(crate) enum Violation {
     Other,
 }
 
+/// The kind of constraint a SQLite error broke, if any.
+fn sqlite_violation(e: &rusqlite::Error) -> Option<Violation> {
+    let rusqlite::Error::SqliteFailure(f, _) = e else {
+        return None;
+    };
+    match f.extended_code {
+        rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            Some(Violation::Unique)
+        }
+        rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Some(Violation::ForeignKey),
+        _ if f.code == rusqlite::ErrorCode::ConstraintViolation => Some(Violation::Other),
+        _ => None,
+    }
+}
+
 fn join(errors: &[FieldError]) -> String {
     errors
         .iter()
@@ -82,7 +97,7 @@ impl StoreError {
                 | sqlx::error::ErrorKind::CheckViolation => Some(Violation::Other),
                 _ => None,
             },
-            StoreError::Sqlite(e) => crate::lite::violation(e),
+            StoreError::Sqlite(e) => sqlite_violation(e),
             _ => None,
         }
     }

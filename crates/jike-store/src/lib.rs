@@ -4,31 +4,34 @@
 //! ([`entities`]); SQL is written once with `$n` placeholders and runs on either backend
 //! ([`db`]). Every write runs in one transaction: a failed request or import writes nothing.
 
+pub mod accounts;
 pub mod audit;
 pub mod configs;
-pub mod dashboard;
 pub mod db;
-pub mod entities;
-pub mod entity;
+mod demo;
 pub mod error;
-pub mod joining;
-pub mod lite;
-pub mod ops;
+pub mod inventory;
+pub mod notify;
 pub mod orders;
-pub mod outbox;
+pub mod page;
 pub mod scope;
 pub mod testing;
-pub mod users;
+
+// The paths callers have always used (`jike_store::users::…`, `jike_store::outbox::…`,
+// `jike_store::dashboard::…`, `jike_store::ops::…`) name the areas' modules.
+pub use accounts as users;
+pub use inventory::{entities, entity, ops};
+pub use notify as outbox;
+pub use orders::dashboard;
 
 use std::collections::HashMap;
 
-use jike_demo::Demo;
 use jike_domain::{
     parse_path, Circuit, CircuitInput, Contractor, ContractorInput, Customer, CustomerInput,
     Element, ElementInput, GradePeriod, Instrument, InstrumentInput, Region, RegionInput, Vehicle,
     VehicleInput,
 };
-use jike_domain::{FieldError, Site, SiteInput, Staff, StaffInput, Vocabulary};
+use jike_domain::{FieldError, Site, SiteInput, Staff, StaffInput};
 use jike_sheets::{RowError, Sheet};
 use serde::Serialize;
 
@@ -48,12 +51,8 @@ pub use orders::{
 pub use scope::Caller;
 use scope::Scope;
 
+use audit::to_json;
 use entity::Resolver;
-
-/// A row as JSON, for the audit log.
-fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
-    serde_json::to_value(value).map_err(|e| StoreError::Corrupt(format!("cannot write JSON: {e}")))
-}
 
 /// The store: a pool of either backend.
 #[derive(Clone, Debug)]
@@ -373,7 +372,7 @@ impl Importable for Vehicles {
 
 /// How many rows an import writes per statement batch before the next group of references
 /// is looked up.
-const IMPORT_BATCH: usize = 10_000;
+pub(crate) const IMPORT_BATCH: usize = 10_000;
 
 /// An import stops checking after this many problems.
 const MAX_IMPORT_ERRORS: usize = 1000;
@@ -753,162 +752,6 @@ impl Store {
             .await?;
         Ok(regions.is_none() && customers.is_none())
     }
-
-    /// Opens the demo's day of work orders (`jike_demo::day_of_orders`) on its circuits, as if
-    /// they had come in over the day before `now`, through the same path as the API (every rule
-    /// applies); does nothing when the database already holds orders. Returns how many it made.
-    pub async fn load_demo_orders(
-        &self,
-        demo: &Demo,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<usize, StoreError> {
-        let any: Option<(i64,)> = {
-            let mut c = self.db.read().await?;
-            c.conn()
-                .fetch_optional("SELECT id FROM orders LIMIT 1", &[])
-                .await?
-        };
-        if any.is_some() {
-            return Ok(0);
-        }
-        // Whole seconds: what the SLA clocks keep.
-        let now = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-        let caller = Caller::system("demo");
-        let day = jike_demo::day_of_orders(&demo.order_circuits());
-        for plan in &day {
-            let occurred = now - chrono::Duration::minutes(plan.occurred_minutes_ago);
-            let local = orders::local;
-            let mut create = plan.create.clone();
-            create.occurred_at = Some(local(occurred));
-            let created = self.create_order_as(&caller, &create, None, now).await?;
-            for (after, event) in &plan.events {
-                let mut event = event.clone();
-                event.at = Some(local(occurred + chrono::Duration::minutes(*after)));
-                self.record_event_as(&caller, created.order.id, &event, now)
-                    .await?;
-            }
-        }
-        Ok(day.len())
-    }
-
-    /// Writes the demo dataset (upserting, so it may run again). `progress` is told each kind
-    /// and how many of it were written.
-    pub async fn load_demo(
-        &self,
-        demo: &Demo,
-        progress: impl FnMut(&str, usize),
-    ) -> Result<Counts, StoreError> {
-        self.load_demo_parts(demo, true, progress).await
-    }
-
-    /// The demo dataset without its circuits: what an import benchmark's circuits refer to.
-    pub async fn load_demo_without_circuits(
-        &self,
-        demo: &Demo,
-        progress: impl FnMut(&str, usize),
-    ) -> Result<Counts, StoreError> {
-        self.load_demo_parts(demo, false, progress).await
-    }
-
-    async fn load_demo_parts(
-        &self,
-        demo: &Demo,
-        circuits: bool,
-        mut progress: impl FnMut(&str, usize),
-    ) -> Result<Counts, StoreError> {
-        // A region's parent must be stored before it is referred to: one level at a time.
-        let regions = demo.regions();
-        for level in jike_domain::RegionLevel::ALL {
-            let of_level: Vec<_> = regions
-                .iter()
-                .filter(|r| r.level == *level)
-                .cloned()
-                .collect();
-            self.demo_batch::<Regions>(&of_level).await?;
-        }
-        progress("regions", demo.regions().len());
-        self.demo_batch::<Contractors>(&demo.contractors()).await?;
-        progress("contractors", demo.contractors().len());
-        self.demo_stream::<Sites>(demo.site_count(), |i| demo.site(i), &mut progress, "sites")
-            .await?;
-        self.demo_stream::<Elements>(
-            demo.element_count(),
-            |i| demo.element(i),
-            &mut progress,
-            "elements",
-        )
-        .await?;
-        self.demo_stream::<Customers>(
-            demo.customer_count(),
-            |i| demo.customer(i),
-            &mut progress,
-            "customers",
-        )
-        .await?;
-        if circuits {
-            self.demo_stream::<Circuits>(
-                demo.circuit_count(),
-                |i| demo.circuit(i),
-                &mut progress,
-                "circuits",
-            )
-            .await?;
-        }
-        self.demo_stream::<StaffMembers>(
-            demo.staff_count(),
-            |i| demo.staff(i),
-            &mut progress,
-            "staff",
-        )
-        .await?;
-        let instruments = demo.instruments();
-        self.demo_batch::<Instruments>(&instruments).await?;
-        progress("instruments", instruments.len());
-        let vehicles = demo.vehicles();
-        self.demo_batch::<Vehicles>(&vehicles).await?;
-        progress("vehicles", vehicles.len());
-        self.refresh_statistics().await?;
-        self.counts().await
-    }
-
-    async fn demo_stream<E: Entity>(
-        &self,
-        count: usize,
-        item: impl Fn(usize) -> E::Input,
-        progress: &mut impl FnMut(&str, usize),
-        what: &str,
-    ) -> Result<(), StoreError> {
-        let mut start = 0;
-        while start < count {
-            let end = (start + IMPORT_BATCH).min(count);
-            let batch: Vec<E::Input> = (start..end).map(&item).collect();
-            self.demo_batch::<E>(&batch).await?;
-            progress(what, end);
-            start = end;
-        }
-        Ok(())
-    }
-
-    async fn demo_batch<E: Entity>(&self, inputs: &[E::Input]) -> Result<(), StoreError> {
-        let mut tx = self.db.begin().await?;
-        let mut refs = Resolver::default();
-        {
-            let mut conn = tx.conn();
-            prefetch_references::<E>(&mut conn, &mut refs, inputs.iter()).await?;
-            let refs_in: Vec<&E::Input> = inputs.iter().collect();
-            if let Err(problems) =
-                ops::upsert_many::<E>(&mut conn, &mut refs, &refs_in, false, false).await?
-            {
-                let (i, e) = &problems[0];
-                return Err(StoreError::Corrupt(format!(
-                    "demo {} '{}' is invalid: {e}",
-                    E::SPEC.noun,
-                    E::code(&inputs[*i])
-                )));
-            }
-        }
-        tx.commit().await
-    }
 }
 
 /// From this many rows on, a SQLite import may rebuild indexes instead of updating them.
@@ -957,7 +800,7 @@ async fn bulk_index_drop<E: Importable>(
 
 /// Looks up at once every natural key the inputs refer to (see [`Resolver::prefetch`]; regions
 /// by code or name, [`Resolver::prefetch_regions`]).
-async fn prefetch_references<'a, E: Entity>(
+pub(crate) async fn prefetch_references<'a, E: Entity>(
     conn: &mut db::Conn<'_>,
     refs: &mut Resolver,
     inputs: impl Iterator<Item = &'a E::Input>,

@@ -6,7 +6,6 @@
 use jike_domain::{Role, Room, Vocabulary};
 use serde::Serialize;
 
-use crate::audit::AuditEntry;
 use crate::db::Val;
 
 /// What a caller may see, derived from its account when it authenticates.
@@ -80,17 +79,6 @@ impl Caller {
             source: "local".into(),
             scope: Scope::All,
         }
-    }
-
-    /// An audit entry of this caller.
-    pub fn audit(&self, action: impl Into<String>, object: impl Into<String>) -> AuditEntry {
-        AuditEntry::new(
-            self.user.clone(),
-            self.role.clone(),
-            self.source.clone(),
-            action,
-            object,
-        )
     }
 }
 

@@ -110,7 +110,7 @@ fn nanos() -> u128 {
 pub async fn token_for(
     store: &crate::Store,
     name: &str,
-    new_user: crate::users::NewUser,
+    new_user: crate::accounts::NewUser,
 ) -> String {
     let caller = crate::Caller::system("test");
     if store.user(name).await.is_err() {
@@ -137,7 +137,7 @@ pub async fn admin_token(store: &crate::Store) -> String {
     token_for(
         store,
         "admin",
-        crate::users::NewUser {
+        crate::accounts::NewUser {
             name: "admin".into(),
             display_name: None,
             role: jike_domain::Role::Admin,

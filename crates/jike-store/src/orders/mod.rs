@@ -6,11 +6,14 @@
 //! The SLA policy of an order is the one in force when it occurred (`sla_policies`, with
 //! history), so changing the policy never rewrites the clocks of older orders.
 
+pub mod dashboard;
+mod joining;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use jike_domain::calendar::{parse_year, CHINA_OFFSET};
+use jike_domain::calendar::parse_year;
 use jike_domain::derive::{self, ContractorBasis, ContractorFacts, HopFacts};
 use jike_domain::order::{Event, EventAt, Status};
 use jike_domain::sla::{evaluate, ClockState, DueKind, Evaluation, OrderHeader, OrderInput};
@@ -19,31 +22,12 @@ use serde::Serialize;
 use sqlx::FromRow;
 
 use crate::db::{Backend, Conn, Val};
-use crate::entity::*;
 use crate::error::{stored, StoreError};
+use crate::inventory::entity::*;
 use crate::scope::{Caller, Scope};
 use crate::Store;
 
-/// Unix seconds of an instant (SLA arithmetic is in whole seconds).
-pub fn secs(t: DateTime<Utc>) -> i64 {
-    t.timestamp()
-}
-
-/// The instant of Unix seconds; out-of-range values clamp to the epoch (they cannot come from a
-/// parsed RFC 3339 time).
-pub fn utc(s: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(s, 0).unwrap_or_default()
-}
-
-/// An instant as the API shows it: in the display zone, Asia/Shanghai (+08:00).
-pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&DISPLAY_ZONE)
-}
-
-const DISPLAY_ZONE: FixedOffset = match FixedOffset::east_opt(CHINA_OFFSET) {
-    Some(zone) => zone,
-    None => panic!("+08:00 is a valid offset"),
-};
+pub use jike_domain::time::{local, secs, utc};
 
 /// The policies and calendars the clocks need, cached: a policy row never changes once
 /// written, and workday years change only through [`Store::load_workday_year`].
@@ -63,7 +47,7 @@ impl std::fmt::Debug for SlaCache {
 /// Who is told of what: the server's notification settings, asked for the targets of a topic
 /// when a notification is written to the outbox.
 pub trait Fanout: Send + Sync {
-    fn targets(&self, topic: &str) -> Vec<crate::outbox::Target>;
+    fn targets(&self, topic: &str) -> Vec<crate::notify::Target>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,7 +267,7 @@ impl Entity for Orders {
         if sort == "occurred_at" {
             return Val::Time(Some(o.occurred_at.with_timezone(&Utc)));
         }
-        crate::entities::code_sort(
+        crate::inventory::entities::code_sort(
             &o.code,
             o.created_at.with_timezone(&Utc),
             o.updated_at.with_timezone(&Utc),
@@ -530,7 +514,7 @@ impl Store {
         }
     }
 
-    pub(crate) fn targets(&self, topic: &str) -> Vec<crate::outbox::Target> {
+    pub(crate) fn targets(&self, topic: &str) -> Vec<crate::notify::Target> {
         self.sla
             .fanout
             .read()
@@ -929,7 +913,7 @@ impl Store {
         let mut conn = c.conn();
         let mut problems = Vec::new();
         for (i, code) in input.circuit_codes.iter().enumerate() {
-            if crate::ops::get_by_code::<crate::Circuits>(&mut conn, &caller.scope, code)
+            if crate::inventory::ops::get_by_code::<crate::Circuits>(&mut conn, &caller.scope, code)
                 .await
                 .is_err_and(|e| matches!(e, StoreError::NotFound { .. }))
             {
@@ -940,9 +924,13 @@ impl Store {
             }
         }
         if let Some(code) = &input.customer_code {
-            if crate::ops::get_by_code::<crate::Customers>(&mut conn, &caller.scope, code)
-                .await
-                .is_err_and(|e| matches!(e, StoreError::NotFound { .. }))
+            if crate::inventory::ops::get_by_code::<crate::Customers>(
+                &mut conn,
+                &caller.scope,
+                code,
+            )
+            .await
+            .is_err_and(|e| matches!(e, StoreError::NotFound { .. }))
             {
                 problems.push(FieldError::new(
                     "customer_code",
@@ -1354,7 +1342,7 @@ impl Store {
                 "subject": format!("【新工单】{code} {} {} {}", grade.zh(), input.kind.zh(), input.title.trim()),
                 "order": {"id": id, "code": code, "kind": input.kind, "grade": grade, "title": input.title.trim()},
             });
-            crate::outbox::enqueue(
+            crate::notify::enqueue(
                 conn,
                 "order.created",
                 Some(id),
@@ -1365,7 +1353,7 @@ impl Store {
             )
             .await?;
         }
-        let mut after = crate::to_json(input)?;
+        let mut after = crate::audit::to_json(input)?;
         if let Some(map) = after.as_object_mut() {
             map.insert("id".into(), serde_json::json!(id));
             map.insert("state".into(), serde_json::json!(status.state));
@@ -1409,7 +1397,7 @@ impl Store {
         let days = self.workdays().await?;
         let mut tx = self.db.begin().await?;
         let mut conn = tx.conn();
-        crate::ops::check_visible::<Orders>(&mut conn, &caller.scope, order_id).await?;
+        crate::inventory::ops::check_visible::<Orders>(&mut conn, &caller.scope, order_id).await?;
         if let Scope::Room { room } = &caller.scope {
             let room = *room;
             // A room that does not lead the order records its part only (R-F2, R-F4).
@@ -1537,7 +1525,7 @@ impl Store {
                 "order": {"id": order_id, "code": core.code, "kind": kind, "grade": grade, "state": next.state},
                 "event": {"seq": seq, "type": input.kind, "at": local(at), "note": input.note},
             });
-            crate::outbox::enqueue(
+            crate::notify::enqueue(
                 &mut conn,
                 "order.event",
                 Some(order_id),
@@ -1579,7 +1567,7 @@ impl Store {
         };
         let mut binds = vec![val];
         let mut sql = sql.to_string();
-        match crate::ops::scope_condition("orders", &caller.scope, &mut binds) {
+        match crate::inventory::ops::scope_condition("orders", &caller.scope, &mut binds) {
             None => return Err(no_order(key)),
             Some(Some(cond)) => {
                 sql.push_str(" AND ");
@@ -1595,7 +1583,7 @@ impl Store {
     pub async fn order(&self, id: i64, now: DateTime<Utc>) -> Result<Order, StoreError> {
         let mut c = self.db.read().await?;
         let mut conn = c.conn();
-        let mut order = crate::ops::get::<Orders>(&mut conn, &Scope::All, id).await?;
+        let mut order = crate::inventory::ops::get::<Orders>(&mut conn, &Scope::All, id).await?;
         self.fill_detail(&mut conn, &mut order, now).await?;
         Ok(order)
     }
@@ -1618,7 +1606,8 @@ impl Store {
     pub async fn order_by_code(&self, code: &str, now: DateTime<Utc>) -> Result<Order, StoreError> {
         let mut c = self.db.read().await?;
         let mut conn = c.conn();
-        let mut order = crate::ops::get_by_code::<Orders>(&mut conn, &Scope::All, code).await?;
+        let mut order =
+            crate::inventory::ops::get_by_code::<Orders>(&mut conn, &Scope::All, code).await?;
         self.fill_detail(&mut conn, &mut order, now).await?;
         Ok(order)
     }
@@ -1628,12 +1617,13 @@ impl Store {
     pub async fn list_orders_as(
         &self,
         caller: &Caller,
-        params: &crate::ops::ListParams,
+        params: &crate::page::ListParams,
         now: DateTime<Utc>,
     ) -> Result<crate::Page<Order>, StoreError> {
         let mut c = self.db.read().await?;
         let mut conn = c.conn();
-        let mut page = crate::ops::list::<Orders>(&mut conn, &caller.scope, params).await?;
+        let mut page =
+            crate::inventory::ops::list::<Orders>(&mut conn, &caller.scope, params).await?;
         if page.items.is_empty() {
             return Ok(page);
         }
@@ -2037,7 +2027,7 @@ async fn insert_timers(
             ]
         })
         .collect();
-    crate::ops::insert_many(
+    crate::inventory::ops::insert_many(
         conn,
         "INSERT INTO timers (order_id, kind, clock, due_at) VALUES ",
         "",
@@ -2203,7 +2193,7 @@ impl Store {
             "next_update_due": ev.next_update.map(|t| local(utc(t))),
         });
         let targets = self.targets(topic);
-        let n = crate::outbox::enqueue(
+        let n = crate::notify::enqueue(
             &mut conn,
             topic,
             Some(order_id),

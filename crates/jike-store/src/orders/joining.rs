@@ -8,7 +8,7 @@ use jike_domain::{participants, Grade, OrderKind, Room, Vocabulary};
 
 use crate::db::{Conn, Val};
 use crate::error::{stored, StoreError};
-use crate::orders::local;
+use jike_domain::time::local;
 use crate::Store;
 
 /// The topic of the notification to a room that joins an order.
@@ -58,7 +58,7 @@ impl Store {
                 "order": {"id": order_id, "code": code, "kind": kind, "grade": grade},
             });
             written +=
-                crate::outbox::enqueue(conn, &topic, Some(order_id), None, &payload, &targets, now)
+                crate::notify::enqueue(conn, &topic, Some(order_id), None, &payload, &targets, now)
                     .await?;
         }
         Ok(written)

@@ -12,7 +12,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{FromRow, PgPool, Row};
 
 use crate::error::StoreError;
-use crate::lite::{self, Lite, LiteRecord, LiteTx, Reader};
+pub mod lite;
+
+use lite::{Lite, LiteRecord, LiteTx, Reader};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,7 +295,7 @@ impl Db {
                     Some(format!(
                         "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA threads = 0; \
                          PRAGMA wal_autocheckpoint = 1000;",
-                        crate::lite::CACHE_KIB
+                        crate::db::lite::CACHE_KIB
                     )),
                 )
                 .await?,

@@ -45,14 +45,15 @@ use sqlx::FromRow;
 
 use crate::db::{Backend, Conn, Val};
 use crate::error::StoreError;
-use crate::ops::Page;
+use crate::page::Page;
+use crate::scope::Caller;
 use crate::Store;
 
 /// The `prev_hash` of entry 1.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The largest page of [`Store::audit_list`].
-pub const MAX_AUDIT_LIMIT: u32 = crate::MAX_LIMIT;
+pub const MAX_AUDIT_LIMIT: u32 = crate::page::MAX_LIMIT;
 
 /// Verification reads the log in pages of this many entries.
 const VERIFY_PAGE: i64 = 5000;
@@ -78,6 +79,24 @@ pub struct AuditEntry {
     pub before: Option<serde_json::Value>,
     /// The object after the change (JSON); `None` for a deletion.
     pub after: Option<serde_json::Value>,
+}
+
+impl Caller {
+    /// An audit entry of this caller.
+    pub fn audit(&self, action: impl Into<String>, object: impl Into<String>) -> AuditEntry {
+        AuditEntry::new(
+            self.user.clone(),
+            self.role.clone(),
+            self.source.clone(),
+            action,
+            object,
+        )
+    }
+}
+
+/// A row as JSON, for the audit log.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value).map_err(|e| StoreError::Corrupt(format!("cannot write JSON: {e}")))
 }
 
 impl AuditEntry {
@@ -329,7 +348,7 @@ impl AuditRow {
         let json = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s));
         Ok(AuditRecord {
             seq: self.seq,
-            at: crate::orders::local(at.with_timezone(&Utc)),
+            at: jike_domain::time::local(at.with_timezone(&Utc)),
             actor: self.actor,
             role: self.role,
             source: self.source,

@@ -27,9 +27,10 @@ use sqlx::FromRow;
 
 use crate::db::{Conn, Val};
 use crate::error::StoreError;
-use crate::ops::{check_visible, scope_condition, Page};
-use crate::orders::local;
+use crate::inventory::ops::{check_visible, scope_condition};
+use crate::page::Page;
 use crate::{Caller, Elements, Store};
+use jike_domain::time::local;
 
 /// How many configurations an element keeps, newest first; older ones are deleted at upload.
 pub const KEEP_CONFIGS: i64 = 10;
@@ -706,7 +707,7 @@ impl Store {
                 "elements.config_upload",
                 format!("elements/{element_id}/configs/{config_id}"),
             )
-            .with_after(crate::to_json(&config)?);
+            .with_after(crate::audit::to_json(&config)?);
         crate::audit::append(&mut conn, &entry, now).await?;
         tx.commit().await?;
         Ok(ConfigCheck {

@@ -893,32 +893,16 @@ tuple_record!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12
 #[macro_export]
 macro_rules! lite_record {
     ($ty:ident { $($field:ident $(= $col:literal)?),* $(,)? }) => {
-        impl $crate::lite::LiteRecord for $ty {
+        impl $crate::db::lite::LiteRecord for $ty {
             fn from_lite(row: &rusqlite::Row<'_>) -> Result<Self, $crate::StoreError> {
                 Ok($ty {
-                    $($field: $crate::lite::get(row, $crate::lite_record!(@col $field $($col)?))?,)*
+                    $($field: $crate::db::lite::get(row, $crate::lite_record!(@col $field $($col)?))?,)*
                 })
             }
         }
     };
     (@col $field:ident $col:literal) => { $col };
     (@col $field:ident) => { stringify!($field) };
-}
-
-/// The kind of constraint a SQLite error broke, if any.
-pub(crate) fn violation(e: &rusqlite::Error) -> Option<crate::error::Violation> {
-    use crate::error::Violation;
-    let rusqlite::Error::SqliteFailure(f, _) = e else {
-        return None;
-    };
-    match f.extended_code {
-        rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-            Some(Violation::Unique)
-        }
-        rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Some(Violation::ForeignKey),
-        _ if f.code == rusqlite::ErrorCode::ConstraintViolation => Some(Violation::Other),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use crate::db::Val;
 use crate::error::StoreError;
-use crate::ops::{self, ListParams};
-use crate::orders::{local, Orders};
+use crate::inventory::ops::{self, ListParams};
+use crate::orders::Orders;
 use crate::{Caller, Store};
+use jike_domain::time::local;
 
 /// At most this many open orders are evaluated for the overview (the most urgent are shown
 /// first; the counts cover every open order).

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::db::{Conn, Val};
-use crate::entity::Resolver;
 use crate::error::StoreError;
+use crate::inventory::entity::Resolver;
 use crate::scope::{Caller, Scope};
 use crate::{audit, Store};
 
@@ -531,7 +531,7 @@ impl Store {
         let user = self.user_in(&mut conn, id).await?;
         let entry = caller
             .audit("users.create", format!("users/{}", user.name))
-            .with_after(crate::to_json(&user)?);
+            .with_after(crate::audit::to_json(&user)?);
         audit::append(&mut conn, &entry, now).await?;
         tx.commit().await?;
         Ok(user)
@@ -641,8 +641,8 @@ impl Store {
         };
         let entry = caller
             .audit(action, format!("users/{name}"))
-            .with_before(crate::to_json(&before)?)
-            .with_after(crate::to_json(&after)?);
+            .with_before(crate::audit::to_json(&before)?)
+            .with_after(crate::audit::to_json(&after)?);
         audit::append(&mut conn, &entry, Utc::now()).await?;
         tx.commit().await?;
         Ok(after)
@@ -890,7 +890,7 @@ impl Store {
         let token = token_in(&mut conn, id).await?;
         let entry = caller
             .audit("tokens.create", format!("tokens/{id}"))
-            .with_after(crate::to_json(&token)?);
+            .with_after(crate::audit::to_json(&token)?);
         audit::append(&mut conn, &entry, now).await?;
         tx.commit().await?;
         Ok((token, secret))
@@ -911,8 +911,8 @@ impl Store {
         let after = token_in(&mut conn, id).await?;
         let entry = caller
             .audit("tokens.revoke", format!("tokens/{id}"))
-            .with_before(crate::to_json(&before)?)
-            .with_after(crate::to_json(&after)?);
+            .with_before(crate::audit::to_json(&before)?)
+            .with_after(crate::audit::to_json(&after)?);
         audit::append(&mut conn, &entry, Utc::now()).await?;
         tx.commit().await?;
         Ok(after)

@@ -6,8 +6,8 @@ use jike_domain::*;
 use sqlx::FromRow;
 
 use crate::db::{placeholders, Conn, Val};
-use crate::entity::*;
 use crate::error::{stored, StoreError};
+use crate::inventory::entity::*;
 
 fn vocab<V: Vocabulary>(text: &str) -> Result<&'static str, String> {
     V::parse(text).map(|v| v.code()).map_err(|e| e.to_string())
@@ -957,7 +957,7 @@ impl Entity for Circuits {
                 ]);
             }
         }
-        crate::ops::insert_many(
+        crate::inventory::ops::insert_many(
             conn,
             "INSERT INTO circuit_hops (circuit_id, seq, element_id, segment, domain, contractor_id) VALUES ",
             "",

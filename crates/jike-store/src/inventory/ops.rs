@@ -7,32 +7,13 @@ use jike_domain::{FieldError, Validate};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{placeholders, Conn, Val};
-use crate::entity::{Entity, FilterKind, Resolver, SortType, Written};
 use crate::error::StoreError;
+use crate::inventory::entity::{Entity, FilterKind, Resolver, SortType, Written};
+pub use crate::page::{ListParams, Page, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::scope::{visible, Scope, Visible};
 
 /// A row's column values by column name.
 type Columns = Vec<(&'static str, Val)>;
-
-pub const DEFAULT_LIMIT: u32 = 50;
-pub const MAX_LIMIT: u32 = 1000;
-
-/// What a list request asks for: filters by name, `sort` (a column, `-` in front for
-/// descending), `limit` and the `cursor` of the previous page.
-#[derive(Debug, Clone, Default)]
-pub struct ListParams {
-    pub filters: Vec<(String, String)>,
-    pub sort: Option<String>,
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
-}
-
-/// One page of a list; `next_cursor` is `None` on the last page.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}
 
 /// The position after the last row of a page, opaque to clients (URL-safe base64 of JSON).
 #[derive(Debug, Serialize, Deserialize)]
@@ -653,7 +634,7 @@ pub(crate) async fn upsert_many<E: Entity>(
             let rows = to_write
                 .iter()
                 .map(|&i| all_cols[i].iter().map(|(_, v)| v).chain([&now, &now]));
-            let rowids = crate::lite::insert_each_rowid(c, &sql, rows)?;
+            let rowids = crate::db::lite::insert_each_rowid(c, &sql, rows)?;
             for ((&i, code), rowid) in to_write.iter().zip(&codes).zip(rowids) {
                 let id = match old.get(E::code(inputs[i])) {
                     Some((id, _)) => *id,
