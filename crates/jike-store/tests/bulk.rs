@@ -189,7 +189,10 @@ async fn a_file_read_while_it_is_written_reports_its_own_and_the_stores_problems
             panic!("expected the file's problems, got {err:?}");
         };
         // Issue 14: both at once, by row, so that one attempt shows everything to fix.
-        let at: Vec<usize> = rows.iter().map(|r| r.row).collect();
+        // The shifted row may fail in one cell or in many (its last cells are often empty, so
+        // the extra one passes as a trailing comma): the rows are what must both be there.
+        let mut at: Vec<usize> = rows.iter().map(|r| r.row).collect();
+        at.dedup();
         assert_eq!(at, [3, bad_row], "{rows:?}");
         assert!(rows[0].reason.contains("NO-SUCH-CUSTOMER"), "{rows:?}");
         assert_eq!(count(&store, "circuits").await, 0);
