@@ -34,7 +34,8 @@ pub struct ContractorFacts<C> {
 }
 
 /// By which rule the contractor was chosen; `code` is kept with the order and shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContractorBasis {
     /// Named by whoever created or dispatched the order.

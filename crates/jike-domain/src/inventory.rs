@@ -10,7 +10,6 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::path::Hop;
 use crate::path::HopInput;
@@ -69,7 +68,8 @@ fn optional_text(p: &mut Problems, field: &str, value: &str, max: usize) {
 // Regions
 
 /// 区域 a region of the tree province > city > county > grid (网格).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegionInput {
     /// 区域编码
@@ -104,7 +104,8 @@ impl Validate for RegionInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Region {
     pub id: i64,
     pub code: String,
@@ -119,7 +120,8 @@ pub struct Region {
 // Sites
 
 /// 站点: a base station, an access point (综合业务接入点), customer premises or a machine room.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SiteInput {
     /// 站点编码
@@ -159,7 +161,8 @@ impl Validate for SiteInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Site {
     pub id: i64,
     pub code: String,
@@ -178,7 +181,8 @@ pub struct Site {
 // Network elements
 
 /// 网元 a network element, with the maintenance domain and contractor that answer for it (R-MD).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ElementInput {
     /// 网元编码
@@ -196,7 +200,7 @@ pub struct ElementInput {
     pub model: String,
     /// 管理地址
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "10.1.2.3")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "10.1.2.3"))]
     pub management_ip: Option<IpAddr>,
     /// 所在站点编码
     pub site_code: String,
@@ -222,7 +226,8 @@ impl Validate for ElementInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Element {
     pub id: i64,
     pub code: String,
@@ -231,7 +236,7 @@ pub struct Element {
     pub element_type: ElementType,
     pub vendor: String,
     pub model: String,
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub management_ip: Option<IpAddr>,
     pub site_code: String,
     pub site_name: String,
@@ -248,7 +253,8 @@ pub struct Element {
 
 /// 集团客户 an enterprise customer. The contact is confidential (domain.md §10): stored, masked
 /// in listings unless asked for.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomerInput {
     /// 客户编码
@@ -290,7 +296,8 @@ impl Validate for CustomerInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
     pub id: i64,
     pub code: String,
@@ -323,7 +330,8 @@ impl Customer {
 
 /// One period of a customer's service grade (R-SL3: grades change over time, reports need the
 /// grade in force at the time).
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GradePeriod {
     pub grade: Grade,
     pub valid_from: DateTime<Utc>,
@@ -343,7 +351,8 @@ pub fn grade_at(history: &[GradePeriod], at: DateTime<Utc>) -> Option<Grade> {
 // Circuits
 
 /// 专线 / 电路 an enterprise line, with the path it takes.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CircuitInput {
     /// 专线编号
@@ -420,7 +429,8 @@ impl Validate for CircuitInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Circuit {
     pub id: i64,
     pub code: String,
@@ -449,7 +459,8 @@ pub struct Circuit {
 // Contractors and their resources (§6)
 
 /// 代维公司 a maintenance contractor, with the regions and domains of its contract.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContractorInput {
     /// 代维公司编码
@@ -483,7 +494,8 @@ impl Validate for ContractorInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contractor {
     pub id: i64,
     pub code: String,
@@ -497,7 +509,8 @@ pub struct Contractor {
 }
 
 /// 代维人员 a contractor's technician (R-S2..R-S4, R-S8).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StaffInput {
     /// 工号
@@ -550,7 +563,8 @@ impl Validate for StaffInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Staff {
     pub id: i64,
     pub code: String,
@@ -571,7 +585,8 @@ pub struct Staff {
 }
 
 /// 仪器仪表 an instrument or tool of a contractor (R-S6, R-S7).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InstrumentInput {
     /// 资产编号
@@ -601,7 +616,8 @@ impl Validate for InstrumentInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Instrument {
     pub id: i64,
     pub code: String,
@@ -615,7 +631,8 @@ pub struct Instrument {
 }
 
 /// 车辆 a contractor's vehicle (R-S6: one emergency repair vehicle per city).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VehicleInput {
     /// 车牌号
@@ -637,7 +654,8 @@ impl Validate for VehicleInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Vehicle {
     pub id: i64,
     pub code: String,

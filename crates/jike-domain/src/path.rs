@@ -10,7 +10,6 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::values::{check_code, FieldError, Problems};
 use crate::vocab::{ElementType, MaintenanceDomain, Vocabulary};
@@ -20,7 +19,8 @@ pub const MAX_HOPS: usize = 64;
 
 /// One hop as given by a client: either `element` (a network element's code) or `segment` (a
 /// line segment's label) with its `domain` and `contractor`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HopInput {
     /// 网元编码, for an element hop.
@@ -61,7 +61,8 @@ impl HopInput {
 }
 
 /// One hop of a stored path, resolved.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hop {
     /// Position on the path, from 1 at the A end.
     pub seq: u32,

@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::sla::{ClockReport, Report};
 
 /// The most urgent clock of an order, as an order list shows it (工单列表的时限摘要).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaSummary {
     /// The clock's name in the policy (`accept`, `restore`, …).
     pub clock: String,

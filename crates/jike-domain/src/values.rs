@@ -5,7 +5,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// One problem with one field of an input, e.g. `bandwidth: '100X' is not a bandwidth`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field, as named in the API (`customer_code`, `path[2].contractor`).
     pub field: String,
@@ -220,6 +221,7 @@ impl<'de> Deserialize<'de> for Bandwidth {
     }
 }
 
+#[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Bandwidth {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -233,6 +235,7 @@ impl utoipa::PartialSchema for Bandwidth {
             .into()
     }
 }
+#[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Bandwidth {}
 
 /// Checks a telephone number: digits with an optional leading `+` and `-` or spaces between

@@ -89,17 +89,20 @@ macro_rules! vocabulary {
             }
         }
 
+        #[cfg(feature = "openapi")]
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 $crate::vocab::string_enum_schema::<$name>()
             }
         }
+        #[cfg(feature = "openapi")]
         impl utoipa::ToSchema for $name {}
     };
 }
 
 /// The OpenAPI schema of a vocabulary: a string enum of its codes; the description lists the
 /// Chinese names that are accepted too.
+#[cfg(feature = "openapi")]
 pub fn string_enum_schema<V: Vocabulary>() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>
 {
     use utoipa::openapi::schema::{ObjectBuilder, Type};

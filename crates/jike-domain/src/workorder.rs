@@ -16,7 +16,8 @@ const LIST_MAX: usize = 200;
 pub const EVENT_DATA_MAX_BYTES: usize = 16 * 1024;
 
 /// An alarm an order concerns (告警). R-F2: a transmission alarm makes the transport room lead.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlarmInput {
     /// The alarm's id in the network management system.
@@ -33,7 +34,8 @@ pub struct AlarmInput {
 /// derived where it can be: the grade from the customer's grade at `occurred_at` (R-SL3), the
 /// business type and region from the first circuit, the lead room from the alarms (R-F2), the
 /// contractor from the failed hop of the first circuit's path (R-MD).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderCreate {
     pub kind: OrderKind,
@@ -199,7 +201,8 @@ impl Validate for OrderCreate {
 }
 
 /// 工单事件 what records one event on an order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EventCreate {
     #[serde(rename = "type")]
@@ -218,7 +221,7 @@ pub struct EventCreate {
     /// 转派 a reassignment to another lead room.
     pub lead_room: Option<Room>,
     /// Details, such as the on-site record (故障现场处理记录, R-F9): a JSON object.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub data: Option<serde_json::Value>,
 }
 
@@ -272,7 +275,8 @@ impl Validate for EventCreate {
 }
 
 /// One alarm of an order, as read back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alarm {
     pub alarm_id: String,
     pub transmission: bool,
@@ -281,7 +285,8 @@ pub struct Alarm {
 }
 
 /// One event of an order, as read back.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderEvent {
     /// Its position in the order's history, from 1.
     pub seq: i64,
@@ -294,13 +299,14 @@ pub struct OrderEvent {
     pub note: String,
     pub reason: Option<String>,
     pub approved_by: Option<String>,
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub data: Option<serde_json::Value>,
 }
 
 /// 工单 a work order as read back. The detail (`GET /orders/{id}`) adds its links, events,
 /// live clocks and the events its state allows.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     pub id: i64,
     pub code: String,
@@ -355,7 +361,7 @@ pub struct Order {
     pub participants: Option<Vec<Room>>,
     /// The live clocks, as `jike sla evaluate` prints them, evaluated now.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub sla: Option<crate::sla::Report>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_events: Option<Vec<EventType>>,

@@ -212,4 +212,14 @@ fn the_domain_depends_on_no_runtime_database_or_http_crate() {
         });
         assert!(!listed, "jike-domain depends on {forbidden}");
     }
+    // The OpenAPI derives are for the HTTP edge: behind the `openapi` feature, never by default.
+    let utoipa = manifest
+        .lines()
+        .find(|line| line.trim_start().starts_with("utoipa"))
+        .expect("jike-domain names utoipa (optional)");
+    assert!(utoipa.contains("optional = true"), "{utoipa}");
+    assert!(
+        !manifest.contains("default = [\"openapi\"]"),
+        "the openapi feature is not a default"
+    );
 }

@@ -8,8 +8,8 @@ use jike_domain::{participants, Grade, OrderKind, Room, Vocabulary};
 
 use crate::db::{Conn, Val};
 use crate::error::{stored, StoreError};
-use jike_domain::time::local;
 use crate::Store;
+use jike_domain::time::local;
 
 /// The topic of the notification to a room that joins an order.
 pub fn room_joined_topic(room: Room) -> String {

@@ -16,7 +16,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use jike_domain::calendar::parse_year;
 use jike_domain::derive::{self, ContractorBasis, ContractorFacts, HopFacts};
 use jike_domain::order::{Event, EventAt, Status};
-use jike_domain::sla::{evaluate, ClockState, DueKind, Evaluation, OrderHeader, OrderInput};
+use jike_domain::sla::{evaluate, ClockState, OrderHeader, OrderInput};
+use jike_domain::timers;
 use jike_domain::*;
 use serde::Serialize;
 use sqlx::FromRow;
@@ -1258,8 +1259,8 @@ impl Store {
             .map_err(|e| StoreError::invalid("occurred_at", e))?;
         let stamps: Vec<EventAt> = events.iter().map(Event::stamp).collect();
         let ev = evaluate(rule, days, &stamps, secs(now));
-        let timers = plan_timers(rule, &ev, secs(now), status.state, &[]).insert;
-        let next_due = timers.iter().map(|t| t.2).min();
+        let timers = timers::plan(rule, &ev, secs(now), status.state, &[]).insert;
+        let next_due = timers.iter().map(|t| t.at).min();
         let breached = ev.clocks().iter().any(|c| c.state == ClockState::Breached);
 
         let id = next_order_id(conn).await?;
@@ -1906,124 +1907,20 @@ async fn insert_event(
 // ---------------------------------------------------------------------------------------------
 // Timers
 
-/// The timer rows an evaluation asks for: each upcoming instant of `dues()`, and what is
-/// already overdue but never announced (a breach or an escalation that lies in the past when
-/// the order is created or an event recorded late).
-fn wanted_timers(rule: &Rule, ev: &Evaluation, now: i64) -> Vec<(&'static str, String, i64)> {
-    let name = |i: Option<u8>| {
-        i.and_then(|i| rule.clocks.get(usize::from(i)))
-            .map(|c| c.name.clone())
-            .unwrap_or_default()
-    };
-    let mut out: Vec<(&'static str, String, i64)> = ev
-        .dues()
-        .map(|d| (d.kind.code(), name(d.clock), d.at))
-        .collect();
-    for (i, c) in ev.clocks().iter().enumerate() {
-        let clock = name(Some(i as u8));
-        // A warning whose instant the clock reached while running is owed even when it is
-        // late (the service was down, the scheduler lagged, the breach came first): the
-        // fired-once check in `refresh_timers` keeps it from repeating.
-        if let Some(w) = c.warning_at {
-            let reached = c.stopped_at.is_none_or(|stop| stop > w);
-            if w <= now && reached && c.state != ClockState::Pending {
-                out.push((DueKind::Warning.code(), clock.clone(), w));
-            }
-        }
-        if let (ClockState::Breached, Some(d)) = (c.state, c.deadline) {
-            if d <= now {
-                out.push((DueKind::Breach.code(), clock, d));
-            }
-        }
-    }
-    if let Some(t) = ev.escalated_at {
-        out.push((DueKind::Escalation.code(), String::new(), t));
-    }
-    out
-}
-
-/// How an order's timer rows must change: unfired rows no longer wanted go, new dues come.
-struct TimerPlan {
-    delete: Vec<i64>,
-    insert: Vec<(&'static str, String, i64)>,
-    /// The earliest unfired due once applied.
-    next: Option<i64>,
-}
-
-/// Plans the timers of an order from its clocks at `now` and its `existing` rows: a warning,
-/// breach or escalation that was fired once is never wanted again (pauses move deadlines, and a
-/// notice must not repeat); updates are keyed by their instant; unfired rows keep their ids
-/// when still wanted (a claimed timer stays fireable). A closed order wants none.
-fn plan_timers(
-    rule: &Rule,
-    ev: &Evaluation,
-    now: i64,
-    state: OrderState,
-    existing: &[TimerRow],
-) -> TimerPlan {
-    let once: HashSet<(&str, &str)> = existing
-        .iter()
-        .filter(|t| t.fired_at.is_some() && t.kind != DueKind::Update.code())
-        .map(|t| (t.kind.as_str(), t.clock.as_str()))
-        .collect();
-    let fired_at: HashSet<(&str, &str, i64)> = existing
-        .iter()
-        .filter(|t| t.fired_at.is_some())
-        .map(|t| (t.kind.as_str(), t.clock.as_str(), secs(t.due_at)))
-        .collect();
-    let mut wanted: Vec<(&'static str, String, i64)> = Vec::new();
-    if state != OrderState::Closed {
-        for (kind, clock, at) in wanted_timers(rule, ev, now) {
-            if once.contains(&(kind, clock.as_str()))
-                || fired_at.contains(&(kind, clock.as_str(), at))
-                || wanted
-                    .iter()
-                    .any(|w| w.0 == kind && w.1 == clock && w.2 == at)
-            {
-                continue;
-            }
-            wanted.push((kind, clock, at));
-        }
-    }
-    let mut plan = TimerPlan {
-        delete: Vec::new(),
-        insert: Vec::new(),
-        next: None,
-    };
-    for timer in existing.iter().filter(|t| t.fired_at.is_none()) {
-        let due = secs(timer.due_at);
-        match wanted
-            .iter()
-            .position(|w| w.0 == timer.kind && w.1 == timer.clock && w.2 == due)
-        {
-            Some(i) => {
-                wanted.swap_remove(i);
-                plan.next = Some(plan.next.map_or(due, |n| n.min(due)));
-            }
-            None => plan.delete.push(timer.id),
-        }
-    }
-    for w in &wanted {
-        plan.next = Some(plan.next.map_or(w.2, |n| n.min(w.2)));
-    }
-    plan.insert = wanted;
-    plan
-}
-
 /// Inserts timer rows in one statement.
 async fn insert_timers(
     conn: &mut Conn<'_>,
     order_id: i64,
-    timers: &[(&'static str, String, i64)],
+    timers: &[timers::Wanted],
 ) -> Result<(), StoreError> {
     let rows: Vec<Vec<Val>> = timers
         .iter()
-        .map(|(kind, clock, at)| {
+        .map(|t| {
             vec![
                 Val::int(order_id),
-                Val::text(*kind),
-                Val::text(clock),
-                Val::Time(Some(utc(*at))),
+                Val::text(t.kind.code()),
+                Val::text(&t.clock),
+                Val::Time(Some(utc(t.at))),
             ]
         })
         .collect();
@@ -2037,7 +1934,7 @@ async fn insert_timers(
     .await
 }
 
-/// Brings the timers of an order in line with its clocks at `now` ([`plan_timers`]) and keeps
+/// Brings the timers of an order in line with its clocks at `now` (`jike_domain::timers::plan`) and keeps
 /// the order's summary columns (next due, breached, joint handling) current.
 async fn refresh_timers(
     conn: &mut Conn<'_>,
@@ -2056,7 +1953,17 @@ async fn refresh_timers(
             std::slice::from_ref(&id),
         )
         .await?;
-    let plan = plan_timers(rule, &ev, now, state, &existing);
+    let rows: Vec<timers::Existing<'_>> = existing
+        .iter()
+        .map(|t| timers::Existing {
+            id: t.id,
+            kind: &t.kind,
+            clock: &t.clock,
+            due_at: secs(t.due_at),
+            fired: t.fired_at.is_some(),
+        })
+        .collect();
+    let plan = timers::plan(rule, &ev, now, state, &rows);
     for timer in &plan.delete {
         conn.execute("DELETE FROM timers WHERE id = $1", &[Val::int(*timer)])
             .await?;
