@@ -36,8 +36,8 @@ fn corpus() -> Vec<(Vendor, String, String)> {
 fn corpus_is_large_enough() {
     // The counts of tests/corpus/SOURCES; issue 14 aims at 60 files and 5 families per vendor.
     let c = corpus();
-    assert!(c.len() >= 61, "{} files", c.len());
-    for (v, min) in [(Vendor::Huawei, 2), (Vendor::H3c, 3), (Vendor::Cisco, 56)] {
+    assert!(c.len() >= 60, "{} files", c.len());
+    for (v, min) in [(Vendor::Huawei, 2), (Vendor::H3c, 2), (Vendor::Cisco, 56)] {
         let n = c.iter().filter(|(x, _, _)| *x == v).count();
         assert!(
             n >= min,
