@@ -8,6 +8,7 @@ pub mod access;
 pub mod calendar;
 pub mod derive;
 pub mod inventory;
+pub mod notices;
 pub mod order;
 pub mod participants;
 pub mod path;

@@ -46,12 +46,7 @@ impl Store {
             }
             let payload = serde_json::json!({
                 "topic": topic,
-                "subject": format!(
-                    "【联合处理】{code} {}{} 请{}参与联合处理（R-F4/R-F5）",
-                    grade.zh(),
-                    kind.zh(),
-                    room.zh()
-                ),
+                "subject": jike_domain::notices::room_joined(code, grade, kind, room),
                 "room": room,
                 "lead_room": lead,
                 "joint_handling_at": local(due_at),

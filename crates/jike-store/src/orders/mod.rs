@@ -17,8 +17,8 @@ use jike_domain::calendar::parse_year;
 use jike_domain::derive::{self, ContractorBasis, ContractorFacts, HopFacts};
 use jike_domain::order::{Event, EventAt, Status};
 use jike_domain::sla::{evaluate, ClockState, OrderHeader, OrderInput};
-use jike_domain::timers;
 use jike_domain::*;
+use jike_domain::{notices, timers};
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -1340,7 +1340,7 @@ impl Store {
         if !targets.is_empty() {
             let payload = serde_json::json!({
                 "topic": "order.created",
-                "subject": format!("【新工单】{code} {} {} {}", grade.zh(), input.kind.zh(), input.title.trim()),
+                "subject": notices::order_created(&code, grade, input.kind, &input.title),
                 "order": {"id": id, "code": code, "kind": input.kind, "grade": grade, "title": input.title.trim()},
             });
             crate::notify::enqueue(
@@ -1522,7 +1522,7 @@ impl Store {
         if !targets.is_empty() {
             let payload = serde_json::json!({
                 "topic": "order.event",
-                "subject": format!("【工单进展】{} {}", core.code, input.kind.zh()),
+                "subject": notices::order_event(&core.code, input.kind),
                 "order": {"id": order_id, "code": core.code, "kind": kind, "grade": grade, "state": next.state},
                 "event": {"seq": seq, "type": input.kind, "at": local(at), "note": input.note},
             });
@@ -2074,7 +2074,8 @@ impl Store {
         let rule = locked.rule();
         let stamps = locked.stamps();
         let ev = evaluate(rule, &days, &stamps, secs(now));
-        let (topic, subject) = notice(&kind, &clock, &core.code, grade, order_kind, due_at);
+        let notices::Notice { topic, subject } =
+            notices::timer_fired(&kind, &clock, &core.code, grade, order_kind, due_at);
         let clock_view = rule
             .clock(&clock)
             .and_then(|i| ev.clocks().get(i))
@@ -2217,35 +2218,4 @@ pub struct TimerView {
     pub due_at: DateTime<FixedOffset>,
     pub fired_at: Option<DateTime<FixedOffset>>,
     pub fired_by: Option<String>,
-}
-
-/// The topic and the Chinese subject line of a fired timer.
-fn notice(
-    kind: &str,
-    clock: &str,
-    code: &str,
-    grade: Grade,
-    order_kind: OrderKind,
-    due: DateTime<Utc>,
-) -> (&'static str, String) {
-    let when = local(due).format("%m-%d %H:%M");
-    let who = format!("{code} {}{}", grade.zh(), order_kind.zh());
-    match kind {
-        "warning" => (
-            "sla.warning",
-            format!("【时限预警】{who} {clock} 时限将至（{when}）"),
-        ),
-        "breach" => (
-            "sla.breach",
-            format!("【超时】{who} {clock} 已超时（时限 {when}）"),
-        ),
-        "escalation" => (
-            "order.joint_handling",
-            format!("【联合处理】{who} 升级为联合处理（{when}，R-F4/R-F5）"),
-        ),
-        _ => (
-            "order.update_due",
-            format!("【进展通报】{who} 应通报处理进展（{when}，R-F6）"),
-        ),
-    }
 }

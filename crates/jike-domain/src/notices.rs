@@ -1,0 +1,130 @@
+//! 通知 What a notification says: the topic and the Chinese subject line of each thing jike
+//! announces (a new order, an event, a timer that fired, a room called into joint handling).
+//! Decided here, pure; the store writes them to the outbox in the transaction of their cause.
+
+use chrono::{DateTime, Utc};
+
+use crate::sla::DueKind;
+use crate::time::local;
+use crate::vocab::{EventType, Grade, OrderKind, Room, Vocabulary};
+
+/// A notification's topic (what subscribers choose) and its subject line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub topic: &'static str,
+    pub subject: String,
+}
+
+/// `【新工单】GD-… 金牌 故障 <title>`.
+pub fn order_created(code: &str, grade: Grade, kind: OrderKind, title: &str) -> String {
+    format!(
+        "【新工单】{code} {} {} {}",
+        grade.zh(),
+        kind.zh(),
+        title.trim()
+    )
+}
+
+/// `【工单进展】GD-… 已受理`.
+pub fn order_event(code: &str, event: EventType) -> String {
+    format!("【工单进展】{code} {}", event.zh())
+}
+
+/// A fired timer (R-F4..R-F6): its topic by kind and its subject, the instant shown in the
+/// display zone. An unknown kind is announced as a progress update, the one kind without a clock.
+pub fn timer_fired(
+    kind: &str,
+    clock: &str,
+    code: &str,
+    grade: Grade,
+    order_kind: OrderKind,
+    due: DateTime<Utc>,
+) -> Notice {
+    let when = local(due).format("%m-%d %H:%M");
+    let who = format!("{code} {}{}", grade.zh(), order_kind.zh());
+    let (topic, subject) = match kind {
+        k if k == DueKind::Warning.code() => (
+            "sla.warning",
+            format!("【时限预警】{who} {clock} 时限将至（{when}）"),
+        ),
+        k if k == DueKind::Breach.code() => (
+            "sla.breach",
+            format!("【超时】{who} {clock} 已超时（时限 {when}）"),
+        ),
+        k if k == DueKind::Escalation.code() => (
+            "order.joint_handling",
+            format!("【联合处理】{who} 升级为联合处理（{when}，R-F4/R-F5）"),
+        ),
+        _ => (
+            "order.update_due",
+            format!("【进展通报】{who} 应通报处理进展（{when}，R-F6）"),
+        ),
+    };
+    Notice { topic, subject }
+}
+
+/// A room called into joint handling (R-F4, R-F5); its topic is `order.room_joined.<room>`.
+pub fn room_joined(code: &str, grade: Grade, kind: OrderKind, room: Room) -> String {
+    format!(
+        "【联合处理】{code} {}{} 请{}参与联合处理（R-F4/R-F5）",
+        grade.zh(),
+        kind.zh(),
+        room.zh()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::utc;
+
+    const T: i64 = 1_764_050_400; // 2025-11-25T14:00:00+08:00
+
+    #[test]
+    fn each_timer_kind_has_its_topic_and_shows_its_instant_in_beijing_time() {
+        let n = |kind: DueKind| {
+            timer_fired(
+                kind.code(),
+                "restore",
+                "GD-1",
+                Grade::Gold,
+                OrderKind::Fault,
+                utc(T),
+            )
+        };
+        let breach = n(DueKind::Breach);
+        assert_eq!(breach.topic, "sla.breach");
+        assert_eq!(
+            breach.subject,
+            "【超时】GD-1 金牌故障 restore 已超时（时限 11-25 14:00）"
+        );
+        assert_eq!(n(DueKind::Warning).topic, "sla.warning");
+        assert!(n(DueKind::Warning)
+            .subject
+            .starts_with("【时限预警】GD-1 金牌故障 restore"));
+        assert_eq!(n(DueKind::Escalation).topic, "order.joint_handling");
+        assert!(n(DueKind::Escalation)
+            .subject
+            .contains("升级为联合处理（11-25 14:00"));
+        assert_eq!(n(DueKind::Update).topic, "order.update_due");
+        assert!(n(DueKind::Update).subject.contains("R-F6"));
+    }
+
+    #[test]
+    fn order_subjects_name_the_order_in_chinese() {
+        assert_eq!(
+            order_created("GD-1", Grade::Gold, OrderKind::Fault, "  光缆中断 "),
+            "【新工单】GD-1 金牌 故障 光缆中断"
+        );
+        assert_eq!(
+            order_event("GD-1", EventType::Accepted),
+            "【工单进展】GD-1 受理"
+        );
+        let joined = room_joined("GD-1", Grade::Silver, OrderKind::Fault, Room::Data);
+        assert!(
+            joined.starts_with("【联合处理】GD-1 银牌故障 请"),
+            "{joined}"
+        );
+        assert!(joined.contains(Room::Data.zh()));
+    }
+}
