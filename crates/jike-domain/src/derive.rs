@@ -202,6 +202,77 @@ pub fn contractor<C: PartialEq + Copy>(
     Ok(facts.element.map(|c| (c, B::Element)))
 }
 
+/// What a new order's first circuit says of the rest (R-BT): its customer, its business type,
+/// its region. `I` is the store's row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FirstCircuit<I> {
+    pub customer: I,
+    pub business_type: crate::vocab::BusinessType,
+    pub region: Option<I>,
+}
+
+/// Where a new order's region comes from: known now, or the customer's region (a fact the
+/// store reads only when this asks for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionFrom<I> {
+    Known(Option<I>),
+    CustomersRegion(I),
+}
+
+/// Where a new order's grade comes from: given, or the grade the customer had when the fault
+/// occurred (R-SL3: the grade in force at `occurred_at`, never today's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradeFrom<I> {
+    Given(crate::vocab::Grade),
+    InForceAt(I),
+}
+
+/// The customer, business type and region of a new order: what the caller gave wins; the rest
+/// comes from the first circuit; a region still unknown is the customer's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderLine<I> {
+    pub customer: Option<I>,
+    pub business_type: Option<crate::vocab::BusinessType>,
+    pub region: RegionFrom<I>,
+}
+
+/// Derives [`OrderLine`] from what was given and the first circuit (R-BT).
+pub fn order_line<I: Copy>(
+    customer: Option<I>,
+    business_type: Option<crate::vocab::BusinessType>,
+    region: Option<I>,
+    first: Option<FirstCircuit<I>>,
+) -> OrderLine<I> {
+    let customer = customer.or(first.map(|c| c.customer));
+    let business_type = business_type.or(first.map(|c| c.business_type));
+    let region = match (region.or(first.and_then(|c| c.region)), customer) {
+        (Some(r), _) => RegionFrom::Known(Some(r)),
+        (None, Some(cu)) => RegionFrom::CustomersRegion(cu),
+        (None, None) => RegionFrom::Known(None),
+    };
+    OrderLine {
+        customer,
+        business_type,
+        region,
+    }
+}
+
+/// Where the grade of a new order comes from (R-SL3); an order with neither a grade nor a
+/// customer cannot have one.
+pub fn order_grade<I>(
+    given: Option<crate::vocab::Grade>,
+    customer: Option<I>,
+) -> Result<GradeFrom<I>, crate::values::FieldError> {
+    match (given, customer) {
+        (Some(g), _) => Ok(GradeFrom::Given(g)),
+        (None, Some(cu)) => Ok(GradeFrom::InForceAt(cu)),
+        (None, None) => Err(crate::values::FieldError::new(
+            "grade",
+            "is needed: the order names no customer",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,5 +433,69 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_first_circuit_gives_what_the_caller_did_not() {
+        use crate::vocab::BusinessType as B;
+        let circuit = FirstCircuit {
+            customer: 7,
+            business_type: B::DataLine,
+            region: Some(3),
+        };
+        let first = Some(circuit);
+        let all = order_line(None, None, None, first);
+        assert_eq!(
+            all,
+            OrderLine {
+                customer: Some(7),
+                business_type: Some(B::DataLine),
+                region: RegionFrom::Known(Some(3))
+            }
+        );
+        let given = order_line(Some(8), Some(B::InternetLine), Some(4), first);
+        assert_eq!(
+            given,
+            OrderLine {
+                customer: Some(8),
+                business_type: Some(B::InternetLine),
+                region: RegionFrom::Known(Some(4))
+            }
+        );
+        let no_region = order_line(
+            None,
+            None,
+            None,
+            Some(FirstCircuit {
+                region: None,
+                ..circuit
+            }),
+        );
+        assert_eq!(no_region.region, RegionFrom::CustomersRegion(7));
+        let nothing = order_line::<i64>(None, None, None, None);
+        assert_eq!(
+            nothing,
+            OrderLine {
+                customer: None,
+                business_type: None,
+                region: RegionFrom::Known(None)
+            }
+        );
+        assert_eq!(
+            order_line(Some(9), None, None, None).region,
+            RegionFrom::CustomersRegion(9)
+        );
+    }
+
+    #[test]
+    fn the_grade_is_given_or_the_one_in_force_when_the_fault_occurred() {
+        use crate::vocab::Grade;
+        assert_eq!(
+            order_grade(Some(Grade::Gold), Some(1)),
+            Ok(GradeFrom::Given(Grade::Gold))
+        );
+        assert_eq!(order_grade(None, Some(1)), Ok(GradeFrom::InForceAt(1)));
+        let err = order_grade::<i64>(None, None).unwrap_err();
+        assert_eq!(err.field, "grade");
     }
 }

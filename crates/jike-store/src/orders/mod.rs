@@ -1029,7 +1029,7 @@ impl Store {
             }
             None => None,
         };
-        let mut region = match &input.region_code {
+        let region = match &input.region_code {
             Some(c) => {
                 refs.require(conn, "regions", "region", "region_code", c, &mut problems)
                     .await?
@@ -1085,39 +1085,40 @@ impl Store {
             }
             None => None,
         };
-        let customer = customer.or(first_circuit.as_ref().map(|c| c.0));
-        let business_type = match input.business_type {
-            Some(b) => Some(b),
-            None => first_circuit
+        // The domain decides (R-BT, R-SL3); the store reads the facts it asks for.
+        let line = derive::order_line(
+            customer,
+            input.business_type,
+            region,
+            first_circuit
                 .as_ref()
-                .map(|c| stored::<BusinessType>(&c.1))
+                .map(|c| -> Result<_, StoreError> {
+                    Ok(derive::FirstCircuit {
+                        customer: c.0,
+                        business_type: stored::<BusinessType>(&c.1)?,
+                        region: c.2,
+                    })
+                })
                 .transpose()?,
-        };
-        if region.is_none() {
-            region = first_circuit.as_ref().and_then(|c| c.2);
-        }
-        if region.is_none() {
-            if let Some(cu) = customer {
+        );
+        let (customer, business_type) = (line.customer, line.business_type);
+        let region = match line.region {
+            derive::RegionFrom::Known(r) => r,
+            derive::RegionFrom::CustomersRegion(cu) => {
                 let r: Option<(Option<i64>,)> = conn
                     .fetch_optional(
                         "SELECT region_id FROM customers WHERE id = $1",
                         &[Val::int(cu)],
                     )
                     .await?;
-                region = r.and_then(|(r,)| r);
+                r.and_then(|(r,)| r)
             }
-        }
-        let grade = match input.grade {
-            Some(g) => g,
-            None => match customer {
-                Some(cu) => grade_at(conn, cu, occurred).await?,
-                None => {
-                    return Err(StoreError::invalid(
-                        "grade",
-                        "is needed: the order names no customer",
-                    ))
-                }
-            },
+        };
+        let grade = match derive::order_grade(input.grade, customer)
+            .map_err(|e| StoreError::Invalid(vec![e]))?
+        {
+            derive::GradeFrom::Given(g) => g,
+            derive::GradeFrom::InForceAt(cu) => grade_at(conn, cu, occurred).await?,
         };
         // R-MD: the facts of the first circuit's path and the first element; the domain
         // decides (`derive::contractor`).
