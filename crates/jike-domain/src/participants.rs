@@ -6,7 +6,7 @@
 //! records the events of its part ([`may_record`]); the lead room records any.
 //!
 //! The store's scope condition for a room (`jike-store/src/scope.rs`) is the SQL form of
-//! [`rooms`]; `crates/jike/tests/access.rs` (`every_room_that_works_a_fault_…`) checks them
+//! [`rooms`]; `crates/jike/tests/it/access.rs` (`every_room_that_works_a_fault_…`) checks them
 //! against each other through the API.
 
 use crate::vocab::{EventType, Grade, OrderKind, Room, Vocabulary};

@@ -8,7 +8,7 @@
 //! `.ci/run` installs. Without them the test says it was skipped, except under `CI=true`, where a
 //! missing part fails it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

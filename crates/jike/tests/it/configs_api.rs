@@ -4,14 +4,14 @@
 //! element and listed per element and per rule; every bad upload is refused naming its field
 //! and writes nothing; a contractor reaches only the elements it maintains.
 
-mod common;
+use crate::common;
 
 use common::{client_with, token_of, Server};
 use jike_store::testing::TestDb;
 use serde_json::Value;
 
-const HUAWEI_AGG: &str = include_str!("../../jike-lint/tests/data/huawei-agg.cfg");
-const H3C_ACCESS: &str = include_str!("../../jike-lint/tests/data/h3c-access.cfg");
+const HUAWEI_AGG: &str = include_str!("../../../jike-lint/tests/data/huawei-agg.cfg");
+const H3C_ACCESS: &str = include_str!("../../../jike-lint/tests/data/h3c-access.cfg");
 
 /// The findings the library finds in `text`, as (line, rule, severity).
 fn expected(

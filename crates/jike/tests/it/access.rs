@@ -8,7 +8,7 @@
 //! - login: the session cookie, CSRF on writes, throttling and the lock;
 //! - the audit log: API writes are recorded and `jike audit verify` catches an edited row.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

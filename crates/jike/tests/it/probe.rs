@@ -12,7 +12,7 @@
 //! And the parallel fault process (R-F2, R-F4): the support room contacts the customer before
 //! the lead room accepts; 驳回 needs a reason.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

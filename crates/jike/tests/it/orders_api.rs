@@ -3,7 +3,7 @@
 //! naming the field), idempotent creation, the scheduler firing due timers, and the evaluator as
 //! a service.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use common::Server;

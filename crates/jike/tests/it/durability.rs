@@ -9,7 +9,7 @@
 //! Every wait polls against a deadline; nothing depends on how fast this machine is, only the
 //! coverage (how many timers fall due while the service is down) does, and it is printed.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader};

@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-#[path = "../../jike-sheets/tests/support/bomb.rs"]
+#[path = "../../../jike-sheets/tests/support/bomb.rs"]
 mod bomb;
-mod common;
+use crate::common;
 
 use common::{get_json, Server};
 use jike_store::testing::TestDb;
