@@ -11,6 +11,7 @@ pub mod db;
 mod demo;
 pub mod error;
 pub mod inventory;
+mod long;
 pub mod notify;
 pub mod orders;
 pub mod page;

@@ -651,11 +651,15 @@ impl Store {
 
     /// Recomputes the whole chain, in seq order, from one snapshot of the database, and reports
     /// the first entry that was edited, deleted, reordered or cut off the end.
+    /// It reads every entry: off the runtime's workers (`Store::off_runtime`).
     pub async fn audit_verify(&self) -> Result<AuditReport, StoreError> {
-        let mut snapshot = self.db.snapshot().await?;
-        let report = verify(&mut snapshot.conn()).await?;
-        snapshot.end().await?;
-        Ok(report)
+        self.off_runtime(|store| async move {
+            let mut snapshot = store.db.snapshot().await?;
+            let report = verify(&mut snapshot.conn()).await?;
+            snapshot.end().await?;
+            Ok(report)
+        })
+        .await
     }
 
     /// Entries, newest first, filtered by [`AuditQuery`].

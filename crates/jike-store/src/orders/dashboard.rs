@@ -84,8 +84,19 @@ fn start_of_day_cn(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 impl Store {
-    /// The overview for `caller` as of `now`.
+    /// The overview for `caller` as of `now`. It scans the open orders and evaluates their
+    /// clocks: off the runtime's workers (`Store::off_runtime`).
     pub async fn dashboard_as(
+        &self,
+        caller: &Caller,
+        now: DateTime<Utc>,
+    ) -> Result<Dashboard, StoreError> {
+        let caller = caller.clone();
+        self.off_runtime(move |store| async move { store.dashboard_scan(&caller, now).await })
+            .await
+    }
+
+    async fn dashboard_scan(
         &self,
         caller: &Caller,
         now: DateTime<Utc>,
