@@ -91,7 +91,7 @@ impl Store {
         };
         tx.commit().await?;
         Ok(Created {
-            order: seen_by(caller, self.order(id, now).await?),
+            order: self.order_written_by(caller, id, now).await?,
             replayed: false,
         })
     }

@@ -184,7 +184,7 @@ impl Store {
             }));
         crate::audit::append(&mut conn, &entry, now).await?;
         tx.commit().await?;
-        Ok(seen_by(caller, self.order(order_id, now).await?))
+        self.order_written_by(caller, order_id, now).await
     }
 }
 

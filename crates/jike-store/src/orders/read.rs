@@ -34,18 +34,15 @@ impl Store {
         row.map(|(id,)| id).ok_or_else(|| no_order(key))
     }
 
-    /// An order with its links, events, live clocks at `now` and the events its state allows.
+    /// An order with its links, events, live clocks at `now` and the events its state allows,
+    /// unscoped: for the command line and the system's own work (`Caller::system`).
     pub async fn order(&self, id: i64, now: DateTime<Utc>) -> Result<Order, StoreError> {
-        let mut c = self.db.read().await?;
-        let mut conn = c.conn();
-        let mut order = crate::inventory::ops::get::<Orders>(&mut conn, &Scope::All, id).await?;
-        self.fill_detail(&mut conn, &mut order, now).await?;
-        Ok(order)
+        self.order_in_scope(&Scope::All, id, now).await
     }
 
     /// An order `caller` sees (by id or code), with its detail as for [`Store::order`]; a
     /// customer gets its own view of it (`Order::as_customer_sees`). Not found when out of
-    /// scope.
+    /// scope: the lookup and every read of the detail apply the caller's scope.
     pub async fn order_as(
         &self,
         caller: &Caller,
@@ -53,8 +50,38 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Order, StoreError> {
         let id = self.order_id_as(caller, key).await?;
-        let order = self.order(id, now).await?;
+        let order = self.order_in_scope(&caller.scope, id, now).await?;
         Ok(seen_by(caller, order))
+    }
+
+    /// The order `id` as `scope` sees it, with its detail.
+    async fn order_in_scope(
+        &self,
+        scope: &Scope,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Order, StoreError> {
+        let mut c = self.db.read().await?;
+        let mut conn = c.conn();
+        let mut order = crate::inventory::ops::get::<Orders>(&mut conn, scope, id).await?;
+        self.fill_detail(&mut conn, &mut order, now).await?;
+        Ok(order)
+    }
+
+    /// The order a write of `caller` just made or changed, as it now stands: read whatever the
+    /// scope, since the write may have moved it out of the caller's sight (a transfer to
+    /// another contractor) and the writer is owed its outcome; a customer still gets its own
+    /// view.
+    pub(super) async fn order_written_by(
+        &self,
+        caller: &Caller,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Order, StoreError> {
+        Ok(seen_by(
+            caller,
+            self.order_in_scope(&Scope::All, id, now).await?,
+        ))
     }
 
     /// The same, by code.
