@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use jike_lint::{LintConfig, Role};
-use jike_server::configs::{check, compare_fleet};
+use jike_store::configs::lint::{check, compare_fleet};
 use jike_store::{Caller, Elements, FleetCheck, FleetDevice, ListParams, Store};
 
 const CONFIG: &str = "#\nsysname NE\n#\nclock timezone BJ add 08:00:00\n#\nntp-service unicast-server 10.255.0.1\nntp-service unicast-server 10.255.0.2\n#\ninfo-center loghost 10.255.1.10\n#\ninterface GigabitEthernet0/0/1\n description to-core\n#\nreturn\n";

@@ -11,18 +11,18 @@
 //! - `GET /api/v1/config-findings`: findings across elements, by rule, severity or element.
 //! - `GET /api/v1/config-findings/rules`: the rule catalogue with counts per rule.
 //!
-//! R-CF2 compares devices with each other: each upload keeps its global parameters and the store
-//! hands [`compare_fleet`] the newest ones of every element of the role, in the upload's
-//! transaction (`jike_store::configs`).
+//! The check itself and R-CF2's comparison across devices are the store's workflow
+//! (`jike_store::configs::lint`, asking `jike-lint`); this module reads the request.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jike_domain::FieldError;
-use jike_lint::{Globals, LintConfig, Role, Vendor, RULES};
+use jike_lint::{Role, Vendor, RULES};
+use jike_store::configs::ConfigText;
 use jike_store::configs::MAX_FINDINGS_LIMIT;
-use jike_store::{ConfigFinding, ConfigUpload, Elements, FindingQuery, FleetCheck, FleetDevice};
+use jike_store::{Elements, FindingQuery};
 use serde::Serialize;
 
 use crate::access::Who;
@@ -62,14 +62,6 @@ pub fn role_of(raw: &str) -> Result<Role, ApiError> {
     }
 }
 
-fn role_code(role: Role) -> &'static str {
-    match role {
-        Role::Access => "access",
-        Role::Aggregation => "aggregation",
-        Role::Core => "core",
-    }
-}
-
 /// The text of an upload: UTF-8 (a byte-order mark dropped), else GB18030 (which Chinese
 /// descriptions on Huawei and H3C devices are often written in); bytes that are neither are
 /// refused rather than stored garbled.
@@ -92,88 +84,6 @@ pub fn decode(bytes: &[u8]) -> Result<String, ApiError> {
 /// Text that is not a configuration at all (a spreadsheet, an archive): NUL bytes.
 fn looks_binary(text: &str) -> bool {
     text.bytes().take(64 * 1024).any(|b| b == 0)
-}
-
-/// Checks a configuration: what the store keeps.
-pub fn check(
-    file_name: &str,
-    text: String,
-    vendor: Option<Vendor>,
-    role: Role,
-    cfg: &LintConfig,
-) -> ConfigUpload {
-    let device = jike_lint::check_device(&text, vendor, role, cfg);
-    let vendor = device.vendor;
-    let lines = i64::from(device.lines);
-    // Serialising plain strings and numbers cannot fail.
-    let globals = serde_json::to_string(&device.globals).unwrap_or_else(|_| "{}".into());
-    let findings = device
-        .into_findings(file_name)
-        .into_iter()
-        .map(|f| ConfigFinding {
-            line: i64::from(f.line),
-            rule: f.rule.to_string(),
-            severity: f.severity.as_str().to_string(),
-            message: f.message,
-            object: f.object,
-            message_zh: f.message_zh,
-            related_elements: vec![],
-        })
-        .collect();
-    ConfigUpload {
-        file_name: file_name.to_string(),
-        vendor: vendor.as_str().to_string(),
-        role: role_code(role).to_string(),
-        content: text,
-        lines,
-        findings,
-        globals,
-    }
-}
-
-/// R-CF2 across the newest configurations of one role (`jike_lint::cross_check`), by element.
-pub fn compare_fleet(
-    role: &str,
-    devices: &[FleetDevice],
-    cfg: &LintConfig,
-) -> Vec<(i64, ConfigFinding)> {
-    let Some(role) = Role::parse(role) else {
-        return Vec::new();
-    };
-    // A configuration stored before its parameters were kept compares as setting none.
-    let globals: Vec<Globals> = devices
-        .iter()
-        .map(|d| serde_json::from_str(&d.globals).unwrap_or_default())
-        .collect();
-    let named: Vec<(&str, &Globals)> = devices
-        .iter()
-        .zip(&globals)
-        .map(|(d, g)| (d.element_code.as_str(), g))
-        .collect();
-    let id_of: std::collections::HashMap<&str, i64> = devices
-        .iter()
-        .map(|d| (d.element_code.as_str(), d.element_id))
-        .collect();
-    jike_lint::cross_check(&named, role, cfg)
-        .into_iter()
-        .filter_map(|f| {
-            let id = *id_of.get(f.file.as_str())?;
-            Some((
-                id,
-                ConfigFinding {
-                    line: i64::from(f.line),
-                    rule: f.rule.to_string(),
-                    severity: f.severity.as_str().to_string(),
-                    // The stored message names no other element: each reader is shown those
-                    // of `related_elements` it may see.
-                    message: f.message_alone(jike_lint::Lang::En),
-                    message_zh: f.message_alone(jike_lint::Lang::Zh),
-                    object: f.object,
-                    related_elements: f.related,
-                },
-            ))
-        })
-        .collect()
 }
 
 /// The element a path names, by id or by code, as the caller sees it.
@@ -237,20 +147,15 @@ pub async fn upload(
         .filter(|n| !n.is_empty())
         .or(sent_name.filter(|n| !n.starts_with("upload.")))
         .unwrap_or_default();
-    let cfg = state.config.lint.clone();
-    // Linting is CPU work (tens of MB/s): off the async workers.
-    let upload = tokio::task::spawn_blocking(move || check(&file_name, text, vendor, role, &cfg))
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("the check failed: {e}")))?;
-    let cfg = state.config.lint.clone();
-    let compare = move |role: &str, devices: &[FleetDevice]| compare_fleet(role, devices, &cfg);
-    let fleet = FleetCheck {
-        rule: jike_lint::rules::CF2_INCONSISTENT,
-        compare: &compare,
+    let upload = ConfigText {
+        file_name,
+        text,
+        vendor,
+        role,
     };
     let result = state
         .store
-        .config_upload_as(&who.caller, id, &upload, &fleet)
+        .config_check_as(&who.caller, id, upload, state.config.lint.clone())
         .await?;
     let location = format!("/api/v1/elements/{id}/config");
     Ok((
@@ -485,75 +390,6 @@ mod tests {
         assert!(decode(b"\xFF\xFF\xFF").is_err());
         assert!(looks_binary("PK\u{0}\u{3}"));
         assert!(!looks_binary("sysname A"));
-    }
-
-    #[test]
-    fn a_check_names_its_vendor_role_and_findings() {
-        let text =
-            "#\nsysname A\n#\ninterface GigabitEthernet0/0/1\n port link-type access\n#\nreturn\n";
-        let up = check(
-            "a.cfg",
-            text.to_string(),
-            None,
-            Role::Access,
-            &LintConfig::default(),
-        );
-        assert_eq!(up.vendor, "huawei");
-        assert_eq!(up.role, "access");
-        assert_eq!(up.lines, 7);
-        let f = up
-            .findings
-            .iter()
-            .find(|f| f.rule == "CF5-missing-description")
-            .expect("the interface has no description");
-        assert_eq!(f.line, 4);
-    }
-
-    #[test]
-    fn the_fleet_is_compared_on_the_parameters_kept_with_each_configuration() {
-        let text = "#\nsysname A\n#\nntp-service unicast-server 10.255.0.1\n#\nreturn\n";
-        let cfg = LintConfig::default();
-        let kept = check("a.cfg", text.to_string(), None, Role::Aggregation, &cfg).globals;
-        let round: Globals = serde_json::from_str(&kept).unwrap();
-        assert_eq!(round.ntp_servers.values, ["10.255.0.1"]);
-        let device = |id: i64, globals: &str| FleetDevice {
-            element_id: id,
-            element_code: format!("NE-{id}"),
-            globals: globals.into(),
-        };
-        // A configuration kept before its parameters were (`{}`) or unreadable ones compare as
-        // setting none: the odd one out of three.
-        for odd in ["{}", "not json"] {
-            let devices = [device(1, &kept), device(2, &kept), device(3, odd)];
-            let found = compare_fleet("aggregation", &devices, &cfg);
-            assert_eq!(found.len(), 1, "{found:?}");
-            assert_eq!(found[0].0, 3);
-            assert_eq!(found[0].1.rule, "CF2-inconsistent");
-            assert!(
-                found[0].1.message.contains("10.255.0.1"),
-                "{}",
-                found[0].1.message
-            );
-        }
-        // Two odd ones of five: each finding's message names no element, the other odd one
-        // is kept apart for the store to show to those who may see it.
-        let devices = [
-            device(1, &kept),
-            device(2, &kept),
-            device(3, &kept),
-            device(4, "{}"),
-            device(5, "{}"),
-        ];
-        let found = compare_fleet("aggregation", &devices, &cfg);
-        assert_eq!(found.len(), 2, "{found:?}");
-        for (id, f) in &found {
-            let other = if *id == 4 { "NE-5" } else { "NE-4" };
-            assert_eq!(f.related_elements, [other]);
-            assert!(!f.message.contains("NE-"), "{}", f.message);
-            assert!(!f.message_zh.contains("NE-"), "{}", f.message_zh);
-            assert!(f.message_zh.contains("10.255.0.1"), "{}", f.message_zh);
-        }
-        assert!(compare_fleet("edge", &[device(1, &kept)], &cfg).is_empty());
     }
 
     #[test]

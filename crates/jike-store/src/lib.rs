@@ -38,8 +38,8 @@ use serde::Serialize;
 
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditReport};
 pub use configs::{
-    ConfigCheck, ConfigFinding, ConfigOverview, ConfigSummary, ConfigUpload, ElementFinding,
-    ElementRef, FindingQuery, FleetCheck, FleetDevice, RuleCount,
+    ConfigCheck, ConfigFinding, ConfigOverview, ConfigSummary, ConfigText, ConfigUpload,
+    ElementFinding, ElementRef, FindingQuery, FleetCheck, FleetDevice, RuleCount,
 };
 pub use db::{Backend, Db, Val};
 pub use entities::*;

@@ -1,11 +1,13 @@
 //! Configuration compliance in the service (issue 6, domain.md §9, R-CF1..R-CF7): the
 //! configurations uploaded for a network element and the findings of its newest check.
 //!
-//! The store does not lint: the server runs `jike-lint` on the upload and hands the text with
-//! its findings to [`Store::config_upload_as`], which writes them in one transaction with an
-//! audit entry. Each element keeps its newest [`KEEP_CONFIGS`] configurations (to see what
-//! changed) and the findings of the newest only: an upload replaces the element's findings, so
-//! the lists per element and per rule always show the state of the network as last checked.
+//! The workflow is the order's: the store reads the facts, `jike-lint`'s pure functions decide,
+//! the store writes the outcome. [`Store::config_check_as`] (`lint.rs`) checks the uploaded text
+//! and hands it with its findings to [`Store::config_upload_as`], which writes them in one
+//! transaction with an audit entry. Each element keeps its newest [`KEEP_CONFIGS`]
+//! configurations (to see what changed) and the findings of the newest only: an upload replaces
+//! the element's findings, so the lists per element and per rule always show the state of the
+//! network as last checked.
 //!
 //! One rule compares devices with each other (R-CF2, `CF2-inconsistent`: NTP, syslog and SNMP
 //! trap hosts, time zone, AAA servers uniform across the devices of one role). Each
@@ -31,6 +33,9 @@ use crate::inventory::ops::{check_visible, scope_condition};
 use crate::page::Page;
 use crate::{Caller, Elements, Store};
 use jike_domain::time::local;
+
+pub mod lint;
+pub use lint::ConfigText;
 
 /// How many configurations an element keeps, newest first; older ones are deleted at upload.
 pub const KEEP_CONFIGS: i64 = 10;

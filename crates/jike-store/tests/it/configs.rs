@@ -632,3 +632,64 @@ async fn a_comparison_names_only_the_elements_the_reader_sees() {
     })
     .await;
 }
+
+/// The workflow with the real checks (`config_check_as`, R-CF2 as orders ask the domain): the
+/// store lints the text with `jike-lint` and compares the role's fleet in the same upload.
+#[tokio::test]
+async fn an_uploaded_text_is_checked_and_compared_with_its_fleet_by_the_store() {
+    on_both(|store| async move {
+        let (ne, _) = seed(&store).await;
+        let mut ids = ne.to_vec();
+        ids.extend(more_dw0_elements(&store, 2..3).await);
+        let admin = Caller::system("admin");
+        let text = |ntp: &str| {
+            format!(
+                "#\nsysname NE\n#\nclock timezone BJ add 08:00:00\n#\nntp-service unicast-server {ntp}\n#\n\
+                 interface GigabitEthernet0/0/1\n port link-type access\n#\nreturn\n"
+            )
+        };
+        let lint = std::sync::Arc::new(jike_lint::LintConfig::default());
+        let put = |id: i64, ntp: &'static str| {
+            let (store, admin, lint, text) = (store.clone(), admin.clone(), lint.clone(), text(ntp));
+            async move {
+                let upload = ConfigText {
+                    file_name: format!("NE-{id}.cfg"),
+                    text,
+                    vendor: None,
+                    role: jike_lint::Role::Aggregation,
+                };
+                store.config_check_as(&admin, id, upload, lint).await.unwrap()
+            }
+        };
+        let first = put(ids[0], "10.255.0.1").await;
+        assert_eq!(first.config.vendor, "huawei", "detected from the text");
+        assert_eq!(first.config.role, "aggregation");
+        assert!(
+            first.findings.iter().any(|f| f.rule == "CF5-missing-description" && f.line == 8),
+            "{:?}",
+            first.findings
+        );
+        put(ids[1], "10.255.0.1").await;
+        let odd = put(ids[2], "10.9.9.9").await;
+        let cf2: Vec<_> = odd
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CF2-inconsistent")
+            .collect();
+        assert_eq!(cf2.len(), 1, "{:?}", odd.findings);
+        assert!(cf2[0].message.contains("10.255.0.1"), "{}", cf2[0].message);
+        let stored = store
+            .config_findings_as(
+                &admin,
+                &FindingQuery {
+                    rule: Some("CF2-inconsistent".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let odd_ones: Vec<_> = stored.items.iter().map(|f| f.element_code.as_str()).collect();
+        assert_eq!(odd_ones, ["NE-2"]);
+    })
+    .await;
+}
