@@ -6,6 +6,7 @@
 //! The SLA policy of an order is the one in force when it occurred (`sla_policies`, with
 //! history), so changing the policy never rewrites the clocks of older orders.
 
+mod assignment;
 pub mod dashboard;
 mod joining;
 mod scheduling;
@@ -80,6 +81,8 @@ pub struct OrderRow {
     builder_name: Option<String>,
     builder_phone: Option<String>,
     lead_room: Option<String>,
+    assignee_code: Option<String>,
+    assignee_name: Option<String>,
     occurred_at: DateTime<Utc>,
     breached: i64,
     joint_handling_at: Option<DateTime<Utc>>,
@@ -109,6 +112,8 @@ crate::lite_record!(OrderRow {
     builder_name,
     builder_phone,
     lead_room,
+    assignee_code,
+    assignee_name,
     occurred_at,
     breached,
     joint_handling_at,
@@ -141,11 +146,12 @@ impl Entity for Orders {
         noun: "work order",
         select: "SELECT t.id, t.code, t.kind, t.title, t.description, t.state, t.grade, t.business_type, \
                  cu.code AS customer_code, cu.name AS customer_name, s.code AS site_code, r.code AS region_code, \
-                 c.code AS contractor_code, c.name AS contractor_name, t.contractor_basis, t.builder_name, t.builder_phone, t.lead_room, t.occurred_at, t.breached, \
+                 c.code AS contractor_code, c.name AS contractor_name, t.contractor_basis, t.builder_name, t.builder_phone, t.lead_room, \
+                 st.code AS assignee_code, st.name AS assignee_name, t.occurred_at, t.breached, \
                  t.joint_handling_at, t.next_due_at, t.policy_id, t.created_by, t.created_at, t.updated_at, \
                  t.closed_at FROM orders t LEFT JOIN customers cu ON cu.id = t.customer_id \
                  LEFT JOIN sites s ON s.id = t.site_id LEFT JOIN regions r ON r.id = t.region_id \
-                 LEFT JOIN contractors c ON c.id = t.contractor_id",
+                 LEFT JOIN contractors c ON c.id = t.contractor_id LEFT JOIN staff st ON st.id = t.assignee_id",
         filters: &[
             Filter { param: "kind", sql: "t.kind = ?", kind: FilterKind::Vocab(vocab::<OrderKind>), doc: "order kind" },
             Filter { param: "state", sql: "t.state = ?", kind: FilterKind::Vocab(vocab::<OrderState>), doc: "order state" },
@@ -179,6 +185,12 @@ impl Entity for Orders {
                 sql: "t.contractor_id = (SELECT id FROM contractors WHERE code = ?)",
                 kind: FilterKind::Code { table: "contractors", noun: "contractor" },
                 doc: "contractor code",
+            },
+            Filter {
+                param: "assignee",
+                sql: "t.assignee_id = (SELECT id FROM staff WHERE code = ?)",
+                kind: FilterKind::Code { table: "staff", noun: "staff member" },
+                doc: "assigned to the staff member (代维人员) with this code (工号)",
             },
             Filter {
                 param: "region",
@@ -241,6 +253,8 @@ impl Entity for Orders {
                 .as_deref()
                 .and_then(ContractorBasis::parse),
             lead_room: r.lead_room.as_deref().map(stored).transpose()?,
+            assignee_code: r.assignee_code,
+            assignee_name: r.assignee_name,
             occurred_at: local(r.occurred_at),
             breached: r.breached != 0,
             joint_handling_at: r.joint_handling_at.map(local),
@@ -678,8 +692,10 @@ struct EventRow {
     reason: Option<String>,
     approved_by: Option<String>,
     data: Option<String>,
+    assignee_code: Option<String>,
+    assignee_name: Option<String>,
 }
-crate::lite_record!(EventRow { seq, kind = "type", at, recorded_at, actor, note, reason, approved_by, data });
+crate::lite_record!(EventRow { seq, kind = "type", at, recorded_at, actor, note, reason, approved_by, data, assignee_code, assignee_name });
 
 impl EventRow {
     fn event(&self) -> Result<Event, StoreError> {
@@ -796,8 +812,9 @@ impl Store {
 
 async fn events_of(conn: &mut Conn<'_>, order_id: i64) -> Result<Vec<EventRow>, StoreError> {
     conn.fetch_all(
-        "SELECT seq, type, at, recorded_at, actor, note, reason, approved_by, data FROM order_events \
-         WHERE order_id = $1 ORDER BY seq",
+        "SELECT e.seq, e.type, e.at, e.recorded_at, e.actor, e.note, e.reason, e.approved_by, e.data, \
+         st.code AS assignee_code, st.name AS assignee_name FROM order_events e \
+         LEFT JOIN staff st ON st.id = e.assignee_id WHERE e.order_id = $1 ORDER BY e.seq",
         &[Val::int(order_id)],
     )
     .await
@@ -1338,7 +1355,7 @@ impl Store {
             .await?;
         }
         for (n, event) in events.iter().enumerate() {
-            insert_event(conn, id, n as i64 + 1, event, now, None).await?;
+            insert_event(conn, id, n as i64 + 1, event, now, None, None).await?;
         }
         insert_timers(conn, id, &timers).await?;
         let targets = self.targets("order.created");
@@ -1492,8 +1509,27 @@ impl Store {
                 "is required: the order has no contractor (none could be derived from its circuit's path, its region's contracts or its element), and an order dispatched to no contractor reaches no technician",
             ));
         }
+        let assignee = assignment::plan(
+            &mut conn,
+            caller,
+            order_id,
+            core.contractor_id,
+            contractor.or(core.contractor_id),
+            basis,
+            input,
+        )
+        .await?;
         let seq = core.event_count + 1;
-        insert_event(&mut conn, order_id, seq, &event, now, input.data.as_ref()).await?;
+        insert_event(
+            &mut conn,
+            order_id,
+            seq,
+            &event,
+            now,
+            input.data.as_ref(),
+            assignee.event_assignee(),
+        )
+        .await?;
         events.push(event);
         let closed = (next.state == OrderState::Closed).then(|| Val::Time(Some(utc(secs(at)))));
         conn.execute(
@@ -1523,6 +1559,15 @@ impl Store {
             next.state,
         )
         .await?;
+        let told = assignment::Told {
+            order_id,
+            code: &core.code,
+            grade,
+            kind,
+            event: input.kind,
+        };
+        self.apply_assignment(&mut conn, &assignee, told, now)
+            .await?;
         let targets = self.targets("order.event");
         if !targets.is_empty() {
             let payload = serde_json::json!({
@@ -1738,10 +1783,18 @@ impl Store {
                 .map(|r| r.observation_secs)
                 .unwrap_or(order::DEFAULT_OBSERVATION_SECS),
         );
+        let assignable = jike_domain::assignment::assignable(
+            order.contractor_code.as_deref(),
+            order.contractor_basis,
+        );
         let allowed = status
             .fold(&input.events)
             .map(|s| s.allowed().to_vec())
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            // Issue 14: only an order with a contractor (not engineering's) has staff to assign.
+            .filter(|e| assignable || *e != EventType::Assigned)
+            .collect();
         order.circuit_codes = Some(circuits.into_iter().map(|(c,)| c).collect());
         order.element_codes = Some(elements.into_iter().map(|(c,)| c).collect());
         order.alarms = Some(
@@ -1768,6 +1821,8 @@ impl Store {
                         reason: r.reason,
                         approved_by: r.approved_by,
                         data: r.data.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+                        assignee_code: r.assignee_code,
+                        assignee_name: r.assignee_name,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?,
@@ -1888,10 +1943,11 @@ async fn insert_event(
     event: &Event,
     now: DateTime<Utc>,
     data: Option<&serde_json::Value>,
+    assignee: Option<i64>,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO order_events (order_id, seq, type, at, recorded_at, actor, note, reason, approved_by, data) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO order_events (order_id, seq, type, at, recorded_at, actor, note, reason, approved_by, data, assignee_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         &[
             Val::int(order_id),
             Val::int(seq),
@@ -1903,6 +1959,7 @@ async fn insert_event(
             Val::Text(event.reason.clone()),
             Val::Text(event.approved_by.clone()),
             Val::Text(data.map(|d| d.to_string())),
+            Val::Int(assignee),
         ],
     )
     .await?;
