@@ -25,6 +25,8 @@ const DISPATCHER = [env('JIKE_DISPATCHER'), env('JIKE_DISPATCHER_PASSWORD')];
 const CONTRACTOR = [env('JIKE_CONTRACTOR'), env('JIKE_CONTRACTOR_PASSWORD')];
 const ADMIN = [env('JIKE_ADMIN'), env('JIKE_ADMIN_PASSWORD')];
 const CUSTOMER = [env('JIKE_CUSTOMER'), env('JIKE_CUSTOMER_PASSWORD')];
+// Issue 14: the demo's technician (a contractor account linked to a staff member).
+const TECHNICIAN = [env('JIKE_TECHNICIAN'), env('JIKE_TECHNICIAN_PASSWORD')];
 const ARTIFACTS = env('JIKE_ARTIFACTS', path.resolve('artifacts'));
 const CHROMIUM = process.env.JIKE_CHROMIUM || '/usr/bin/chromium';
 fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -215,7 +217,16 @@ test('a dispatcher creates a gold fault order, watches its countdown and walks i
     await form.getByTestId('event-note').fill(`E2E：${type}`);
     // The dispatcher names who maintains it (R-MD: an order dispatched to no contractor is
     // refused when nothing derived one).
-    if (type === 'dispatched') await form.getByTestId('event-contractor').selectOption(data.contractorA);
+    if (type === 'dispatched') {
+      await form.getByTestId('event-contractor').selectOption(data.contractorA);
+      // Issue 14: 派单 to a person: the select offers the chosen contractor's staff.
+      const people = form.getByTestId('event-assignee').locator('option');
+      await people.nth(1).waitFor({ state: 'attached' });
+      const staff = await people.nth(1).getAttribute('value');
+      assert.ok(staff, 'a person of the contractor is offered');
+      await form.getByTestId('event-assignee').selectOption(staff);
+      data.dispatchedTo = staff;
+    }
     if (type === 'on_site') {
       await form.getByTestId('onsite-arrival_time').fill(at(150));
       await form.getByTestId('onsite-site_lead').fill('服务支撑室 李工');
@@ -252,6 +263,9 @@ test('a dispatcher creates a gold fault order, watches its countdown and walks i
   }
   const types = await page.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => e.dataset.type));
   assert.deepEqual(types, ['occurred', ...steps.map(([type]) => type)]);
+  // The person it was dispatched to, on the timeline and in the order's details.
+  await page.getByTestId('tl-assignee').filter({ hasText: `派单给：` }).filter({ hasText: data.dispatchedTo }).waitFor();
+  await page.getByTestId('order-assignee').filter({ hasText: data.dispatchedTo }).waitFor();
   const timelineText = await page.getByTestId('timeline').textContent();
   for (const word of ['故障发生', '派单', '受理', '联系客户', '出发', '到达现场', '挂起', '解挂', '业务恢复', '开始观察', '客户确认', '回单', '归档', '客户机房门禁未开']) {
     assert.ok(timelineText.includes(word), `the timeline shows ${word}`);
@@ -518,6 +532,8 @@ test("an administrator edits a contractor's contract regions", async () => {
 test("a contractor does not see another contractor's order", async () => {
   const page = await newPage();
   await login(page, CONTRACTOR);
+  // Its account is the company's, linked to no technician: no 我的工单.
+  assert.equal(await page.getByTestId('nav-mine').count(), 0);
   assert.equal(await page.getByTestId('nav-admin').count(), 0);
   assert.equal(await page.getByTestId('nav-import').count(), 0);
   await page.goto(`${BASE}/console/#/orders?open=&q=${encodeURIComponent(data.orderB.code)}`);
@@ -534,6 +550,49 @@ test("a contractor does not see another contractor's order", async () => {
   await page.getByTestId('dashboard').waitFor();
   await page.getByTestId('last-refresh').filter({ hasText: /\d/ }).waitFor();
   assert.equal(await page.locator(`[data-testid="dashboard-order"][data-code="${data.orderB.code}"]`).count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a technician sees its own orders (我的工单) and may hand them on to a colleague', async () => {
+  const page = await newPage();
+  await login(page, TECHNICIAN);
+  await page.getByTestId('nav-mine').click();
+  await page.getByTestId('orders-title').filter({ hasText: '我的工单' }).waitFor();
+  await page.getByTestId('mine-chip').waitFor();
+  assert.equal(await page.locator('[data-testid="nav-mine"].active').count(), 1, 'the entry is the active one');
+  await page.getByTestId('orders-table').waitFor();
+  const me = await page.getByTestId('current-user').textContent();
+  const names = await page.getByTestId('order-assignee').allTextContents();
+  assert.ok(names.length > 0, 'the demo assigned orders to the technician');
+  for (const n of names) assert.equal(n, me, 'every order of mine is assigned to me');
+  const rows = await page.getByTestId('order-row').count();
+  assert.equal(names.length, rows);
+  await shot(page, 'my-orders.png');
+  // An order of mine shows me as its assignee and the dispatch to me on its timeline.
+  await page.getByTestId('order-link').first().click();
+  await page.getByTestId('order-detail').waitFor();
+  await page.getByTestId('order-assignee').filter({ hasText: me }).waitFor();
+  await page.getByTestId('tl-assignee').filter({ hasText: '派单给' }).first().waitFor();
+  // 指派 offers the people of my company, by name with their 工号.
+  // (The newest order of the demo's technician is in progress, so it may be handed on.)
+  const assign = page.getByTestId('action-assigned');
+  {
+    await assign.click();
+    const form = page.getByTestId('event-form-assigned');
+    await form.waitFor();
+    const options = await form.getByTestId('event-assignee').locator('option').allTextContents();
+    assert.ok(options.length > 2, `colleagues are offered: ${options}`);
+    assert.ok(options.some((o) => o.startsWith(me)), 'I am among them');
+    // Nobody chosen: refused in Chinese before anything is sent.
+    await form.getByTestId('event-submit').click();
+    await form.getByTestId('error-assignee_code').filter({ hasText: '此项为必填项' }).waitFor();
+    await form.getByTestId('event-cancel').click();
+  }
+  // In English too.
+  await page.getByTestId('lang-switch').click();
+  await page.getByTestId('nav-mine').filter({ hasText: 'My orders' }).waitFor();
+  await page.getByTestId('lang-switch').click();
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

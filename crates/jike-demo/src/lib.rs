@@ -35,7 +35,7 @@
 
 pub mod orders;
 
-pub use orders::{day_of_orders, DemoOrder};
+pub use orders::{day_of_orders, DemoOrder, DEMO_TECHNICIAN};
 
 use std::net::{IpAddr, Ipv4Addr};
 

@@ -18,7 +18,15 @@ pub struct DemoOrder {
     pub occurred_minutes_ago: i64,
     /// What happened since, each event minutes after `occurred`.
     pub events: Vec<(i64, EventCreate)>,
+    /// Issue 14: which of its contractor's staff (in code order) the dispatch names (派单 to a
+    /// person), when the order is dispatched.
+    pub technician: Option<usize>,
 }
+
+/// The demo's technician account (代维人员): a contractor account without a password, linked to
+/// the staff member the first dispatched order is assigned to, so that "my orders" (我的工单)
+/// has something to show; an administrator gives it a password (`jike user passwd`).
+pub const DEMO_TECHNICIAN: &str = "demo.tech";
 
 fn event(kind: EventType, actor: &str, note: &str) -> EventCreate {
     EventCreate {
@@ -30,6 +38,7 @@ fn event(kind: EventType, actor: &str, note: &str) -> EventCreate {
         actor: Some(actor.to_string()),
         contractor_code: None,
         lead_room: None,
+        assignee_code: None,
         data: None,
     }
 }
@@ -159,7 +168,12 @@ pub fn day_of_orders(circuits: &[String]) -> Vec<DemoOrder> {
             } else {
                 vec![]
             };
+            // Most dispatched orders go to the contractor's first technician, every third to its
+            // second, so that one person has several orders and the list shows two.
+            let dispatched = events.iter().any(|(_, e)| e.kind == Dispatched);
+            let technician = dispatched.then_some(usize::from(i % 3 == 2));
             DemoOrder {
+                technician,
                 create: OrderCreate {
                     kind,
                     title,
@@ -222,6 +236,17 @@ mod tests {
             Some("reopened"),
         ] {
             assert!(last_kinds.contains(&kind), "no order ends with {kind:?}");
+        }
+        // Issue 14: the dispatched orders name a person, mostly the first technician.
+        let assigned: Vec<Option<usize>> = day.iter().map(|o| o.technician).collect();
+        assert!(assigned.iter().filter(|t| **t == Some(0)).count() >= 5);
+        assert!(assigned.contains(&Some(1)));
+        for o in &day {
+            let dispatched = o
+                .events
+                .iter()
+                .any(|(_, e)| e.kind == EventType::Dispatched);
+            assert_eq!(o.technician.is_some(), dispatched, "{o:?}");
         }
         // Fewer circuits, fewer orders; the same circuits, the same day.
         assert_eq!(day_of_orders(&circuits[..3]).len(), 3);

@@ -49,6 +49,9 @@ impl Role {
                     | E::Passed
                     | E::DocumentsDelivered
                     | E::Completed
+                    // 指派 within its company; a technician only as `assignment::check_assigner`
+                    // allows.
+                    | E::Assigned
             ),
             Role::AccountManager | Role::Customer => matches!(event, E::Confirmed),
             Role::Auditor => false,

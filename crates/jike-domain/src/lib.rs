@@ -5,6 +5,7 @@
 #[macro_use]
 pub mod vocab;
 pub mod access;
+pub mod assignment;
 pub mod calendar;
 pub mod derive;
 pub mod inventory;

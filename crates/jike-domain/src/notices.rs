@@ -63,6 +63,46 @@ pub fn timer_fired(
     Notice { topic, subject }
 }
 
+/// The topic a person hears of orders assigned to it (issue 14): `order.assigned.<staff code>`,
+/// so that a technician's webhook or e-mail subscribes to its own (`order.assigned.*` for all).
+/// A topic travels in an HTTP header, so a code's bytes other than visible ASCII (a Chinese
+/// 工号) and `%` are percent-encoded: `张-001` is `order.assigned.%E5%BC%A0-001`.
+pub fn assigned_topic(staff_code: &str) -> String {
+    let mut topic = String::from("order.assigned.");
+    for b in staff_code.bytes() {
+        if b.is_ascii_graphic() && b != b'%' {
+            topic.push(char::from(b));
+        } else {
+            topic.push_str(&format!("%{b:02X}"));
+        }
+    }
+    topic
+}
+
+/// `【指派】GD-… 金牌故障 <title> 指派给 张强（CT01-S001）`; `转派给` when the order was
+/// transferred (转派) to the person.
+pub fn order_assigned(
+    code: &str,
+    grade: Grade,
+    kind: OrderKind,
+    title: &str,
+    staff_code: &str,
+    staff_name: &str,
+    event: EventType,
+) -> String {
+    let (tag, verb) = match event {
+        EventType::Reassigned => ("转派", "转派给"),
+        EventType::Dispatched => ("派单", "派单给"),
+        _ => ("指派", "指派给"),
+    };
+    format!(
+        "【{tag}】{code} {}{} {} {verb} {staff_name}（{staff_code}）",
+        grade.zh(),
+        kind.zh(),
+        title.trim()
+    )
+}
+
 /// A room called into joint handling (R-F4, R-F5); its topic is `order.room_joined.<room>`.
 pub fn room_joined(code: &str, grade: Grade, kind: OrderKind, room: Room) -> String {
     format!(
@@ -108,6 +148,34 @@ mod tests {
             .contains("升级为联合处理（11-25 14:00"));
         assert_eq!(n(DueKind::Update).topic, "order.update_due");
         assert!(n(DueKind::Update).subject.contains("R-F6"));
+    }
+
+    #[test]
+    fn an_assignment_is_told_to_the_person_on_its_own_topic() {
+        assert_eq!(assigned_topic("CT01-S001"), "order.assigned.CT01-S001");
+        assert_eq!(assigned_topic("张-1%"), "order.assigned.%E5%BC%A0-1%25");
+        assert_eq!(
+            order_assigned(
+                "GD-1",
+                Grade::Gold,
+                OrderKind::Fault,
+                " 光缆中断 ",
+                "CT01-S001",
+                "张强",
+                EventType::Assigned
+            ),
+            "【指派】GD-1 金牌故障 光缆中断 指派给 张强（CT01-S001）"
+        );
+        assert!(order_assigned(
+            "GD-1",
+            Grade::Gold,
+            OrderKind::Fault,
+            "x",
+            "S",
+            "李",
+            EventType::Reassigned
+        )
+        .starts_with("【转派】"));
     }
 
     #[test]

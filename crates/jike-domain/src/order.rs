@@ -25,7 +25,9 @@
 //! to `in_progress`. Each activity stops its own clock.
 //!
 //! `update_published` (进展通报, R-F6) is accepted in every open state of a fault or complaint
-//! and changes nothing. Events must come in non-decreasing time order. Observation (R-F10) is
+//! and changes nothing; so does `assigned` (指派, a person of the contractor named) from
+//! dispatch until the work is done (not before dispatch, while suspended, once restored work is
+//! confirmed, nor once planned work is completed or a handover passed). Events must come in non-decreasing time order. Observation (R-F10) is
 //! counted from the `restored` event; the `observing` event only records that the site lead
 //! is observing (the state `observing`), and is optional.
 
@@ -106,6 +108,7 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
                 E::Rejected,
                 E::Reassigned,
                 E::UpdatePublished,
+                E::Assigned,
             ],
             S::Rejected => &[E::Dispatched, E::Reassigned, E::Closed],
             S::Accepted => &[
@@ -117,6 +120,7 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
                 E::Rejected,
                 E::Reassigned,
                 E::UpdatePublished,
+                E::Assigned,
             ],
             S::InProgress => &[
                 E::CustomerContacted,
@@ -126,10 +130,17 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
                 E::Suspended,
                 E::Reassigned,
                 E::UpdatePublished,
+                E::Assigned,
             ],
             S::Suspended => &[E::Resumed, E::UpdatePublished],
-            S::Restored => &[E::Observing, E::Confirmed, E::Reopened, E::UpdatePublished],
-            S::Observing => &[E::Confirmed, E::Reopened, E::UpdatePublished],
+            S::Restored => &[
+                E::Observing,
+                E::Confirmed,
+                E::Reopened,
+                E::UpdatePublished,
+                E::Assigned,
+            ],
+            S::Observing => &[E::Confirmed, E::Reopened, E::UpdatePublished, E::Assigned],
             S::Confirmed => &[E::Replied, E::Closed, E::Reopened],
             S::Replied => &[E::Closed, E::Reopened],
             S::Closed => &[E::Reopened],
@@ -138,7 +149,7 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
     } else if kind == OrderKind::Handover {
         match state {
             S::New => &[E::Dispatched],
-            S::Dispatched => &[E::Accepted, E::Rejected, E::Reassigned],
+            S::Dispatched => &[E::Accepted, E::Rejected, E::Reassigned, E::Assigned],
             S::Rejected => &[E::Dispatched, E::Reassigned, E::Closed],
             S::Accepted => &[
                 E::CustomerContacted,
@@ -148,6 +159,7 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
                 E::Suspended,
                 E::Rejected,
                 E::Reassigned,
+                E::Assigned,
             ],
             S::InProgress => &[
                 E::CustomerContacted,
@@ -156,6 +168,7 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
                 E::Passed,
                 E::Suspended,
                 E::Reassigned,
+                E::Assigned,
             ],
             S::Passed => &[E::DocumentsDelivered, E::Suspended],
             S::Suspended => &[E::Resumed],
@@ -167,7 +180,7 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
     } else {
         match state {
             S::New => &[E::Dispatched],
-            S::Dispatched => &[E::Accepted, E::Rejected, E::Reassigned],
+            S::Dispatched => &[E::Accepted, E::Rejected, E::Reassigned, E::Assigned],
             S::Rejected => &[E::Dispatched, E::Reassigned, E::Closed],
             S::Accepted => &[
                 E::CustomerContacted,
@@ -177,6 +190,7 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
                 E::Suspended,
                 E::Rejected,
                 E::Reassigned,
+                E::Assigned,
             ],
             S::InProgress => &[
                 E::CustomerContacted,
@@ -185,6 +199,7 @@ pub fn allowed_events(kind: OrderKind, state: OrderState) -> &'static [EventType
                 E::Completed,
                 E::Suspended,
                 E::Reassigned,
+                E::Assigned,
             ],
             S::Suspended => &[E::Resumed],
             S::Completed => &[E::Replied, E::Closed, E::Reopened],
@@ -349,7 +364,8 @@ impl Status {
         let mut next = *self;
         next.last_at = Some(event.at);
         next.state = match event.kind {
-            E::Occurred | E::UpdatePublished => self.state,
+            // 指派 names who works the order; the order's state is unchanged.
+            E::Occurred | E::UpdatePublished | E::Assigned => self.state,
             E::Dispatched | E::Reassigned => S::Dispatched,
             // Activities recorded before the lead room accepted (R-F4) put the order in
             // progress as soon as it is accepted.
@@ -715,6 +731,34 @@ mod tests {
         assert!(Status::new(OrderKind::AssetCount)
             .apply(&ev(E::Occurred, 0))
             .is_err());
+    }
+
+    /// Issue 14: 指派 names a person once the order is dispatched and changes no state.
+    #[test]
+    fn an_assignment_keeps_the_state() {
+        for kind in [OrderKind::Fault, OrderKind::Handover, OrderKind::Inspection] {
+            let new = Status::new(kind);
+            assert!(
+                new.apply(&ev(E::Assigned, 0)).is_err(),
+                "{kind}: not before dispatch"
+            );
+            let s = new.apply(&ev(E::Dispatched, 0)).unwrap();
+            assert_eq!(
+                s.apply(&ev(E::Assigned, 1)).unwrap().state,
+                OrderState::Dispatched
+            );
+            let s = s.apply(&ev(E::Accepted, 2)).unwrap();
+            assert_eq!(
+                s.apply(&ev(E::Assigned, 3)).unwrap().state,
+                OrderState::Accepted
+            );
+        }
+        let closed = derive_state(
+            OrderKind::Fault,
+            &[ev(E::Dispatched, 0), ev(E::Rejected, 1), ev(E::Closed, 2)],
+        )
+        .unwrap();
+        assert!(closed.apply(&ev(E::Assigned, 3)).is_err());
     }
 
     #[test]

@@ -360,6 +360,7 @@ const NOT_A_START: &[EventType] = &[
     EventType::Reopened,
     EventType::Closed,
     EventType::UpdatePublished,
+    EventType::Assigned,
 ];
 /// Events that cannot stop a clock.
 const NOT_A_STOP: &[EventType] = &[

@@ -502,6 +502,9 @@ vocabulary! {
         DocumentsDelivered = "documents_delivered" ["资料移交", "资料交付"],
         /// 完成 the work is done (inspection, provisioning, survey, asset count).
         Completed = "completed" ["完成", "已完成"],
+        /// 指派 assigned to a person of the order's contractor (a technician, 代维人员); the
+        /// state does not change (issue 14).
+        Assigned = "assigned" ["指派"],
     }
 }
 

@@ -220,6 +220,10 @@ pub struct EventCreate {
     pub contractor_code: Option<String>,
     /// 转派 a reassignment to another lead room.
     pub lead_room: Option<Room>,
+    /// 派单, 转派 or 指派 to a person: the code (工号) of a staff member of the order's
+    /// contractor (issue 14); required by `assigned`.
+    #[serde(default)]
+    pub assignee_code: Option<String>,
     /// Details, such as the on-site record (故障现场处理记录, R-F9): a JSON object.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub data: Option<serde_json::Value>,
@@ -256,6 +260,20 @@ impl Validate for EventCreate {
                 "contractor_code",
                 "is only taken by a dispatched or reassigned event",
             );
+        }
+        match &self.assignee_code {
+            Some(c) if crate::assignment::names_assignee(self.kind) => {
+                p.check("assignee_code", check_code(c));
+            }
+            Some(_) => p.add(
+                "assignee_code",
+                "is only taken by a dispatched, reassigned or assigned event",
+            ),
+            None if self.kind == EventType::Assigned => p.add(
+                "assignee_code",
+                "is required to assign (指派) an order: the code (工号) of a staff member of its contractor",
+            ),
+            None => {}
         }
         match &self.data {
             None => {}
@@ -301,6 +319,11 @@ pub struct OrderEvent {
     pub approved_by: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub data: Option<serde_json::Value>,
+    /// The person a dispatched, reassigned or assigned event named (工号 and name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_name: Option<String>,
 }
 
 /// 工单 a work order as read back. The detail (`GET /orders/{id}`) adds its links, events,
@@ -332,6 +355,9 @@ pub struct Order {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub builder_phone: Option<String>,
     pub lead_room: Option<Room>,
+    /// 指派 the person of the contractor working the order (its staff code, 工号), if named.
+    pub assignee_code: Option<String>,
+    pub assignee_name: Option<String>,
     pub occurred_at: DateTime<FixedOffset>,
     /// Any clock breached (as of the last event or timer).
     pub breached: bool,
@@ -396,13 +422,15 @@ impl Order {
     /// [`OrderEvent::customer_sees`] with their times, a suspension's reason and a published
     /// update's text. Left out: notes, who recorded what (the contractor's staff), when a
     /// backdated event was entered, approvers, event data, alarms, network elements, the site,
-    /// the contractor and why it was chosen, and who opened the order.
+    /// the contractor and why it was chosen, the person assigned, and who opened the order.
     pub fn as_customer_sees(mut self) -> Order {
         self.contractor_code = None;
         self.contractor_name = None;
         self.contractor_basis = None;
         self.builder_name = None;
         self.builder_phone = None;
+        self.assignee_code = None;
+        self.assignee_name = None;
         self.site_code = None;
         self.element_codes = None;
         self.alarms = None;
@@ -423,6 +451,8 @@ impl Order {
                         reason: e.reason.filter(|_| e.kind == EventType::Suspended),
                         approved_by: None,
                         data: None,
+                        assignee_code: None,
+                        assignee_name: None,
                         ..e
                     })
                     .collect(),
@@ -517,6 +547,41 @@ mod tests {
         assert!(serde_json::from_str::<EventCreate>(r#"{"type": "teleported"}"#).is_err());
     }
 
+    /// Issue 14: dispatch, transfer and assignment name a person; `assigned` must.
+    #[test]
+    fn only_dispatch_transfer_and_assignment_name_a_person() {
+        let errors = |json: &str| -> Vec<String> {
+            serde_json::from_str::<EventCreate>(json)
+                .unwrap()
+                .validate()
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        for json in [
+            r#"{"type": "assigned", "assignee_code": "CT01-S001"}"#,
+            r#"{"type": "dispatched", "assignee_code": "CT01-S001", "contractor_code": "CT01"}"#,
+            r#"{"type": "reassigned", "assignee_code": "CT02-S001"}"#,
+            r#"{"type": "dispatched"}"#,
+        ] {
+            assert!(errors(json).is_empty(), "{json}");
+        }
+        assert_eq!(errors(r#"{"type": "assigned"}"#), ["assignee_code"]);
+        assert_eq!(
+            errors(r#"{"type": "accepted", "assignee_code": "CT01-S001"}"#),
+            ["assignee_code"]
+        );
+        assert_eq!(
+            errors(r#"{"type": "assigned", "assignee_code": "a b"}"#),
+            ["assignee_code"]
+        );
+        let e: EventCreate =
+            serde_json::from_str(r#"{"type": "指派", "assignee_code": "S1"}"#).unwrap();
+        assert_eq!(e.kind, EventType::Assigned);
+    }
+
     #[test]
     fn a_customer_opens_faults_and_complaints_on_lines_without_the_operators_fields() {
         let raised = |json: &str| {
@@ -567,6 +632,8 @@ mod tests {
             reason: Some("客户机房无法进入".into()),
             approved_by: Some("李经理".into()),
             data: Some(serde_json::json!({"room": "transport"})),
+            assignee_code: Some("CT01-S001".into()),
+            assignee_name: Some("张强".into()),
         };
         let order = Order {
             id: 1,
@@ -587,6 +654,8 @@ mod tests {
             builder_name: None,
             builder_phone: None,
             lead_room: Some(Room::Transport),
+            assignee_code: Some("CT01-S001".into()),
+            assignee_name: Some("张强".into()),
             occurred_at: at(0),
             breached: false,
             joint_handling_at: None,
@@ -605,6 +674,7 @@ mod tests {
                 event(3, EventType::Accepted, 5),
                 event(4, EventType::UpdatePublished, 6),
                 event(5, EventType::Suspended, 9),
+                event(6, EventType::Assigned, 10),
             ]),
             sla_summary: None,
             participants: None,
@@ -623,6 +693,7 @@ mod tests {
             (None, None, None, true)
         );
         assert_eq!(seen.created_by, "");
+        assert_eq!((seen.assignee_code, seen.assignee_name), (None, None));
         let events = seen.events.unwrap();
         let kinds: Vec<EventType> = events.iter().map(|e| e.kind).collect();
         assert_eq!(
@@ -639,6 +710,10 @@ mod tests {
             assert_eq!(
                 (e.actor.as_str(), e.approved_by.as_deref(), e.data.is_none()),
                 ("", None, true)
+            );
+            assert_eq!(
+                e.assignee_code, None,
+                "the contractor's staff stays internal"
             );
         }
         assert_eq!(

@@ -16,14 +16,17 @@ let renderSeq = 0;
 const NAV = [
   { key: 'dashboard', href: '#/dashboard', label: 'nav_dashboard', show: () => true },
   { key: 'orders', href: '#/orders', label: 'nav_orders', show: () => true },
+  // Issue 14: a technician's account (linked to a staff member) has orders of its own.
+  { key: 'mine', href: '#/orders?mine=true', label: 'nav_mine', show: () => !!session.me.user.staff_code },
   { key: 'inventory', href: '#/inventory', label: 'nav_inventory', show: () => true },
   { key: 'configs', href: '#/configs', label: 'nav_configs', show: () => can('config_read') },
   { key: 'import', href: '#/import', label: 'nav_import', show: () => can('import') },
   { key: 'admin', href: '#/admin/users', label: 'nav_admin', show: () => can('admin') },
 ];
 
-function section(parts) {
+function section(parts, params) {
   const p = parts[0] || 'dashboard';
+  if (p === 'orders' && !parts[1] && params && params.get('mine') === 'true') return 'mine';
   if (['customers', 'circuits', 'elements', 'sites', 'contractors', 'inventory'].includes(p)) return 'inventory';
   return p;
 }
@@ -39,7 +42,7 @@ function shell(active) {
     h('span', { class: 'who-name', testid: 'current-user' }, u.display_name || u.name),
     h('span', { class: 'who-role', testid: 'current-role' }, v('role', u.role),
       u.contractor_code ? ` · ${u.contractor_code}` : '', u.room ? ` · ${v('room', u.room)}` : '',
-      u.customer_code ? ` · ${u.customer_code}` : ''),
+      u.customer_code ? ` · ${u.customer_code}` : '', u.staff_name ? ` · ${u.staff_name}` : ''),
     h('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'lang-switch', onclick: () => { setLang(getLang() === 'en' ? 'zh' : 'en'); render(); } }, t('lang_switch')),
     h('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'logout', onclick: logout }, t('logout')));
   const header = h('header', { class: 'top' },
@@ -143,7 +146,7 @@ export async function render() {
     }
     if (seq !== renderSeq) return;
   }
-  const main = shell(section(r.parts));
+  const main = shell(section(r.parts, r.params));
   const target = pageOf(r.parts);
   if (!target) { mount(main, errorPanel({ status: 404, message: t('err_unknown_page') })); return; }
   mount(main, spinner());

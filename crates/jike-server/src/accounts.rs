@@ -199,20 +199,29 @@ pub struct UserChange {
     /// A new password; the user's sessions end.
     #[serde(default)]
     pub password: Option<String>,
+    /// A contractor account: the code (工号) of the staff member of its contractor whose account
+    /// it is (a technician, issue 14); empty to remove the link.
+    #[serde(default)]
+    pub staff_code: Option<String>,
 }
 
-/// `PATCH /api/v1/users/{name}`: disable or enable, or set a new password.
+/// `PATCH /api/v1/users/{name}`: disable or enable, set a new password, or link the account to
+/// a staff member of its contractor.
 pub async fn change_user(
     State(state): State<AppState>,
     who: Who,
     Path(name): Path<String>,
     Json(change): Json<UserChange>,
 ) -> Result<Response, ApiError> {
-    if change.disabled.is_none() && change.password.is_none() {
+    if change.disabled.is_none() && change.password.is_none() && change.staff_code.is_none() {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "disabled",
-            "say what to change: disabled and/or password",
+            "say what to change: disabled, password and/or staff_code",
         )]));
+    }
+    // The link first: a refused one (422) changes nothing else.
+    if let Some(code) = &change.staff_code {
+        link_staff(&state, &who, &name, code).await?;
     }
     if change.disabled == Some(true) && name == who.principal.user.name {
         return Err(ApiError::Invalid(vec![FieldError::new(
@@ -230,6 +239,13 @@ pub async fn change_user(
             .await?;
     }
     Ok(Json(state.store.user(&name).await?).into_response())
+}
+
+/// Links an account to a staff member (`code`), or unlinks it (`code` empty).
+async fn link_staff(state: &AppState, who: &Who, name: &str, code: &str) -> Result<(), ApiError> {
+    let code = Some(code.trim()).filter(|c| !c.is_empty());
+    state.store.set_staff(&who.caller, name, code).await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]

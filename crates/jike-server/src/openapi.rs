@@ -474,6 +474,13 @@ pub(crate) fn add_orders(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBui
     for f in <jike_store::Orders as jike_store::Entity>::SPEC.filters {
         list = list.parameter(string_param(f.param, ParameterIn::Query, false, f.doc));
     }
+    list = list.parameter(string_param(
+        "mine",
+        ParameterIn::Query,
+        false,
+        "true: the orders assigned to the staff member the caller's account is linked to (我的工单); \
+         a 422 for an account linked to none",
+    ));
     for p in paging_params().iter().filter(|p| **p != "reveal") {
         list = list.parameter(string_param(p, ParameterIn::Query, false, "paging"));
     }
@@ -869,7 +876,7 @@ fn parameter_schema(path: &str, name: &str, location: &ParameterIn) -> Option<Re
                 ))
                 .build(),
         )),
-        (ParameterIn::Query, "reveal" | "dry_run" | "open" | "breached") => RefOr::T(
+        (ParameterIn::Query, "reveal" | "dry_run" | "open" | "breached" | "mine") => RefOr::T(
             Schema::Object(ObjectBuilder::new().schema_type(Type::Boolean).build()),
         ),
         (ParameterIn::Path, "kind") => one_of(&[

@@ -58,17 +58,51 @@ fn list_params(pairs: Vec<(String, String)>) -> Result<ListParams, ApiError> {
     Ok(params)
 }
 
+/// Issue 14: `mine=true` is the caller's own orders (我的工单), those assigned to the staff member
+/// its account is linked to, i.e. `assignee=<its staff code>`; an account linked to nobody has
+/// none, which is a 422 saying so rather than an empty page that would look like "no work".
+fn mine_filter(who: &Who, params: &mut ListParams) -> Result<(), ApiError> {
+    let mut mine = None;
+    params.filters.retain(|(k, v)| {
+        if k == "mine" {
+            mine = Some(v.clone());
+            false
+        } else {
+            true
+        }
+    });
+    let Some(value) = mine else { return Ok(()) };
+    let bad = |reason: String| ApiError::Invalid(vec![FieldError::new("mine", reason)]);
+    match value.trim() {
+        "false" | "0" | "no" => Ok(()),
+        "true" | "1" | "yes" => match &who.principal.user.staff_code {
+            Some(code) => {
+                params.filters.push(("assignee".into(), code.clone()));
+                Ok(())
+            }
+            None => Err(bad(format!(
+                "the account '{}' is not linked to a staff member (代维人员), so no orders are its own; an administrator links a contractor's account to one of its staff (staff_code), or filter by assignee",
+                who.principal.user.name
+            ))),
+        },
+        other => Err(bad(format!("'{other}' is not true or false"))),
+    }
+}
+
 /// `GET /api/v1/orders`: filters kind, state, open, grade, lead_room, breached, customer,
-/// contractor, region, circuit, element, code_prefix, q; sort; cursor pagination.
+/// contractor, assignee, region, circuit, element, code_prefix, q, and `mine`; sort; cursor
+/// pagination.
 async fn list(
     State(state): State<AppState>,
     who: Who,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(pairs) = query?;
+    let mut params = list_params(pairs)?;
+    mine_filter(&who, &mut params)?;
     let page = state
         .store
-        .list_orders_as(&who.caller, &list_params(pairs)?, Utc::now())
+        .list_orders_as(&who.caller, &params, Utc::now())
         .await?;
     Ok(Json(page).into_response())
 }

@@ -1064,3 +1064,117 @@ async fn joint_handling_notifies_each_room_it_adds() {
     })
     .await;
 }
+
+/// Issue 14: assigning an order (派单 to a person, 指派) tells the person on its own topic,
+/// `order.assigned.<staff code>`, in the event's transaction: a technician's receiver that takes
+/// only its topic gets only its own, one on `order.assigned.*` gets every assignment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assignment_is_told_to_the_person_assigned() {
+    on_both(|store| async move {
+        let (own_url, own) = webhook_receiver(0, Duration::ZERO).await;
+        let (all_url, every) = webhook_receiver(0, Duration::ZERO).await;
+        let notify = NotifyConfig {
+            webhooks: vec![
+                WebhookConfig {
+                    topics: vec!["order.assigned.S1".into()],
+                    ..webhook(&own_url, Some("k"))
+                },
+                WebhookConfig {
+                    topics: vec!["order.assigned.*".into()],
+                    ..webhook(&all_url, None)
+                },
+            ],
+            ..Default::default()
+        };
+        store.set_fanout(Arc::new(notify.clone()));
+        store
+            .create::<jike_store::Regions>(
+                &serde_json::from_value(json!({"code": "GZ", "name": "广东省", "level": "province"}))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        store
+            .create::<jike_store::Contractors>(
+                &serde_json::from_value(json!({"code": "CT01", "name": "广州代维",
+                    "contract_start": "2020-01-01", "contract_end": "2030-12-31", "region_codes": ["GZ"]}))
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        for (code, name) in [("S1", "张强"), ("S2", "李明")] {
+            store
+                .create::<jike_store::StaffMembers>(
+                    &serde_json::from_value(json!({"code": code, "name": name,
+                        "contractor_code": "CT01", "region_code": "GZ", "education": "本科",
+                        "training_level": "初级"}))
+                    .unwrap(),
+                )
+                .await
+                .unwrap();
+        }
+        let now = Utc::now();
+        let order = store
+            .create_order(
+                &serde_json::from_value(json!({"kind": "fault", "title": "专线中断", "grade": "gold",
+                    "contractor_code": "CT01"}))
+                .unwrap(),
+                None,
+                now,
+            )
+            .await
+            .unwrap()
+            .order;
+        let event = |v: Value| serde_json::from_value::<jike_domain::EventCreate>(v).unwrap();
+        store
+            .record_event(order.id, &event(json!({"type": "dispatched", "assignee_code": "S1"})), now)
+            .await
+            .unwrap();
+        store
+            .record_event(order.id, &event(json!({"type": "assigned", "assignee_code": "S2"})), now)
+            .await
+            .unwrap();
+        let rows = all(&store, None).await;
+        let mut topics: Vec<&str> = rows.iter().map(|r| r.topic.as_str()).collect();
+        topics.sort();
+        assert_eq!(
+            topics,
+            ["order.assigned.S1", "order.assigned.S1", "order.assigned.S2"],
+            "{rows:#?}"
+        );
+        let worker = start_worker(&store, notify, "worker-1");
+        wait_for(&store, Duration::from_secs(20), "assignment notices", |rows| {
+            rows.len() == 3 && rows.iter().all(|r| r.status == DeliveryStatus::Delivered)
+        })
+        .await;
+        stop_worker(worker).await;
+        let requests = own.requests.lock().unwrap().clone();
+        assert_eq!(requests.len(), 1);
+        assert_eq!(requests[0].headers["x-jike-event"], "order.assigned.S1");
+        assert!(requests[0].headers.contains_key("x-jike-signature"));
+        let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+        assert_eq!(sent["assignee"], json!({"code": "S1", "name": "张强"}));
+        assert_eq!(sent["order"]["code"], order.code.as_str());
+        assert_eq!(sent["event"], "dispatched");
+        assert_eq!(
+            sent["subject"],
+            format!("【派单】{} 金牌故障 专线中断 派单给 张强（S1）", order.code)
+        );
+        let everyone: Vec<Value> = every
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|q| serde_json::from_slice(&q.body).unwrap())
+            .collect();
+        let mut names: Vec<&str> = everyone
+            .iter()
+            .map(|p| p["assignee"]["name"].as_str().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["张强", "李明"]);
+        let s2 = everyone.iter().find(|p| p["assignee"]["code"] == "S2").unwrap();
+        assert!(s2["subject"].as_str().unwrap().contains("指派给 李明（S2）"), "{s2}");
+    })
+    .await;
+}

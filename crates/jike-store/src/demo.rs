@@ -34,20 +34,90 @@ impl Store {
         let now = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
         let caller = Caller::system("demo");
         let day = jike_demo::day_of_orders(&demo.order_circuits());
+        let mut first_assigned = None;
         for plan in &day {
             let occurred = now - chrono::Duration::minutes(plan.occurred_minutes_ago);
             let local = jike_domain::time::local;
             let mut create = plan.create.clone();
             create.occurred_at = Some(local(occurred));
             let created = self.create_order_as(&caller, &create, None, now).await?;
+            // Issue 14: the dispatch names one of the contractor's technicians.
+            let technician = match (plan.technician, &created.order.contractor_code) {
+                (Some(n), Some(contractor)) => self.demo_staff_of(contractor, n).await?,
+                _ => None,
+            };
             for (after, event) in &plan.events {
                 let mut event = event.clone();
                 event.at = Some(local(occurred + chrono::Duration::minutes(*after)));
+                if event.kind == jike_domain::EventType::Dispatched {
+                    event.assignee_code = technician.clone();
+                }
                 self.record_event_as(&caller, created.order.id, &event, now)
                     .await?;
             }
+            if plan.technician == Some(0) && first_assigned.is_none() {
+                first_assigned = technician.zip(created.order.contractor_code.clone());
+            }
+        }
+        if let Some((staff, contractor)) = first_assigned {
+            self.add_demo_technician(&caller, &staff, &contractor)
+                .await?;
         }
         Ok(day.len())
+    }
+
+    /// The code of the `n`-th staff member (in code order) of a contractor.
+    async fn demo_staff_of(
+        &self,
+        contractor: &str,
+        n: usize,
+    ) -> Result<Option<String>, StoreError> {
+        let mut c = self.db.read().await?;
+        let rows: Vec<(String,)> = c
+            .conn()
+            .fetch_all(
+                "SELECT s.code FROM staff s JOIN contractors c ON c.id = s.contractor_id \
+                 WHERE c.code = $1 ORDER BY s.code LIMIT 2",
+                &[crate::db::Val::text(contractor)],
+            )
+            .await?;
+        Ok(rows.get(n).or(rows.first()).map(|(c,)| c.clone()))
+    }
+
+    /// The demo's technician account (`jike_demo::DEMO_TECHNICIAN`), without a password, linked
+    /// to `staff`; left alone when the name is taken.
+    async fn add_demo_technician(
+        &self,
+        caller: &Caller,
+        staff: &str,
+        contractor: &str,
+    ) -> Result<(), StoreError> {
+        if self.user(jike_demo::DEMO_TECHNICIAN).await.is_ok() {
+            return Ok(());
+        }
+        let name: Option<(String,)> = {
+            let mut c = self.db.read().await?;
+            c.conn()
+                .fetch_optional(
+                    "SELECT name FROM staff WHERE code = $1",
+                    &[crate::db::Val::text(staff)],
+                )
+                .await?
+        };
+        let input = crate::accounts::NewUser {
+            name: jike_demo::DEMO_TECHNICIAN.into(),
+            display_name: name.map(|(n,)| n),
+            role: jike_domain::Role::Contractor,
+            password: None,
+            room: None,
+            contractor_code: Some(contractor.into()),
+            customer_code: None,
+            account_manager: None,
+            region_codes: vec![],
+            staff_code: Some(staff.into()),
+        };
+        self.add_user(caller, &input).await?;
+        Ok(())
     }
 
     /// Writes the demo dataset (upserting, so it may run again). `progress` is told each kind

@@ -147,6 +147,7 @@ pub async fn admin_token(store: &crate::Store) -> String {
             customer_code: None,
             account_manager: None,
             region_codes: vec![],
+            staff_code: None,
         },
     )
     .await

@@ -43,6 +43,10 @@ pub enum UserCommand {
         /// contractor: a region it works in (repeat), when narrower than its company's
         #[arg(long = "region")]
         regions: Vec<String>,
+        /// contractor: the staff member (工号) of its contractor whose account it is (a
+        /// technician: its assigned orders are "mine")
+        #[arg(long)]
+        staff: Option<String>,
         /// Print the account as JSON
         #[arg(long)]
         json: bool,
@@ -58,6 +62,15 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Link a contractor's account to one of its staff members (a technician)
+    Link {
+        name: String,
+        /// The staff member's code (工号), of the account's contractor
+        #[arg(long)]
+        staff: String,
+    },
+    /// Remove an account's link to a staff member
+    Unlink { name: String },
     /// Disable an account: its sessions end and its tokens stop working
     Disable { name: String },
     /// Enable a disabled (or locked) account
@@ -153,6 +166,7 @@ pub async fn run_user(command: UserCommand, store: &Store) -> anyhow::Result<Exi
             customer,
             manager,
             regions,
+            staff,
             json,
         } => {
             let password = if password_stdin {
@@ -170,6 +184,7 @@ pub async fn run_user(command: UserCommand, store: &Store) -> anyhow::Result<Exi
                 customer_code: customer,
                 account_manager: manager,
                 region_codes: regions,
+                staff_code: staff,
             };
             let user = store.add_user(&caller, &input).await?;
             if json {
@@ -201,12 +216,18 @@ pub async fn run_user(command: UserCommand, store: &Store) -> anyhow::Result<Exi
                         .or(u.customer_code.clone())
                         .or(u.account_manager.clone())
                         .unwrap_or_default();
+                    let staff = u
+                        .staff_code
+                        .as_ref()
+                        .map(|s| format!(" staff {s}"))
+                        .unwrap_or_default();
                     println!(
-                        "{}\t{}\t{}\t{}{}",
+                        "{}\t{}\t{}\t{}{}{}",
                         u.name,
                         u.role.code(),
                         u.display_name,
                         anchor,
+                        staff,
                         if u.disabled { "\tdisabled" } else { "" }
                     );
                 }
@@ -222,6 +243,18 @@ pub async fn run_user(command: UserCommand, store: &Store) -> anyhow::Result<Exi
             let password = read_password()?;
             store.set_password(&caller, &name, &password).await?;
             println!("password of {name} set; its sessions ended");
+        }
+        UserCommand::Link { name, staff } => {
+            let user = store.set_staff(&caller, &name, Some(&staff)).await?;
+            println!(
+                "{name} is the account of {} ({})",
+                user.staff_name.unwrap_or_default(),
+                user.staff_code.unwrap_or_default()
+            );
+        }
+        UserCommand::Unlink { name } => {
+            store.set_staff(&caller, &name, None).await?;
+            println!("{name} is linked to no staff member");
         }
         UserCommand::Disable { name } => {
             store.set_disabled(&caller, &name, true).await?;

@@ -184,6 +184,7 @@ pub(crate) async fn bench_token(store: &Store) -> anyhow::Result<String> {
                     customer_code: None,
                     account_manager: None,
                     region_codes: vec![],
+                    staff_code: None,
                 },
             )
             .await?;

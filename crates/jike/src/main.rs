@@ -444,7 +444,13 @@ async fn serve(
             eprintln!("the database already holds data: --demo leaves it as it is");
         }
     }
-    if !store.has_users().await? {
+    // The demo's technician account has no password; the hint is about administrators.
+    if !store
+        .users()
+        .await?
+        .iter()
+        .any(|u| u.role == jike_domain::Role::Admin)
+    {
         eprintln!(
             "no user accounts yet: create the first administrator with\n  jike user add --name NAME --role admin --password-stdin"
         );

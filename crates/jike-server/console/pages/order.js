@@ -8,7 +8,7 @@ import { clockChip, clockDetails, syncServerTime } from '../clock.js';
 import { mayRecord, can } from '../session.js';
 
 // The order in which actions are offered (the usual path first).
-const ACTION_ORDER = ['dispatched', 'accepted', 'customer_contacted', 'en_route', 'on_site', 'restored', 'observing', 'confirmed',
+const ACTION_ORDER = ['dispatched', 'assigned', 'accepted', 'customer_contacted', 'en_route', 'on_site', 'restored', 'observing', 'confirmed',
   'replied', 'closed', 'passed', 'documents_delivered', 'completed', 'suspended', 'resumed', 'update_published', 'reassigned', 'rejected', 'reopened'];
 
 const ONSITE = [
@@ -22,6 +22,29 @@ async function contractors() {
   if (!contractorsCache) contractorsCache = can('contractors') ? api.get('/contractors', { limit: 500, sort: 'code' }).then((p) => p.items).catch(() => []) : Promise.resolve([]);
   return contractorsCache;
 }
+
+// Issue 14: the people of a contractor, for the 派单 / 转派 / 指派 forms (what the role may read).
+const staffCache = new Map();
+function staffOf(contractor) {
+  if (!contractor) return Promise.resolve([]);
+  if (!staffCache.has(contractor)) {
+    staffCache.set(contractor, api.get('/staff', { contractor, limit: 500, sort: 'code' }).then((p) => p.items).catch(() => []));
+  }
+  return staffCache.get(contractor);
+}
+
+/** The options of an assignee select: the contractor's people, by name with their 工号. */
+function assigneeOptions(people, required) {
+  const first = people.length ? ['', required ? `— ${t('ev_assignee')} —` : t('ev_assignee_keep')] : ['', t('ev_assignee_none')];
+  return [first, ...people.map((p) => [p.code, `${p.name}（${p.code}）`])];
+}
+
+function fillSelect(sel, options) {
+  while (sel.firstChild) sel.removeChild(sel.firstChild);
+  for (const [val, label] of options) sel.appendChild(h('option', { value: val }, label));
+}
+
+const ASSIGNED_TO = { dispatched: 'tl_dispatched_to', reassigned: 'tl_reassigned_to', assigned: 'tl_assigned_to' };
 
 function timeline(o) {
   const events = o.events || [];
@@ -37,6 +60,7 @@ function timeline(o) {
           h('span', { class: 'tl-time' }, fmtTime(e.at, 'dts')),
           h('span', { class: 'tl-actor' }, e.actor)),
         late ? h('div', { class: 'tl-meta' }, `${t('ev_recorded')} ${fmtTime(e.recorded_at, 'dts')}`) : null,
+        e.assignee_code ? h('div', { class: 'tl-line', testid: 'tl-assignee' }, h('b', null, `${t(ASSIGNED_TO[e.type] || 'tl_assigned_to')}：`), `${e.assignee_name || ''}（${e.assignee_code}）`) : null,
         e.reason ? h('div', { class: 'tl-line' }, h('b', null, `${t('ev_reason')}：`), e.reason) : null,
         e.approved_by ? h('div', { class: 'tl-line' }, h('b', null, `${t('ev_approved_by')}：`), e.approved_by) : null,
         e.note ? h('div', { class: 'tl-note' }, e.note) : null,
@@ -80,6 +104,7 @@ function infoView(o) {
     [t('region'), o.region_code],
     [t('f_lead_room'), o.lead_room ? v('room', o.lead_room) : null],
     [t('f_contractor'), o.contractor_name ? `${o.contractor_name}（${o.contractor_code}）` : o.contractor_code],
+    [t('order_assignee'), o.assignee_code ? h('span', { testid: 'order-assignee' }, `${o.assignee_name || ''}（${o.assignee_code}）`) : null],
     // Seed 6.4.1: a fault on a line not finally accepted goes to the engineering department.
     o.contractor_basis === 'engineering' ? [t('order_engineering'), h('span', { testid: 'order-builder' }, `${o.builder_name || '—'}${o.builder_phone ? ` · ${o.builder_phone}` : ''}`)] : null,
     [t('order_occurred'), fmtTime(o.occurred_at, 'dts')],
@@ -134,6 +159,20 @@ async function eventForm(o, type, onDone) {
     if (!engineering) rows.push(formRow(t('ev_contractor'), extra.contractor_code, { name: 'contractor_code', required: needsContractor }));
     rows.push(formRow(t('ev_lead_room'), extra.lead_room, { name: 'lead_room' }));
   }
+  // Issue 14: 派单 / 转派 / 指派 to a person of the order's contractor (the one chosen above when
+  // the form names another); none for an order of the engineering department (seed 6.4.1).
+  if ((type === 'dispatched' || type === 'reassigned' || type === 'assigned') && o.contractor_basis !== 'engineering') {
+    const required = type === 'assigned';
+    const chosen = () => (extra.contractor_code && extra.contractor_code.value) || o.contractor_code;
+    extra.assignee_code = select('assignee_code', assigneeOptions(await staffOf(chosen()), required), '', { testid: 'event-assignee' });
+    extra.assigneeRequired = required;
+    if (extra.contractor_code) {
+      extra.contractor_code.addEventListener('change', async () => {
+        fillSelect(extra.assignee_code, assigneeOptions(await staffOf(chosen()), required));
+      });
+    }
+    rows.push(formRow(t('ev_assignee'), extra.assignee_code, { name: 'assignee_code', required }));
+  }
   const record = {};
   let recordBox = null;
   if (type === 'on_site') {
@@ -181,6 +220,8 @@ async function eventForm(o, type, onDone) {
     if (extra.contractorRequired && !extra.contractor_code.value) errors.contractor_code = t('v_required');
     if (extra.contractor_code && extra.contractor_code.value) body.contractor_code = extra.contractor_code.value;
     if (extra.lead_room && extra.lead_room.value) body.lead_room = extra.lead_room.value;
+    if (extra.assigneeRequired && !extra.assignee_code.value) errors.assignee_code = t('v_required');
+    if (extra.assignee_code && extra.assignee_code.value) body.assignee_code = extra.assignee_code.value;
     if (type === 'on_site') {
       const data = {};
       for (const [key, , kind] of ONSITE) {

@@ -4,10 +4,10 @@
 import { t, v, codes, fmtTime } from '../i18n.js';
 import { api } from '../api.js';
 import { h, mount, badge, emptyState, errorPanel, spinner, table, addRows, select } from '../dom.js';
-import { can } from '../session.js';
+import { can, me } from '../session.js';
 import { go, hashWith } from '../nav.js';
 
-const FILTERS = ['kind', 'state', 'grade', 'region', 'contractor', 'lead_room', 'breached', 'open', 'q', 'sort', 'customer', 'circuit', 'element'];
+const FILTERS = ['kind', 'state', 'grade', 'region', 'contractor', 'lead_room', 'breached', 'open', 'q', 'sort', 'customer', 'circuit', 'element', 'assignee', 'mine'];
 const SORTS = [['-created_at', 'sort_newest'], ['created_at', 'sort_oldest'], ['-occurred_at', 'sort_occurred_desc'], ['occurred_at', 'sort_occurred_asc'], ['-updated_at', 'sort_updated'], ['code', 'sort_code']];
 
 let refCache = null;
@@ -30,6 +30,7 @@ export function orderColumns(opts = {}) {
     { label: t('f_state'), class: 'nowrap', cell: (o) => h('span', null, badge('state', o.state), o.breached ? h('span', { class: 'badge b-breached', testid: 'breached-flag' }, t('order_breached_flag')) : null) },
     { label: t('f_lead_room'), class: 'nowrap', cell: (o) => (o.lead_room ? v('room', o.lead_room) : null) },
     { label: t('f_contractor'), class: 'wrap', cell: (o) => o.contractor_name || o.contractor_code },
+    { label: t('col_assignee'), class: 'nowrap', cell: (o) => (o.assignee_code ? h('span', { testid: 'order-assignee', title: o.assignee_code }, o.assignee_name || o.assignee_code) : null) },
     { label: t('col_occurred'), class: 'nowrap', cell: (o) => fmtTime(o.occurred_at, 'short') },
   ].filter(Boolean);
 }
@@ -104,10 +105,14 @@ export async function render(root, ctx) {
 
   const query = {};
   for (const k of FILTERS) if (cur[k]) query[k] = cur[k];
-  const extra = ['customer', 'circuit', 'element'].filter((k) => cur[k]).map((k) => h('span', { class: 'chip-filter' }, `${{ customer: t('customer'), circuit: t('circuit'), element: t('element') }[k]}: ${cur[k]}`));
+  const extra = ['customer', 'circuit', 'element', 'assignee'].filter((k) => cur[k]).map((k) => h('span', { class: 'chip-filter' }, `${{ customer: t('customer'), circuit: t('circuit'), element: t('element'), assignee: t('col_assignee') }[k]}: ${cur[k]}`));
+  // Issue 14: 我的工单, the orders assigned to the staff member this account is linked to.
+  const mine = cur.mine === 'true';
+  const u = me() && me().user;
+  if (mine && u && u.staff_code) extra.unshift(h('span', { class: 'chip-filter', testid: 'mine-chip' }, t('mine_hint', { n: u.staff_name || u.staff_code, c: u.staff_code })));
   mount(root,
-    h('div', { class: 'page-head' }, h('h1', null, t('orders_title')),
+    h('div', { class: 'page-head' }, h('h1', { testid: 'orders-title' }, mine ? t('mine_title') : t('orders_title')),
       h('div', { class: 'page-actions' }, can('create_order') ? h('a', { class: 'btn btn-primary', href: '#/orders/new', testid: 'new-order' }, `+ ${t('order_new')}`) : null)),
     form, extra.length ? h('div', { class: 'chips' }, extra) : null,
-    h('section', { class: 'card' }, h('div', { class: 'card-body flush' }, orderList(query))));
+    h('section', { class: 'card' }, h('div', { class: 'card-body flush' }, orderList(query, mine ? { empty: t('mine_none') } : {}))));
 }

@@ -48,6 +48,10 @@ pub struct NewUser {
     /// `contractor`: the regions it works in, when narrower than its company's.
     #[serde(default)]
     pub region_codes: Vec<String>,
+    /// `contractor`: the code (工号) of the staff member of its contractor whose account this is
+    /// (a technician: its orders are "mine", issue 14).
+    #[serde(default)]
+    pub staff_code: Option<String>,
 }
 
 /// An account as the API shows it (never its password hash).
@@ -62,6 +66,9 @@ pub struct User {
     pub customer_code: Option<String>,
     pub account_manager: Option<String>,
     pub region_codes: Vec<String>,
+    /// The staff member (代维人员) of its contractor this account belongs to, if any.
+    pub staff_code: Option<String>,
+    pub staff_name: Option<String>,
     /// Whether a password is set.
     pub has_password: bool,
     pub disabled: bool,
@@ -252,13 +259,15 @@ type UserRow = (
     DateTime<Utc>,
     Option<i64>,
     Option<i64>,
+    Option<String>,
+    Option<String>,
 );
 
 const USER_SELECT: &str = "SELECT u.id, u.name, u.display_name, u.role, u.room, c.code, cu.code, \
      u.account_manager, u.password_hash, u.disabled, u.locked_until, u.created_at, \
-     u.contractor_id, u.customer_id \
+     u.contractor_id, u.customer_id, st.code, st.name \
      FROM users u LEFT JOIN contractors c ON c.id = u.contractor_id \
-     LEFT JOIN customers cu ON cu.id = u.customer_id";
+     LEFT JOIN customers cu ON cu.id = u.customer_id LEFT JOIN staff st ON st.id = u.staff_id";
 
 fn user_of(row: UserRow, region_codes: Vec<String>) -> Result<User, StoreError> {
     let (
@@ -276,6 +285,8 @@ fn user_of(row: UserRow, region_codes: Vec<String>) -> Result<User, StoreError> 
         created,
         _,
         _,
+        staff_code,
+        staff_name,
     ) = row;
     Ok(User {
         id,
@@ -290,6 +301,8 @@ fn user_of(row: UserRow, region_codes: Vec<String>) -> Result<User, StoreError> 
         customer_code: customer,
         account_manager: manager,
         region_codes,
+        staff_code,
+        staff_name,
         has_password: hash.is_some(),
         disabled: disabled != 0,
         locked_until: locked,
@@ -431,6 +444,11 @@ impl Store {
                 !input.region_codes.is_empty(),
                 input.role == Role::Contractor,
             ),
+            (
+                "staff_code",
+                input.staff_code.is_some(),
+                input.role == Role::Contractor,
+            ),
         ] {
             if set && !allowed {
                 problems.push(FieldError::new(
@@ -496,6 +514,12 @@ impl Store {
                 regions.push(id);
             }
         }
+        let staff = match (&input.staff_code, contractor) {
+            (Some(code), Some(contractor)) if input.role == Role::Contractor => {
+                staff_of_contractor(&mut conn, code, contractor, &mut problems).await?
+            }
+            _ => None,
+        };
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
@@ -503,8 +527,8 @@ impl Store {
         let (id,): (i64,) = conn
             .fetch_one(
                 "INSERT INTO users (name, display_name, role, room, contractor_id, customer_id, \
-                 account_manager, password_hash, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                 account_manager, password_hash, created_at, updated_at, staff_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
                 &[
                     Val::text(&name),
                     Val::text(&display),
@@ -515,6 +539,7 @@ impl Store {
                     Val::Text(manager),
                     Val::Text(hash),
                     Val::Time(Some(now)),
+                    Val::Int(staff),
                 ],
             )
             .await
@@ -605,6 +630,61 @@ impl Store {
         let entry = caller.audit("users.password", format!("users/{name}"));
         audit::append(&mut conn, &entry, Utc::now()).await?;
         tx.commit().await
+    }
+
+    /// Links a contractor account to a staff member of its contractor (`Some(code)`), or removes
+    /// the link (`None`), audited (issue 14). A link is refused, naming `staff_code`, for an
+    /// account of another role, a code that names nobody, or staff of another contractor.
+    pub async fn set_staff(
+        &self,
+        caller: &Caller,
+        name: &str,
+        staff_code: Option<&str>,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let mut conn = tx.conn();
+        let id = user_id(&mut conn, name).await?;
+        let before = self.user_in(&mut conn, id).await?;
+        let staff = match staff_code {
+            None => None,
+            Some(code) => {
+                let (contractor,): (Option<i64>,) = conn
+                    .fetch_one(
+                        "SELECT contractor_id FROM users WHERE id = $1",
+                        &[Val::int(id)],
+                    )
+                    .await?;
+                let contractor = contractor.filter(|_| before.role == Role::Contractor);
+                let Some(contractor) = contractor else {
+                    return Err(StoreError::invalid(
+                        "staff_code",
+                        format!(
+                            "does not apply to the role {}: only a contractor's account is one of its staff",
+                            before.role.code()
+                        ),
+                    ));
+                };
+                let mut problems = Vec::new();
+                let staff = staff_of_contractor(&mut conn, code, contractor, &mut problems).await?;
+                if !problems.is_empty() {
+                    return Err(StoreError::Invalid(problems));
+                }
+                staff
+            }
+        };
+        conn.execute(
+            "UPDATE users SET staff_id = $1, updated_at = $2 WHERE id = $3",
+            &[Val::Int(staff), Val::Time(Some(Utc::now())), Val::int(id)],
+        )
+        .await?;
+        let after = self.user_in(&mut conn, id).await?;
+        let entry = caller
+            .audit("users.staff", format!("users/{name}"))
+            .with_before(crate::audit::to_json(&before)?)
+            .with_after(crate::audit::to_json(&after)?);
+        audit::append(&mut conn, &entry, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// Disables or enables an account, audited; disabling ends its sessions, and its tokens
@@ -968,6 +1048,49 @@ impl Store {
         }
         let scopes = scopes.split(',').map(str::to_string).collect();
         Ok(Some((principal, scopes)))
+    }
+}
+
+/// The id of the staff member `code` when it works for `contractor`; otherwise a problem naming
+/// `staff_code` (issue 14: an account is one of its own company's staff).
+async fn staff_of_contractor(
+    conn: &mut Conn<'_>,
+    code: &str,
+    contractor: i64,
+    problems: &mut Vec<FieldError>,
+) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64, i64, String)> = conn
+        .fetch_optional(
+            "SELECT s.id, s.contractor_id, c.code FROM staff s \
+             JOIN contractors c ON c.id = s.contractor_id WHERE s.code = $1",
+            &[Val::text(code.trim())],
+        )
+        .await?;
+    match row {
+        None => {
+            problems.push(FieldError::new(
+                "staff_code",
+                format!("no staff member with code '{}'", code.trim()),
+            ));
+            Ok(None)
+        }
+        Some((_, of, _)) if of != contractor => {
+            let (own,): (String,) = conn
+                .fetch_one(
+                    "SELECT code FROM contractors WHERE id = $1",
+                    &[Val::int(contractor)],
+                )
+                .await?;
+            problems.push(FieldError::new(
+                "staff_code",
+                format!(
+                    "'{}' is not staff of the account's contractor {own}",
+                    code.trim()
+                ),
+            ));
+            Ok(None)
+        }
+        Some((id, _, _)) => Ok(Some(id)),
     }
 }
 

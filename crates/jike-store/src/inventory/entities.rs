@@ -1294,7 +1294,12 @@ impl Entity for StaffMembers {
             Q_CODE_NAME,
         ],
         sorts: &NAME_SORTS,
-        dependents: &[Dependent { table: "instruments", column: "holder_id", noun: "instrument" }],
+        dependents: &[
+            Dependent { table: "instruments", column: "holder_id", noun: "instrument" },
+            Dependent { table: "users", column: "staff_id", noun: "user account" },
+            Dependent { table: "orders", column: "assignee_id", noun: "work order" },
+            Dependent { table: "order_events", column: "assignee_id", noun: "work order event" },
+        ],
     };
 
     fn output(r: StaffRow) -> Result<Staff, StoreError> {

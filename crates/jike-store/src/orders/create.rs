@@ -527,7 +527,7 @@ impl Store {
             .await?;
         }
         for (n, event) in events.iter().enumerate() {
-            insert_event(conn, id, n as i64 + 1, event, now, None).await?;
+            insert_event(conn, id, n as i64 + 1, event, now, None, None).await?;
         }
         insert_timers(conn, id, &timers).await?;
         let targets = self.targets("order.created");

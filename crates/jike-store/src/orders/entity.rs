@@ -24,6 +24,8 @@ pub struct OrderRow {
     builder_name: Option<String>,
     builder_phone: Option<String>,
     lead_room: Option<String>,
+    assignee_code: Option<String>,
+    assignee_name: Option<String>,
     occurred_at: DateTime<Utc>,
     breached: i64,
     joint_handling_at: Option<DateTime<Utc>>,
@@ -53,6 +55,8 @@ crate::lite_record!(OrderRow {
     builder_name,
     builder_phone,
     lead_room,
+    assignee_code,
+    assignee_name,
     occurred_at,
     breached,
     joint_handling_at,
@@ -85,11 +89,12 @@ impl Entity for Orders {
         noun: "work order",
         select: "SELECT t.id, t.code, t.kind, t.title, t.description, t.state, t.grade, t.business_type, \
                  cu.code AS customer_code, cu.name AS customer_name, s.code AS site_code, r.code AS region_code, \
-                 c.code AS contractor_code, c.name AS contractor_name, t.contractor_basis, t.builder_name, t.builder_phone, t.lead_room, t.occurred_at, t.breached, \
+                 c.code AS contractor_code, c.name AS contractor_name, t.contractor_basis, t.builder_name, t.builder_phone, t.lead_room, \
+                 st.code AS assignee_code, st.name AS assignee_name, t.occurred_at, t.breached, \
                  t.joint_handling_at, t.next_due_at, t.policy_id, t.created_by, t.created_at, t.updated_at, \
                  t.closed_at FROM orders t LEFT JOIN customers cu ON cu.id = t.customer_id \
                  LEFT JOIN sites s ON s.id = t.site_id LEFT JOIN regions r ON r.id = t.region_id \
-                 LEFT JOIN contractors c ON c.id = t.contractor_id",
+                 LEFT JOIN contractors c ON c.id = t.contractor_id LEFT JOIN staff st ON st.id = t.assignee_id",
         filters: &[
             Filter { param: "kind", sql: "t.kind = ?", kind: FilterKind::Vocab(vocab::<OrderKind>), doc: "order kind" },
             Filter { param: "state", sql: "t.state = ?", kind: FilterKind::Vocab(vocab::<OrderState>), doc: "order state" },
@@ -123,6 +128,12 @@ impl Entity for Orders {
                 sql: "t.contractor_id = (SELECT id FROM contractors WHERE code = ?)",
                 kind: FilterKind::Code { table: "contractors", noun: "contractor" },
                 doc: "contractor code",
+            },
+            Filter {
+                param: "assignee",
+                sql: "t.assignee_id = (SELECT id FROM staff WHERE code = ?)",
+                kind: FilterKind::Code { table: "staff", noun: "staff member" },
+                doc: "assigned to the staff member (代维人员) with this code (工号)",
             },
             Filter {
                 param: "region",
@@ -185,6 +196,8 @@ impl Entity for Orders {
                 .as_deref()
                 .and_then(ContractorBasis::parse),
             lead_room: r.lead_room.as_deref().map(stored).transpose()?,
+            assignee_code: r.assignee_code,
+            assignee_name: r.assignee_name,
             occurred_at: local(r.occurred_at),
             breached: r.breached != 0,
             joint_handling_at: r.joint_handling_at.map(local),

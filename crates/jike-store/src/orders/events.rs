@@ -124,8 +124,27 @@ impl Store {
                 "is required: the order has no contractor (none could be derived from its circuit's path, its region's contracts or its element), and an order dispatched to no contractor reaches no technician",
             ));
         }
+        let assignee = assignment::plan(
+            &mut conn,
+            caller,
+            order_id,
+            core.contractor_id,
+            contractor.or(core.contractor_id),
+            basis,
+            input,
+        )
+        .await?;
         let seq = core.event_count + 1;
-        insert_event(&mut conn, order_id, seq, &event, now, input.data.as_ref()).await?;
+        insert_event(
+            &mut conn,
+            order_id,
+            seq,
+            &event,
+            now,
+            input.data.as_ref(),
+            assignee.event_assignee(),
+        )
+        .await?;
         events.push(event);
         let closed = (next.state == OrderState::Closed).then(|| Val::Time(Some(utc(secs(at)))));
         conn.execute(
@@ -155,6 +174,15 @@ impl Store {
             next.state,
         )
         .await?;
+        let told = assignment::Told {
+            order_id,
+            code: &core.code,
+            grade,
+            kind,
+            event: input.kind,
+        };
+        self.apply_assignment(&mut conn, &assignee, told, now)
+            .await?;
         let targets = self.targets("order.event");
         if !targets.is_empty() {
             let payload = serde_json::json!({
@@ -206,10 +234,11 @@ pub(super) async fn insert_event(
     event: &Event,
     now: DateTime<Utc>,
     data: Option<&serde_json::Value>,
+    assignee: Option<i64>,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO order_events (order_id, seq, type, at, recorded_at, actor, note, reason, approved_by, data) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO order_events (order_id, seq, type, at, recorded_at, actor, note, reason, approved_by, data, assignee_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         &[
             Val::int(order_id),
             Val::int(seq),
@@ -221,6 +250,7 @@ pub(super) async fn insert_event(
             Val::Text(event.reason.clone()),
             Val::Text(event.approved_by.clone()),
             Val::Text(data.map(|d| d.to_string())),
+            Val::Int(assignee),
         ],
     )
     .await?;

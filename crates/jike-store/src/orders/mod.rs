@@ -12,6 +12,7 @@
 //! the scheduler's claims), `joining` (joint handling's rooms), `dashboard`. What this module
 //! holds itself is what several of them share: the order's locked core and its events.
 
+mod assignment;
 mod create;
 pub mod dashboard;
 mod entity;
@@ -121,8 +122,10 @@ struct EventRow {
     reason: Option<String>,
     approved_by: Option<String>,
     data: Option<String>,
+    assignee_code: Option<String>,
+    assignee_name: Option<String>,
 }
-crate::lite_record!(EventRow { seq, kind = "type", at, recorded_at, actor, note, reason, approved_by, data });
+crate::lite_record!(EventRow { seq, kind = "type", at, recorded_at, actor, note, reason, approved_by, data, assignee_code, assignee_name });
 
 impl EventRow {
     fn event(&self) -> Result<Event, StoreError> {
@@ -239,8 +242,9 @@ impl Store {
 
 async fn events_of(conn: &mut Conn<'_>, order_id: i64) -> Result<Vec<EventRow>, StoreError> {
     conn.fetch_all(
-        "SELECT seq, type, at, recorded_at, actor, note, reason, approved_by, data FROM order_events \
-         WHERE order_id = $1 ORDER BY seq",
+        "SELECT e.seq, e.type, e.at, e.recorded_at, e.actor, e.note, e.reason, e.approved_by, e.data, \
+         st.code AS assignee_code, st.name AS assignee_name FROM order_events e \
+         LEFT JOIN staff st ON st.id = e.assignee_id WHERE e.order_id = $1 ORDER BY e.seq",
         &[Val::int(order_id)],
     )
     .await

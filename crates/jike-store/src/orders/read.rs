@@ -214,10 +214,18 @@ impl Store {
                 .map(|r| r.observation_secs)
                 .unwrap_or(order::DEFAULT_OBSERVATION_SECS),
         );
+        let assignable = jike_domain::assignment::assignable(
+            order.contractor_code.as_deref(),
+            order.contractor_basis,
+        );
         let allowed = status
             .fold(&input.events)
             .map(|s| s.allowed().to_vec())
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            // Issue 14: only an order with a contractor (not engineering's) has staff to assign.
+            .filter(|e| assignable || *e != EventType::Assigned)
+            .collect();
         order.circuit_codes = Some(circuits.into_iter().map(|(c,)| c).collect());
         order.element_codes = Some(elements.into_iter().map(|(c,)| c).collect());
         order.alarms = Some(
@@ -244,6 +252,8 @@ impl Store {
                         reason: r.reason,
                         approved_by: r.approved_by,
                         data: r.data.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+                        assignee_code: r.assignee_code,
+                        assignee_name: r.assignee_name,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?,

@@ -126,6 +126,7 @@ fn event(kind: EventType, at: DateTime<Utc>) -> EventCreate {
         actor: Some("tech".into()),
         contractor_code: None,
         lead_room: None,
+        assignee_code: None,
         data: None,
     }
 }

@@ -274,6 +274,7 @@ async fn regions_and_references(db: &TestDb) {
                 customer_code: None,
                 account_manager: None,
                 region_codes: vec!["天河区".into()],
+                staff_code: None,
             },
         )
         .await
@@ -292,6 +293,7 @@ async fn regions_and_references(db: &TestDb) {
                 customer_code: None,
                 account_manager: None,
                 region_codes: vec!["白云区".into()],
+                staff_code: None,
             },
         )
         .await

@@ -20,6 +20,7 @@ fn user(name: &str, role: Role) -> NewUser {
         customer_code: None,
         account_manager: None,
         region_codes: vec![],
+        staff_code: None,
     }
 }
 

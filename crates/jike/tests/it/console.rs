@@ -2,7 +2,7 @@
 //! accounts made with `jike user add`, and the browser scenario of `e2e/console.spec.mjs`
 //! (playwright-core driving Debian's `chromium`): a dispatcher logs in, creates a fault order for
 //! a gold customer, sees its countdown on the dashboard, walks it to closed; a contractor does
-//! not see another contractor's order. Screenshots go to `artifacts/console/`.
+//! not see another contractor's order; the demo's technician sees its own orders (我的工单). Screenshots go to `artifacts/console/`.
 //!
 //! Needs node, `/usr/bin/chromium` (or `JIKE_CHROMIUM`) and `npm ci --prefix e2e`, which
 //! `.ci/run` installs. Without them the test says it was skipped, except under `CI=true`, where a
@@ -124,6 +124,13 @@ async fn the_console_works_end_to_end_in_chromium() {
     for (name, role, password, extra) in &users {
         add_user(&server.db, name, role, password, extra);
     }
+    // Issue 14: the demo's technician (linked to a staff member, without a password) gets one.
+    let (ok, _, err) = jike(
+        &server.db,
+        &["user", "passwd", "demo.tech", "--password-stdin"],
+        Some("Technician-pass-2025\n"),
+    );
+    assert!(ok, "user passwd demo.tech: {err}");
     let artifacts = root().join("artifacts/console");
     std::fs::create_dir_all(&artifacts).unwrap();
 
@@ -143,6 +150,8 @@ async fn the_console_works_end_to_end_in_chromium() {
                 .env("JIKE_CONTRACTOR_PASSWORD", "Contractor-pass-2025")
                 .env("JIKE_CUSTOMER", "e2e-customer")
                 .env("JIKE_CUSTOMER_PASSWORD", "Customer-pass-2025")
+                .env("JIKE_TECHNICIAN", "demo.tech")
+                .env("JIKE_TECHNICIAN_PASSWORD", "Technician-pass-2025")
                 .env("JIKE_CHROMIUM", chromium())
                 .env("JIKE_ARTIFACTS", artifacts)
                 .output()

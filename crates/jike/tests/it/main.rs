@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod architecture;
+mod assignment_api;
 mod audit_cli;
 mod cli;
 mod configs_api;
