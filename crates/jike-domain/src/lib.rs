@@ -24,7 +24,7 @@ pub mod workorder;
 pub use access::Role;
 pub use inventory::*;
 pub use path::{format_path, parse_path, Hop, HopInput};
-pub use values::{Bandwidth, FieldError, Problems};
+pub use values::{Bandwidth, FieldError, Problems, RowError};
 pub use vocab::*;
 
 pub use calendar::{Calendar, Workdays};

@@ -28,6 +28,68 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// One problem with one row of a batch of inputs (an imported file's row): which row, which
+/// column, what is wrong. The reader of a file finds some (a value that does not parse), the
+/// store others (a code that refers to nothing); both are reported together, by row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowError {
+    /// The row number as a spreadsheet shows it: the header is row 1, the first data row 2. Row 0
+    /// is the file as a whole (it could not be read at all).
+    pub row: usize,
+    /// The column's header text as written in the file, when the problem belongs to a column;
+    /// `None` for whole-row and file-level problems.
+    pub column: Option<String>,
+    /// What is wrong, e.g. `'100X' is not a bandwidth (write e.g. 2M, 100M, 1G)`.
+    pub reason: String,
+}
+
+impl RowError {
+    /// A problem of the whole file (row 0, no column).
+    pub fn file(reason: impl Into<String>) -> RowError {
+        RowError {
+            row: 0,
+            column: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// A problem with a field of the input on `row`, reported on the column that holds the
+    /// field (`column_of` names it from the field's name without index, `path` of `path[2].kind`),
+    /// or, when no column holds it, naming the field in the reason.
+    pub fn of_field(
+        row: usize,
+        e: FieldError,
+        column_of: impl FnOnce(&str) -> Option<String>,
+    ) -> RowError {
+        let base = e.field.split(['[', '.']).next().unwrap_or(&e.field);
+        match column_of(base) {
+            Some(column) => RowError {
+                row,
+                column: Some(column),
+                reason: e.reason,
+            },
+            None => RowError {
+                row,
+                column: None,
+                reason: e.to_string(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    /// `row 3, column 带宽: '100X' is not a bandwidth …`, `row 4: …` or `file: …` for row 0.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.row, &self.column) {
+            (0, None) => write!(f, "file: {}", self.reason),
+            (0, Some(c)) => write!(f, "column {c}: {}", self.reason),
+            (row, None) => write!(f, "row {row}: {}", self.reason),
+            (row, Some(c)) => write!(f, "row {row}, column {c}: {}", self.reason),
+        }
+    }
+}
+
 /// Collects field errors while an input is checked, so that every problem is reported at once.
 #[derive(Debug, Default)]
 pub struct Problems(pub Vec<FieldError>);
@@ -292,6 +354,29 @@ pub fn mask_name(name: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_row_problem_names_its_column_or_else_its_field() {
+        let e = FieldError::new("path[2].kind", "unknown hop kind 'x'");
+        let labelled = RowError::of_field(4, e.clone(), |f| (f == "path").then(|| "路由".into()));
+        assert_eq!(
+            labelled.to_string(),
+            "row 4, column 路由: unknown hop kind 'x'"
+        );
+        let bare = RowError::of_field(4, e, |_| None);
+        assert_eq!(bare.column, None);
+        assert_eq!(
+            bare.to_string(),
+            "row 4: path[2].kind: unknown hop kind 'x'"
+        );
+        assert_eq!(RowError::file("not a CSV").to_string(), "file: not a CSV");
+        let header = RowError {
+            row: 0,
+            column: Some("带宽".into()),
+            reason: "given twice".into(),
+        };
+        assert_eq!(header.to_string(), "column 带宽: given twice");
+    }
 
     #[test]
     fn bandwidth_reads_operator_notation() {

@@ -4,9 +4,9 @@
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use jike_domain::FieldError;
-use jike_sheets::RowError;
+use jike_domain::{FieldError, RowError};
 use jike_store::StoreError;
+use jike_transfer::TransferError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -97,6 +97,23 @@ pub enum ApiError {
     /// Too many failed logins: the account is locked.
     #[error("{0}")]
     Locked(String),
+    /// A failure that is no one's input: logged, not shown.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<TransferError> for ApiError {
+    /// A refused file is a store refusal of rows (422 with every row), a zip bomb a payload too
+    /// large (413 naming the entry): the problems an import answered before the file formats
+    /// left the store.
+    fn from(e: TransferError) -> ApiError {
+        match e {
+            TransferError::InvalidRows(rows) => ApiError::Store(StoreError::InvalidRows(rows)),
+            TransferError::FileTooLarge(limit) => ApiError::TooLarge(limit.to_string()),
+            TransferError::Store(e) => ApiError::Store(e),
+            e @ TransferError::Interrupted(_) => ApiError::Internal(e.to_string()),
+        }
+    }
 }
 
 impl ApiError {
@@ -113,11 +130,6 @@ impl ApiError {
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid-file",
                     "The file has bad rows",
-                ),
-                StoreError::FileTooLarge(_) => (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too-large",
-                    "Payload too large",
                 ),
                 StoreError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
                 StoreError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
@@ -177,6 +189,11 @@ impl ApiError {
                 "Method not allowed",
             ),
             ApiError::Locked(_) => (StatusCode::TOO_MANY_REQUESTS, "locked", "Account locked"),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+            ),
         }
     }
 
@@ -336,6 +353,19 @@ mod tests {
     fn internal_errors_do_not_leak_their_cause() {
         let e = ApiError::Store(StoreError::Corrupt("SELECT secret FROM x".into()));
         let p = e.problem();
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.contains("secret"));
+    }
+
+    #[test]
+    fn a_file_that_is_refused_answers_as_before_the_transfer_crate() {
+        let rows = vec![RowError::file("not a CSV")];
+        let p = ApiError::from(TransferError::InvalidRows(rows.clone())).problem();
+        assert_eq!((p.status, p.title.as_str()), (422, "The file has bad rows"));
+        assert_eq!(p.kind, "https://jike.dev/problems/invalid-file");
+        assert_eq!(p.rows, rows);
+        assert_eq!(p.detail, "the file has 1 problem(s); nothing was imported");
+        let p = ApiError::from(TransferError::Interrupted("a thread /secret".into())).problem();
         assert_eq!(p.status, 500);
         assert!(!p.detail.contains("secret"));
     }

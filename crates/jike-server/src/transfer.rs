@@ -124,10 +124,9 @@ pub(crate) async fn import(
             .and_then(|n| Format::from_path(std::path::Path::new(n)))
             .unwrap_or_else(|| Format::sniff(&bytes)),
     };
-    let report = state
-        .store
-        .import_file_as(&who.caller, kind, format, &bytes, dry_run)
-        .await?;
+    let report =
+        jike_transfer::import_file_as(&state.store, &who.caller, kind, format, bytes, dry_run)
+            .await?;
     Ok(Json(report).into_response())
 }
 
@@ -172,10 +171,9 @@ pub(crate) async fn export(
             )]));
         }
     };
-    let bytes = state
-        .store
-        .export_file_as(&who.caller, kind, format, lang, reveal)
-        .await?;
+    let bytes =
+        jike_transfer::export_file_as(&state.store, &who.caller, kind, format, lang, reveal)
+            .await?;
     let disposition = format!("attachment; filename=\"{kind}.{}\"", format.extension());
     Ok((
         [

@@ -57,6 +57,8 @@ use std::path::Path;
 use std::str::FromStr;
 
 pub use cells::Cells;
+/// A problem with one row of a file: the domain's type, which the store reports too.
+pub use jike_domain::RowError;
 pub use zip_limits::{ZipLimitError, ZipLimits};
 
 /// The most problems [`read`] reports; after them one more [`RowError`] says how many were left
@@ -287,42 +289,6 @@ impl FromStr for HeaderLang {
 
 // ---------------------------------------------------------------------------------------------
 // Errors
-
-/// One problem of an imported file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct RowError {
-    /// The row number as a spreadsheet shows it: the header is row 1, the first data row 2. Row 0
-    /// is the file as a whole (it could not be read at all).
-    pub row: usize,
-    /// The column's header text as written in the file, when the problem belongs to a column;
-    /// `None` for whole-row and file-level problems.
-    pub column: Option<String>,
-    /// What is wrong, e.g. `'100X' is not a bandwidth (write e.g. 2M, 100M, 1G)`.
-    pub reason: String,
-}
-
-impl RowError {
-    /// A problem of the whole file (row 0, no column).
-    pub fn file(reason: impl Into<String>) -> RowError {
-        RowError {
-            row: 0,
-            column: None,
-            reason: reason.into(),
-        }
-    }
-}
-
-impl fmt::Display for RowError {
-    /// `row 3, column 带宽: '100X' is not a bandwidth …`, `row 4: …` or `file: …` for row 0.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.row, &self.column) {
-            (0, None) => write!(f, "file: {}", self.reason),
-            (0, Some(c)) => write!(f, "column {c}: {}", self.reason),
-            (row, None) => write!(f, "row {row}: {}", self.reason),
-            (row, Some(c)) => write!(f, "row {row}, column {c}: {}", self.reason),
-        }
-    }
-}
 
 /// Why a file could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -1,8 +1,7 @@
 //! The store's one error type. The HTTP edge maps it to problem details once; the command line
 //! prints it.
 
-use jike_domain::FieldError;
-use jike_sheets::RowError;
+use jike_domain::{FieldError, RowError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -12,14 +11,10 @@ pub enum StoreError {
     /// The input is wrong; every problem names its field.
     #[error("invalid input: {}", join(.0))]
     Invalid(Vec<FieldError>),
-    /// An import file has bad rows; nothing was written.
+    /// An import's rows have problems (every problem of every row, by row); nothing was
+    /// written.
     #[error("the file has {} problem(s); nothing was imported", .0.len())]
     InvalidRows(Vec<RowError>),
-    /// An import workbook inflates beyond the limits of [`jike_sheets::ZipLimits`] (a zip bomb,
-    /// or a workbook too big to import); it was refused before it was read, nothing was
-    /// imported. The message names the zip entry.
-    #[error("{0}")]
-    FileTooLarge(jike_sheets::ZipLimitError),
     /// The write contradicts what is stored: a code taken, a row still referred to.
     #[error("{message}")]
     Conflict {

@@ -32,8 +32,7 @@ use jike_domain::{
     Element, ElementInput, GradePeriod, Instrument, InstrumentInput, Region, RegionInput, Vehicle,
     VehicleInput,
 };
-use jike_domain::{FieldError, Site, SiteInput, Staff, StaffInput};
-use jike_sheets::{RowError, Sheet};
+use jike_domain::{RowError, Site, SiteInput, Staff, StaffInput};
 use serde::Serialize;
 
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditReport};
@@ -89,12 +88,23 @@ pub struct Counts {
     pub vehicles: i64,
 }
 
-/// The kinds that import and export: an [`Entity`] whose input is a spreadsheet row.
-pub trait Importable: Entity<Input: Sheet> {
+/// The kinds that import and export in bulk: an [`Entity`] whose stored rows read back as the
+/// inputs that would write them again. The store knows no file format: `jike-transfer` reads and
+/// writes the files.
+pub trait Importable: Entity<Input: Send + 'static> {
     /// How many rows of a file are checked and written together. A kind whose rows refer to rows
     /// of the same file ([`Entity::wave`]) takes the whole file at once, so that the order of
     /// the file does not matter.
     const BATCH: usize = IMPORT_BATCH;
+
+    /// Whether the kind's rows hold a person's contacts, which an export masks unless asked
+    /// not to (domain.md §10; customers).
+    const CONTACTS: bool = false;
+
+    /// Masks the contacts of a row ([`Importable::CONTACTS`]).
+    fn mask(input: &mut Self::Input) {
+        let _ = input;
+    }
 
     /// Reads every stored row back as the input that would write it again.
     fn export_page(
@@ -129,6 +139,13 @@ async fn page_after<E: Entity>(
 }
 
 impl Importable for Customers {
+    const CONTACTS: bool = true;
+
+    fn mask(input: &mut CustomerInput) {
+        input.contact_name = jike_domain::values::mask_name(&input.contact_name);
+        input.contact_phone = jike_domain::values::mask_phone(&input.contact_phone);
+    }
+
     async fn export_page(
         conn: &mut db::Conn<'_>,
         scope: &Scope,
@@ -580,12 +597,13 @@ impl Store {
         entities::grade_history(&mut conn, customer_id).await
     }
 
-    /// Imports rows read from a file: every row is checked (references included) before
-    /// anything is written, and all of it is written in one transaction, or none of it.
-    /// Rows are upserted by code, so importing the same file twice changes nothing.
+    /// Imports rows in memory, each with the number its user knows it by: every row is checked
+    /// (references included) before anything is written, and all of it is written in one
+    /// transaction, or none of it. Rows are upserted by code, so importing the same rows twice
+    /// changes nothing. A problem names the input's field (no column is known).
     pub async fn import<E: Importable>(
         &self,
-        rows: &[(usize, E::Input)],
+        rows: Vec<(usize, E::Input)>,
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
         self.import_as::<E>(&Caller::system("system"), rows, dry_run)
@@ -597,37 +615,37 @@ impl Store {
     pub async fn import_as<E: Importable>(
         &self,
         caller: &Caller,
-        rows: &[(usize, E::Input)],
+        rows: Vec<(usize, E::Input)>,
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
-        self.import_from::<E>(caller, Source::Rows(rows.chunks(E::BATCH)), dry_run)
+        self.import_rows_as::<E, _>(caller, InMemory::new(rows, E::BATCH), dry_run)
             .await
     }
 
-    /// The import itself: batches from `source` checked and written in one transaction.
-    async fn import_from<E: Importable>(
+    /// Imports the batches of `source` (a file read beside the import, see [`RowSource`]) in one
+    /// transaction, all of them or nothing: a refusal ([`StoreError::InvalidRows`]) lists every
+    /// problem at once, the source's own (values) and the store's (references), by row.
+    pub async fn import_rows_as<E: Importable, S: RowSource<E::Input>>(
         &self,
         caller: &Caller,
-        mut source: Source<'_, E::Input>,
+        mut source: S,
         dry_run: bool,
     ) -> Result<ImportReport, StoreError> {
         let started = std::time::Instant::now();
-        let incoming = source.expected().await?;
+        let incoming = source.expected();
         let mut tx = self.db.begin_import().await?;
         let rebuild = if self.backend() == Backend::Sqlite && incoming >= BULK_IMPORT_ROWS {
             bulk_index_drop::<E>(&mut tx.conn(), incoming).await?
         } else {
             Vec::new()
         };
-        let (counts, mut errors) = import_batches::<E>(&mut tx.conn(), &mut source).await?;
-        // The file is read to the end even when the store stopped at its error limit. Its own
+        let (counts, mut errors) = import_batches::<E, S>(&mut tx.conn(), &mut source).await?;
+        // The source is read to the end even when the store stopped at its error limit. Its own
         // problems (values) and the store's (references) are reported together, by row: the
         // good rows of a bad file were checked too.
-        if let Err(e) = source.finish().await {
+        let mut problems = source.finish().await;
+        if !problems.is_empty() {
             tx.rollback().await?;
-            let StoreError::InvalidRows(mut problems) = sheet_error(e) else {
-                unreachable!("a sheet error is a list of problems")
-            };
             problems.append(&mut errors);
             return Err(StoreError::InvalidRows(capped(problems)));
         }
@@ -661,7 +679,7 @@ impl Store {
             self.db.checkpoint_in_background();
             self.refresh_statistics().await?;
             tracing::debug!(
-                kind = %E::Input::KIND,
+                kind = E::SPEC.table,
                 rows,
                 write_ms = batches_done.as_millis() as u64,
                 rebuilt_indexes = rebuild.len(),
@@ -672,13 +690,36 @@ impl Store {
             );
         }
         Ok(ImportReport {
-            kind: E::Input::KIND.to_string(),
+            kind: E::SPEC.table.to_string(),
             rows,
             created: counts.created,
             updated: counts.updated,
             unchanged: counts.unchanged,
             dry_run,
         })
+    }
+
+    /// Every row of a kind that `caller` sees, as the inputs that would write it again, in id
+    /// order, for export: what an import of them changes is nothing. A person's contacts
+    /// ([`Importable::CONTACTS`]) are masked unless `unmasked`; an unmasked export of them is
+    /// recorded in the audit log (domain.md §10).
+    pub async fn export_rows_as<E: Importable>(
+        &self,
+        caller: &Caller,
+        unmasked: bool,
+    ) -> Result<Vec<E::Input>, StoreError> {
+        let mut records = self.export_as::<E>(caller).await?;
+        if E::CONTACTS {
+            if !unmasked {
+                records.iter_mut().for_each(E::mask);
+            } else if !records.is_empty() {
+                let entry = caller
+                    .audit("read.unmasked", format!("export/{}", E::SPEC.table))
+                    .with_after(serde_json::json!({ "rows": records.len() }));
+                self.audit(&entry).await?;
+            }
+        }
+        Ok(records)
     }
 
     /// Every stored row of a kind as import inputs, in id order, for export.
@@ -843,14 +884,15 @@ fn capped(mut problems: Vec<RowError>) -> Vec<RowError> {
 
 /// The batches of an import, in the caller's transaction: what they wrote, or every row problem
 /// (stopping after [`MAX_IMPORT_ERRORS`]).
-async fn import_batches<E: Importable>(
+async fn import_batches<E: Importable, S: RowSource<E::Input>>(
     conn: &mut db::Conn<'_>,
-    source: &mut Source<'_, E::Input>,
+    source: &mut S,
 ) -> Result<(WriteCounts, Vec<RowError>), StoreError> {
     let mut refs = Resolver::default();
     let mut counts = WriteCounts::default();
     let mut errors: Vec<RowError> = Vec::new();
-    while let Some(batch) = source.next().await {
+    let checked = source.validated();
+    while let Some(batch) = source.next_batch().await {
         let batch = batch.as_slice();
         // The rows by wave (stable: file order within a wave), each wave written before the
         // next is checked.
@@ -861,17 +903,15 @@ async fn import_batches<E: Importable>(
             prefetch_references::<E>(conn, &mut refs, inputs.iter().copied()).await?;
             // Rows without problems are written even when others have some, so that the rows
             // after them are checked against them; a file with any problem is rolled back.
-            match ops::upsert_many::<E>(conn, &mut refs, &inputs, source.checked(), true).await? {
+            match ops::upsert_many::<E>(conn, &mut refs, &inputs, checked, true).await? {
                 Ok(c) => {
                     counts.created += c.created;
                     counts.updated += c.updated;
                     counts.unchanged += c.unchanged;
                 }
-                Err(problems) => errors.extend(
-                    problems
-                        .into_iter()
-                        .map(|(k, e)| row_error::<E::Input>(batch[wave[k]].0, e)),
-                ),
+                Err(problems) => errors.extend(problems.into_iter().map(|(k, e)| {
+                    RowError::of_field(batch[wave[k]].0, e, |field| source.column(field))
+                })),
             }
         }
         if errors.len() >= MAX_IMPORT_ERRORS {
@@ -881,269 +921,63 @@ async fn import_batches<E: Importable>(
     Ok((counts, errors))
 }
 
-/// Where an import's rows come from: rows in memory, or a file read on a thread of its own while
-/// the batches already read are written (on SQLite the writing runs on the importing thread, so
-/// reading beside it uses the second core).
-enum Source<'a, T> {
-    Rows(std::slice::Chunks<'a, (usize, T)>),
-    File {
-        rx: tokio::sync::mpsc::Receiver<FileMsg<T>>,
-        result: Option<Result<(), jike_sheets::SheetError>>,
-    },
+/// Where the rows of an import come from, batch by batch, each row with the number its user knows
+/// it by (a file's row): rows in memory, or a file read on a thread of its own while the store
+/// writes the batches already read (on SQLite the writing runs on the importing thread, so reading
+/// beside it uses the second core). The store knows no file format; the source names the fields
+/// as its user knows them and reports the rows it could not give.
+pub trait RowSource<T>: Send {
+    /// About how many rows will come (an estimate: a big import into a small SQLite table
+    /// rebuilds the indexes instead of updating them).
+    fn expected(&self) -> usize;
+
+    /// Whether every row was checked on its own already (`jike_domain::Validate`, as a file's
+    /// reader does): the store does not check it again.
+    fn validated(&self) -> bool {
+        false
+    }
+
+    /// The next batch, or `None` once every row has been given.
+    fn next_batch(&mut self) -> impl std::future::Future<Output = Option<Vec<(usize, T)>>> + Send;
+
+    /// Once the store is done with the batches (the rest, if any, is drained): every problem of
+    /// the rows the source found itself, each on its row and column; empty when it had none.
+    fn finish(&mut self) -> impl std::future::Future<Output = Vec<RowError>> + Send;
+
+    /// The column that holds the input's `field` (`customer_code` → `客户编码`), for the
+    /// store's problems with a row; `None` names the field in the reason.
+    fn column(&self, field: &str) -> Option<String> {
+        let _ = field;
+        None
+    }
 }
 
-/// What the file reader sends.
-enum FileMsg<T> {
-    Expect(usize),
-    Rows(Vec<(usize, T)>),
-    Done(Result<(), jike_sheets::SheetError>),
+/// Rows in memory, handed over `batch` at a time.
+struct InMemory<T> {
+    rows: std::vec::IntoIter<(usize, T)>,
+    batch: usize,
 }
 
-/// A batch of a [`Source`].
-enum Batch<'a, T> {
-    Borrowed(&'a [(usize, T)]),
-    Owned(Vec<(usize, T)>),
-}
-
-impl<T> Batch<'_, T> {
-    fn as_slice(&self) -> &[(usize, T)] {
-        match self {
-            Batch::Borrowed(b) => b,
-            Batch::Owned(b) => b,
+impl<T> InMemory<T> {
+    fn new(rows: Vec<(usize, T)>, batch: usize) -> InMemory<T> {
+        InMemory {
+            rows: rows.into_iter(),
+            batch: batch.max(1),
         }
     }
 }
 
-impl<'a, T: Sheet + Send + 'static> Source<'a, T> {
-    /// Starts reading `bytes` on a thread of its own, `batch` rows at a time.
-    fn file(format: jike_sheets::Format, bytes: &[u8], batch: usize) -> Source<'a, T> {
-        let bytes: Vec<u8> = bytes.to_vec();
-        // Two batches in flight: the reader stays a batch ahead of the writer, no more.
-        let (tx, rx) = tokio::sync::mpsc::channel(2);
-        std::thread::spawn(move || {
-            let mut expect = |n| {
-                let _ = tx.blocking_send(FileMsg::Expect(n));
-            };
-            // The good rows of a bad file come too: the store checks their references, so
-            // that every problem of the file is reported at once.
-            let mut take = |rows, _clean| tx.blocking_send(FileMsg::Rows(rows)).is_ok();
-            let result = jike_sheets::read_batches(format, &bytes, batch, &mut expect, &mut take);
-            let _ = tx.blocking_send(FileMsg::Done(result));
-        });
-        Source::File { rx, result: None }
+impl<T: Send> RowSource<T> for InMemory<T> {
+    fn expected(&self) -> usize {
+        self.rows.len()
     }
 
-    /// Whether the rows were validated already (a file's reader validates every record).
-    fn checked(&self) -> bool {
-        matches!(self, Source::File { .. })
+    async fn next_batch(&mut self) -> Option<Vec<(usize, T)>> {
+        let batch: Vec<_> = self.rows.by_ref().take(self.batch).collect();
+        (!batch.is_empty()).then_some(batch)
     }
 
-    /// About how many rows will come.
-    async fn expected(&mut self) -> Result<usize, StoreError> {
-        match self {
-            Source::Rows(chunks) => Ok(chunks.clone().map(<[_]>::len).sum()),
-            Source::File { rx, result } => match rx.recv().await {
-                Some(FileMsg::Expect(n)) => Ok(n),
-                Some(FileMsg::Done(Err(e))) => Err(sheet_error(e)),
-                Some(FileMsg::Done(Ok(()))) => {
-                    *result = Some(Ok(()));
-                    Ok(0)
-                }
-                Some(FileMsg::Rows(_)) | None => Err(StoreError::Corrupt(
-                    "the file reader stopped before it began".into(),
-                )),
-            },
-        }
-    }
-
-    async fn next(&mut self) -> Option<Batch<'a, T>> {
-        match self {
-            Source::Rows(chunks) => chunks.next().map(Batch::Borrowed),
-            Source::File { rx, result } => loop {
-                if result.is_some() {
-                    return None;
-                }
-                match rx.recv().await {
-                    Some(FileMsg::Rows(rows)) => return Some(Batch::Owned(rows)),
-                    Some(FileMsg::Expect(_)) => continue,
-                    Some(FileMsg::Done(r)) => *result = Some(r),
-                    None => *result = Some(Ok(())),
-                }
-            },
-        }
-    }
-
-    /// The file's verdict, once it has been read to the end (rows not yet taken are dropped).
-    async fn finish(&mut self) -> Result<(), jike_sheets::SheetError> {
-        while self.next().await.is_some() {}
-        match self {
-            Source::Rows(_) => Ok(()),
-            Source::File { result, .. } => result.take().unwrap_or(Ok(())),
-        }
-    }
-}
-
-/// A store problem with one input row, as the import report shows it: the field is turned into
-/// the file's column when there is one.
-fn row_error<T: Sheet>(row: usize, e: FieldError) -> RowError {
-    let base = e.field.split(['[', '.']).next().unwrap_or(&e.field);
-    match jike_sheets::column_label::<T>(base, jike_sheets::HeaderLang::Chinese) {
-        Some(label) => RowError {
-            row,
-            column: Some(label.to_string()),
-            reason: e.reason,
-        },
-        None => RowError {
-            row,
-            column: None,
-            reason: e.to_string(),
-        },
-    }
-}
-
-/// Reads a file of `kind` and imports it; see [`Store::import`].
-impl Store {
-    pub async fn import_file(
-        &self,
-        kind: jike_sheets::Kind,
-        format: jike_sheets::Format,
-        bytes: &[u8],
-        dry_run: bool,
-    ) -> Result<ImportReport, StoreError> {
-        self.import_file_as(&Caller::system("system"), kind, format, bytes, dry_run)
-            .await
-    }
-
-    /// [`Store::import_file`] on behalf of `caller`, audited.
-    pub async fn import_file_as(
-        &self,
-        caller: &Caller,
-        kind: jike_sheets::Kind,
-        format: jike_sheets::Format,
-        bytes: &[u8],
-        dry_run: bool,
-    ) -> Result<ImportReport, StoreError> {
-        use jike_sheets::Kind;
-        let c = caller;
-        match kind {
-            Kind::Regions => {
-                self.import_bytes::<Regions>(c, format, bytes, dry_run)
-                    .await
-            }
-            Kind::Contractors => {
-                self.import_bytes::<Contractors>(c, format, bytes, dry_run)
-                    .await
-            }
-            Kind::Instruments => {
-                self.import_bytes::<Instruments>(c, format, bytes, dry_run)
-                    .await
-            }
-            Kind::Vehicles => {
-                self.import_bytes::<Vehicles>(c, format, bytes, dry_run)
-                    .await
-            }
-            Kind::Customers => {
-                self.import_bytes::<Customers>(c, format, bytes, dry_run)
-                    .await
-            }
-            Kind::Circuits => {
-                self.import_bytes::<Circuits>(c, format, bytes, dry_run)
-                    .await
-            }
-            Kind::Sites => self.import_bytes::<Sites>(c, format, bytes, dry_run).await,
-            Kind::Elements => {
-                self.import_bytes::<Elements>(c, format, bytes, dry_run)
-                    .await
-            }
-            Kind::Staff => {
-                self.import_bytes::<StaffMembers>(c, format, bytes, dry_run)
-                    .await
-            }
-        }
-    }
-
-    async fn import_bytes<E: Importable>(
-        &self,
-        caller: &Caller,
-        format: jike_sheets::Format,
-        bytes: &[u8],
-        dry_run: bool,
-    ) -> Result<ImportReport, StoreError> {
-        self.import_from::<E>(caller, Source::file(format, bytes, E::BATCH), dry_run)
-            .await
-    }
-
-    /// Writes every stored row of `kind` as a file that [`Store::import_file`] reads back.
-    pub async fn export_file(
-        &self,
-        kind: jike_sheets::Kind,
-        format: jike_sheets::Format,
-        lang: jike_sheets::HeaderLang,
-    ) -> Result<Vec<u8>, StoreError> {
-        self.export_file_as(&Caller::system("cli"), kind, format, lang, true)
-            .await
-    }
-
-    /// [`Store::export_file`] of the rows `caller` sees. Customer contacts are masked unless
-    /// `unmasked`; an unmasked export of customers is recorded in the audit log.
-    pub async fn export_file_as(
-        &self,
-        caller: &Caller,
-        kind: jike_sheets::Kind,
-        format: jike_sheets::Format,
-        lang: jike_sheets::HeaderLang,
-        unmasked: bool,
-    ) -> Result<Vec<u8>, StoreError> {
-        use jike_sheets::Kind;
-        let c = caller;
-        match kind {
-            Kind::Customers => {
-                let mut records = self.export_as::<Customers>(c).await?;
-                if unmasked {
-                    if !records.is_empty() {
-                        let entry = c
-                            .audit("read.unmasked", "export/customers")
-                            .with_after(serde_json::json!({ "rows": records.len() }));
-                        self.audit(&entry).await?;
-                    }
-                } else {
-                    for r in &mut records {
-                        r.contact_name = jike_domain::values::mask_name(&r.contact_name);
-                        r.contact_phone = jike_domain::values::mask_phone(&r.contact_phone);
-                    }
-                }
-                jike_sheets::write::<CustomerInput>(format, &records, lang).map_err(sheet_error)
-            }
-            Kind::Circuits => self.export_bytes::<Circuits>(c, format, lang).await,
-            Kind::Sites => self.export_bytes::<Sites>(c, format, lang).await,
-            Kind::Elements => self.export_bytes::<Elements>(c, format, lang).await,
-            Kind::Staff => self.export_bytes::<StaffMembers>(c, format, lang).await,
-            Kind::Regions => self.export_bytes::<Regions>(c, format, lang).await,
-            Kind::Contractors => self.export_bytes::<Contractors>(c, format, lang).await,
-            Kind::Instruments => self.export_bytes::<Instruments>(c, format, lang).await,
-            Kind::Vehicles => self.export_bytes::<Vehicles>(c, format, lang).await,
-        }
-    }
-
-    async fn export_bytes<E: Importable>(
-        &self,
-        caller: &Caller,
-        format: jike_sheets::Format,
-        lang: jike_sheets::HeaderLang,
-    ) -> Result<Vec<u8>, StoreError> {
-        let records = self.export_as::<E>(caller).await?;
-        jike_sheets::write::<E::Input>(format, &records, lang).map_err(sheet_error)
-    }
-}
-
-fn sheet_error(e: jike_sheets::SheetError) -> StoreError {
-    match e {
-        jike_sheets::SheetError::Invalid(rows) => StoreError::InvalidRows(rows),
-        jike_sheets::SheetError::ZipLimit(limit) => StoreError::FileTooLarge(limit),
-        jike_sheets::SheetError::Write(reason) => StoreError::InvalidRows(vec![RowError {
-            row: 0,
-            column: None,
-            reason: format!("cannot write the file: {reason}"),
-        }]),
+    async fn finish(&mut self) -> Vec<RowError> {
+        Vec::new()
     }
 }

@@ -117,14 +117,14 @@ async fn import(rows: usize, dir: Option<PathBuf>, no_paths: bool) -> anyhow::Re
         csv.len() / 1_000_000
     );
     let start = Instant::now();
-    let report = store
-        .import_file(Kind::Circuits, Format::Csv, &csv, false)
-        .await?;
+    let report =
+        jike_transfer::import_file(&store, Kind::Circuits, Format::Csv, csv.as_slice(), false)
+            .await?;
     let first = start.elapsed();
     let start = Instant::now();
-    let again = store
-        .import_file(Kind::Circuits, Format::Csv, &csv, false)
-        .await?;
+    let again =
+        jike_transfer::import_file(&store, Kind::Circuits, Format::Csv, csv.as_slice(), false)
+            .await?;
     let second = start.elapsed();
     store.close().await;
     let figures = serde_json::json!({

@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jike_demo::Demo;
 use jike_sheets::{Format, HeaderLang, Kind};
 use jike_store::{Store, StoreError};
+use jike_transfer::TransferError;
 
 use crate::config::{FileConfig, Settings};
 
@@ -183,17 +184,27 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let refused = e.downcast_ref::<StoreError>().is_some_and(|s| {
+            let refused_by_store = |s: &StoreError| {
                 matches!(
                     s,
                     StoreError::Invalid(_)
                         | StoreError::InvalidRows(_)
-                        | StoreError::FileTooLarge(_)
                         | StoreError::Conflict { .. }
                         | StoreError::Transition { .. }
                 )
-            });
-            if let Some(StoreError::InvalidRows(rows)) = e.downcast_ref::<StoreError>() {
+            };
+            let transfer = e.downcast_ref::<TransferError>();
+            let refused = e.downcast_ref::<StoreError>().is_some_and(refused_by_store)
+                || transfer.is_some_and(|t| match t {
+                    TransferError::InvalidRows(_) | TransferError::FileTooLarge(_) => true,
+                    TransferError::Store(s) => refused_by_store(s),
+                    TransferError::Interrupted(_) => false,
+                });
+            let rows = match e.downcast_ref::<StoreError>() {
+                Some(StoreError::InvalidRows(rows)) => Some(rows.as_slice()),
+                _ => transfer.and_then(TransferError::rows),
+            };
+            if let Some(rows) = rows {
                 eprintln!(
                     "error: the file has {} problem(s); nothing was imported:",
                     rows.len()
@@ -283,22 +294,23 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             dry_run,
             json,
         } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = tokio::fs::read(&file)
+                .await
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let format = format
                 .map(Format::from)
                 .or_else(|| Format::from_path(&file))
                 .unwrap_or_else(|| Format::sniff(&bytes));
             let store = Store::open(&settings.database).await?;
-            let report = store
-                .import_file_as(
-                    &accounts::cli_caller(),
-                    kind.into(),
-                    format,
-                    &bytes,
-                    dry_run,
-                )
-                .await?;
+            let report = jike_transfer::import_file_as(
+                &store,
+                &accounts::cli_caller(),
+                kind.into(),
+                format,
+                bytes,
+                dry_run,
+            )
+            .await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -332,15 +344,15 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             };
             // The command line is the operator's own: exports are whole (contacts unmasked, so
             // that import reads them back) and audited as such.
-            let bytes = store
-                .export_file_as(
-                    &accounts::cli_caller(),
-                    kind.into(),
-                    format.into(),
-                    lang,
-                    true,
-                )
-                .await?;
+            let bytes = jike_transfer::export_file_as(
+                &store,
+                &accounts::cli_caller(),
+                kind.into(),
+                format.into(),
+                lang,
+                true,
+            )
+            .await?;
             write_output(output.as_deref(), &bytes)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -3,11 +3,10 @@
 
 mod assignment;
 mod audit;
-mod bulk;
+mod batches;
 mod configs;
+mod demo;
 mod engineering;
 mod group_commit;
 mod orders;
-mod regions;
-mod story;
 mod users;

@@ -201,16 +201,48 @@ fn a_loop_is_found_and_named() {
     );
 }
 
+/// The manifest of a crate of the workspace.
+fn manifest(krate: &str) -> String {
+    fs::read_to_string(crates_dir().join(krate).join("Cargo.toml")).unwrap()
+}
+
+/// Whether a manifest lists `dependency` (`name = …` or `name.workspace = true`, in any of its
+/// dependency tables).
+fn lists(manifest: &str, dependency: &str) -> bool {
+    manifest.lines().any(|line| {
+        let line = line.trim();
+        line.starts_with(dependency)
+            && line[dependency.len()..]
+                .trim_start()
+                .starts_with(['=', '.'])
+    })
+}
+
+/// Every `.rs` file of a crate (sources, tests, benches) that names `path` (`axum::`).
+fn sources_naming(krate: &str, path: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    rust_files(&crates_dir().join(krate), &mut files);
+    files
+        .into_iter()
+        .filter(|f| fs::read_to_string(f).unwrap().contains(path))
+        .collect()
+}
+
+#[test]
+fn a_dependency_is_found_in_a_manifest() {
+    let text = "[dependencies]\njike-sheets.workspace = true\ncsv = \"1\"\ncsv-core = \"0.1\"\n";
+    assert!(lists(text, "jike-sheets") && lists(text, "csv"));
+    assert!(!lists(text, "jike") && !lists(text, "zip"));
+}
+
 #[test]
 fn the_domain_depends_on_no_runtime_database_or_http_crate() {
-    let manifest = fs::read_to_string(crates_dir().join("jike-domain/Cargo.toml")).unwrap();
+    let manifest = manifest("jike-domain");
     for forbidden in ["tokio", "sqlx", "axum", "hyper", "reqwest", "rusqlite"] {
-        let listed = manifest.lines().any(|line| {
-            let line = line.trim();
-            line.starts_with(forbidden)
-                && line[forbidden.len()..].trim_start().starts_with(['=', '.'])
-        });
-        assert!(!listed, "jike-domain depends on {forbidden}");
+        assert!(
+            !lists(&manifest, forbidden),
+            "jike-domain depends on {forbidden}"
+        );
     }
     // The OpenAPI derives are for the HTTP edge: behind the `openapi` feature, never by default.
     let utoipa = manifest
@@ -222,4 +254,55 @@ fn the_domain_depends_on_no_runtime_database_or_http_crate() {
         !manifest.contains("default = [\"openapi\"]"),
         "the openapi feature is not a default"
     );
+}
+
+#[test]
+fn the_store_knows_no_file_format_and_the_transfer_no_http_or_sql() {
+    // Issue 14: the store takes and gives rows; reading and writing files is jike-transfer's.
+    let store = manifest("jike-store");
+    for forbidden in [
+        "jike-sheets",
+        "jike-transfer",
+        "calamine",
+        "rust_xlsxwriter",
+        "csv",
+        "zip",
+    ] {
+        assert!(
+            !lists(&store, forbidden),
+            "jike-store depends on {forbidden}"
+        );
+    }
+    for path in ["jike_sheets::", "jike_transfer::"] {
+        assert_eq!(
+            sources_naming("jike-store", path),
+            Vec::<PathBuf>::new(),
+            "{path}"
+        );
+    }
+    // jike-transfer knows file formats: no HTTP, no SQL.
+    let transfer = manifest("jike-transfer");
+    assert!(lists(&transfer, "jike-sheets") && lists(&transfer, "jike-store"));
+    for forbidden in [
+        "axum",
+        "hyper",
+        "tower",
+        "tower-http",
+        "reqwest",
+        "utoipa",
+        "sqlx",
+        "rusqlite",
+    ] {
+        assert!(
+            !lists(&transfer, forbidden),
+            "jike-transfer depends on {forbidden}"
+        );
+    }
+    for path in ["axum::", "hyper::", "sqlx::", "rusqlite::"] {
+        assert_eq!(
+            sources_naming("jike-transfer", path),
+            Vec::<PathBuf>::new(),
+            "{path}"
+        );
+    }
 }

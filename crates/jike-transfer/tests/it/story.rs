@@ -1,10 +1,11 @@
-//! One scripted story of the inventory, run on SQLite and on PostgreSQL every time.
+//! One scripted story of the inventory, its files included (import, export, round trips), run on
+//! SQLite and on PostgreSQL every time.
 
 use chrono::NaiveDate;
 use jike_domain::*;
-use jike_sheets::{Format, HeaderLang, Kind};
 use jike_store::testing::TestDb;
 use jike_store::*;
+use jike_transfer::{Format, HeaderLang, Kind, TransferError};
 
 fn region(code: &str, name: &str, level: RegionLevel, parent: Option<&str>) -> RegionInput {
     RegionInput {
@@ -288,18 +289,18 @@ async fn story(store: &Store) {
     let csv = "客户编码,客户名称,行业,服务等级,客户经理,联系人,联系电话,区域\n\
                C1,客户C1,医疗,钻石,王经理,张伟,13812345678,TH\n\
                N1,新客户,教育,铜牌级,李经理,李娜,13900001111,TH\n";
-    let report = store
-        .import_file(Kind::Customers, Format::Csv, csv.as_bytes(), false)
-        .await
-        .unwrap();
+    let report =
+        jike_transfer::import_file(store, Kind::Customers, Format::Csv, csv.as_bytes(), false)
+            .await
+            .unwrap();
     assert_eq!(
         (report.created, report.updated, report.unchanged),
         (1, 1, 0)
     );
-    let report = store
-        .import_file(Kind::Customers, Format::Csv, csv.as_bytes(), false)
-        .await
-        .unwrap();
+    let report =
+        jike_transfer::import_file(store, Kind::Customers, Format::Csv, csv.as_bytes(), false)
+            .await
+            .unwrap();
     assert_eq!(
         (report.created, report.updated, report.unchanged),
         (0, 0, 2)
@@ -311,11 +312,11 @@ async fn story(store: &Store) {
     // A file with a bad reference imports nothing and names the row and column.
     let before = store.counts().await.unwrap();
     let bad = "客户编码,客户名称,服务等级,区域\nN2,好客户,金牌,TH\nN3,坏客户,金牌,NOWHERE\n";
-    let err = store
-        .import_file(Kind::Customers, Format::Csv, bad.as_bytes(), false)
-        .await
-        .unwrap_err();
-    let StoreError::InvalidRows(rows) = &err else {
+    let err =
+        jike_transfer::import_file(store, Kind::Customers, Format::Csv, bad.as_bytes(), false)
+            .await
+            .unwrap_err();
+    let TransferError::InvalidRows(rows) = &err else {
         panic!("{err}")
     };
     assert_eq!(rows.len(), 1);
@@ -325,10 +326,10 @@ async fn story(store: &Store) {
 
     // A dry run reports and writes nothing.
     let dry = "客户编码,客户名称,服务等级\nN9,试算客户,标准\n";
-    let report = store
-        .import_file(Kind::Customers, Format::Csv, dry.as_bytes(), true)
-        .await
-        .unwrap();
+    let report =
+        jike_transfer::import_file(store, Kind::Customers, Format::Csv, dry.as_bytes(), true)
+            .await
+            .unwrap();
     assert_eq!((report.created, report.dry_run), (1, true));
     assert_eq!(store.counts().await.unwrap(), before);
 
@@ -341,12 +342,10 @@ async fn story(store: &Store) {
         Kind::Staff,
     ] {
         for format in [Format::Csv, Format::Xlsx] {
-            let bytes = store
-                .export_file(kind, format, HeaderLang::Chinese)
+            let bytes = jike_transfer::export_file(store, kind, format, HeaderLang::Chinese)
                 .await
                 .unwrap();
-            let report = store
-                .import_file(kind, format, &bytes, false)
+            let report = jike_transfer::import_file(store, kind, format, bytes.as_slice(), false)
                 .await
                 .unwrap();
             assert_eq!(
@@ -356,10 +355,10 @@ async fn story(store: &Store) {
             );
         }
     }
-    let exported = store
-        .export_file(Kind::Circuits, Format::Csv, HeaderLang::English)
-        .await
-        .unwrap();
+    let exported =
+        jike_transfer::export_file(store, Kind::Circuits, Format::Csv, HeaderLang::English)
+            .await
+            .unwrap();
     let text = String::from_utf8(exported).unwrap();
     assert!(
         text.contains("PTN-1 > [FIB-1;transmission_access;CT1] > ONU-1"),
@@ -375,36 +374,4 @@ async fn the_inventory_story_holds_on_both_databases() {
         store.close().await;
         db.cleanup().await;
     }
-}
-
-#[tokio::test]
-async fn the_demo_dataset_loads_and_loading_it_again_changes_nothing() {
-    for db in TestDb::both().await {
-        let store = Store::open(&db.url).await.unwrap();
-        let demo = jike_demo::Demo::new(1);
-        let counts = store.load_demo(&demo, |_, _| {}).await.unwrap();
-        assert_eq!(counts.circuits as usize, demo.circuit_count());
-        assert_eq!(counts.customers as usize, demo.customer_count());
-        assert!(counts.elements >= 1000 && counts.sites >= 100 && counts.contractors == 3);
-        let again = store.load_demo(&demo, |_, _| {}).await.unwrap();
-        assert_eq!(again, counts);
-        // Every circuit's path resolved.
-        let one = store.get::<Circuits>(1).await.unwrap();
-        assert!(!one.path.unwrap().is_empty());
-        store.close().await;
-        db.cleanup().await;
-    }
-}
-
-#[tokio::test]
-async fn bad_urls_are_refused_clearly() {
-    let err = Store::connect("mysql://x").await.unwrap_err();
-    assert!(err.to_string().contains("is not a database URL"), "{err}");
-    let err = Store::connect("postgres://nobody:secret@127.0.0.1:1/none")
-        .await
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("cannot connect") && !err.to_string().contains("secret"),
-        "{err}"
-    );
 }

@@ -5,9 +5,9 @@
 //! the import is an ordinary transaction.
 
 use jike_demo::Demo;
-use jike_sheets::{Format, HeaderLang, Kind};
 use jike_store::testing::TestDb;
 use jike_store::*;
+use jike_transfer::{Format, HeaderLang, Kind, TransferError};
 
 /// 4 × 3,000 circuits: above the bulk threshold of 10,000 rows.
 const SCALE: u32 = 4;
@@ -55,10 +55,10 @@ async fn a_bulk_import_leaves_the_same_indexes_and_sound_references() {
             .sum();
         let csv = jike_sheets::write(Format::Csv, &circuits, HeaderLang::Chinese).unwrap();
 
-        let report = store
-            .import_file(Kind::Circuits, Format::Csv, &csv, false)
-            .await
-            .unwrap();
+        let report =
+            jike_transfer::import_file(&store, Kind::Circuits, Format::Csv, csv.as_slice(), false)
+                .await
+                .unwrap();
         assert_eq!(report.created, circuits.len());
         assert_eq!(indexes(&store).await, before, "{}", test.url);
         assert_eq!(count(&store, "circuit_hops").await, hops as i64);
@@ -118,10 +118,10 @@ async fn a_bulk_import_leaves_the_same_indexes_and_sound_references() {
         assert!(!page.items.is_empty());
 
         // Importing it again changes nothing.
-        let again = store
-            .import_file(Kind::Circuits, Format::Csv, &csv, false)
-            .await
-            .unwrap();
+        let again =
+            jike_transfer::import_file(&store, Kind::Circuits, Format::Csv, csv.as_slice(), false)
+                .await
+                .unwrap();
         assert_eq!(again.unchanged, circuits.len());
         store.close().await;
         test.cleanup().await;
@@ -143,11 +143,11 @@ async fn a_refused_bulk_import_writes_nothing_and_keeps_the_indexes() {
         circuits[last].customer_code = "NO-SUCH-CUSTOMER".into();
         let csv = jike_sheets::write(Format::Csv, &circuits, HeaderLang::Chinese).unwrap();
 
-        let err = store
-            .import_file(Kind::Circuits, Format::Csv, &csv, false)
-            .await
-            .unwrap_err();
-        let StoreError::InvalidRows(rows) = err else {
+        let err =
+            jike_transfer::import_file(&store, Kind::Circuits, Format::Csv, csv.as_slice(), false)
+                .await
+                .unwrap_err();
+        let TransferError::InvalidRows(rows) = err else {
             panic!("expected row errors, got {err:?}");
         };
         assert_eq!(rows.len(), 1);
@@ -181,11 +181,11 @@ async fn a_file_read_while_it_is_written_reports_its_own_and_the_stores_problems
         let code = &circuits[bad_row - 2].code;
         let at = csv.find(&format!("\n{code},")).unwrap() + 1;
         csv.insert_str(at, "not a code,");
-        let err = store
-            .import_file(Kind::Circuits, Format::Csv, csv.as_bytes(), false)
-            .await
-            .unwrap_err();
-        let StoreError::InvalidRows(rows) = err else {
+        let err =
+            jike_transfer::import_file(&store, Kind::Circuits, Format::Csv, csv.as_bytes(), false)
+                .await
+                .unwrap_err();
+        let TransferError::InvalidRows(rows) = err else {
             panic!("expected the file's problems, got {err:?}");
         };
         // Issue 14: both at once, by row, so that one attempt shows everything to fix.
@@ -200,11 +200,11 @@ async fn a_file_read_while_it_is_written_reports_its_own_and_the_stores_problems
 
         // With the file mended, the store's problem is still reported, and nothing is written.
         let csv = jike_sheets::write(Format::Csv, &circuits, HeaderLang::Chinese).unwrap();
-        let err = store
-            .import_file(Kind::Circuits, Format::Csv, &csv, false)
-            .await
-            .unwrap_err();
-        let StoreError::InvalidRows(rows) = err else {
+        let err =
+            jike_transfer::import_file(&store, Kind::Circuits, Format::Csv, csv.as_slice(), false)
+                .await
+                .unwrap_err();
+        let TransferError::InvalidRows(rows) = err else {
             panic!("expected the store's problems, got {err:?}");
         };
         assert_eq!(rows.len(), 1, "{rows:?}");

@@ -3,19 +3,17 @@
 //! file lists its value and reference problems together. On SQLite and on PostgreSQL.
 
 use jike_domain::*;
-use jike_sheets::{Format, HeaderLang, Kind, RowError};
 use jike_store::testing::TestDb;
 use jike_store::*;
+use jike_transfer::{Format, HeaderLang, Kind, TransferError};
 
-async fn import(store: &Store, kind: Kind, csv: &str) -> Result<ImportReport, StoreError> {
-    store
-        .import_file(kind, Format::Csv, csv.as_bytes(), false)
-        .await
+async fn import(store: &Store, kind: Kind, csv: &str) -> Result<ImportReport, TransferError> {
+    jike_transfer::import_file(store, kind, Format::Csv, csv.as_bytes(), false).await
 }
 
-fn problems(result: Result<ImportReport, StoreError>) -> Vec<RowError> {
+fn problems(result: Result<ImportReport, TransferError>) -> Vec<RowError> {
     match result {
-        Err(StoreError::InvalidRows(rows)) => rows,
+        Err(TransferError::InvalidRows(rows)) => rows,
         other => panic!("expected a refused file, got {other:?}"),
     }
 }
@@ -49,20 +47,20 @@ async fn regions_and_references(db: &TestDb) {
     // Importing it again changes nothing; so does importing its export.
     let again = import(&store, Kind::Regions, REGIONS).await.unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 7));
-    let exported = store
-        .export_file(Kind::Regions, Format::Csv, HeaderLang::English)
-        .await
-        .unwrap();
+    let exported =
+        jike_transfer::export_file(&store, Kind::Regions, Format::Csv, HeaderLang::English)
+            .await
+            .unwrap();
     let text = String::from_utf8(exported).unwrap();
     assert!(
         text.starts_with("\u{feff}code,name,level,parent\n"),
         "{text}"
     );
     assert!(text.contains("TH,天河区,county,GZ\n"), "{text}");
-    let back = store
-        .import_file(Kind::Regions, Format::Csv, text.as_bytes(), false)
-        .await
-        .unwrap();
+    let back =
+        jike_transfer::import_file(&store, Kind::Regions, Format::Csv, text.as_bytes(), false)
+            .await
+            .unwrap();
     assert_eq!(back.unchanged, 7, "{back:?}");
 
     // Unknown level, unknown parent, a parent of the wrong level: all reported at once, and
@@ -120,15 +118,14 @@ async fn regions_and_references(db: &TestDb) {
     let c1 = store.get_by_code::<Customers>("C1").await.unwrap();
     assert_eq!(c1.region_code.as_deref(), Some("TH"));
     // The export writes the code, and reads back unchanged.
-    let out = store
-        .export_file(Kind::Customers, Format::Csv, HeaderLang::Chinese)
+    let out = jike_transfer::export_file(&store, Kind::Customers, Format::Csv, HeaderLang::Chinese)
         .await
         .unwrap();
     assert!(String::from_utf8_lossy(&out).contains(",TH\n"));
-    let back = store
-        .import_file(Kind::Customers, Format::Csv, &out, false)
-        .await
-        .unwrap();
+    let back =
+        jike_transfer::import_file(&store, Kind::Customers, Format::Csv, out.as_slice(), false)
+            .await
+            .unwrap();
     assert_eq!(back.unchanged, 2);
 
     // Contractors: contract regions by name or code, domains, the contract period.
@@ -157,14 +154,19 @@ async fn regions_and_references(db: &TestDb) {
         ]
     );
     assert_eq!(ct.contract_end.to_string(), "2027-12-31");
-    let out = store
-        .export_file(Kind::Contractors, Format::Csv, HeaderLang::Chinese)
-        .await
-        .unwrap();
-    let back = store
-        .import_file(Kind::Contractors, Format::Csv, &out, false)
-        .await
-        .unwrap();
+    let out =
+        jike_transfer::export_file(&store, Kind::Contractors, Format::Csv, HeaderLang::Chinese)
+            .await
+            .unwrap();
+    let back = jike_transfer::import_file(
+        &store,
+        Kind::Contractors,
+        Format::Csv,
+        out.as_slice(),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(back.unchanged, 1, "{}", String::from_utf8_lossy(&out));
     let bad = "code,name,contract_start,contract_end,regions\n\
                CT2,某公司,2026-01-01,2025-01-01,TH\n\
@@ -230,12 +232,10 @@ async fn regions_and_references(db: &TestDb) {
     .unwrap();
     assert_eq!(report.created, 1);
     for kind in [Kind::Instruments, Kind::Vehicles, Kind::Staff, Kind::Sites] {
-        let out = store
-            .export_file(kind, Format::Xlsx, HeaderLang::Chinese)
+        let out = jike_transfer::export_file(&store, kind, Format::Xlsx, HeaderLang::Chinese)
             .await
             .unwrap();
-        let back = store
-            .import_file(kind, Format::Xlsx, &out, false)
+        let back = jike_transfer::import_file(&store, kind, Format::Xlsx, out.as_slice(), false)
             .await
             .unwrap();
         assert_eq!((back.created, back.updated), (0, 0), "{kind}: {back:?}");
