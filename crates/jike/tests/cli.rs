@@ -524,7 +524,7 @@ fn the_example_files_import_into_the_demo_dataset_unchanged() {
     }
 }
 
-/// The body limit is the route's, declared with it (issue 14, `Routes::route` and `upload`): a
+/// The body limit is the route's, declared with it (`Routes::route` and `Routes::upload`): a
 /// body over `max_json_bytes` (1 MiB) is refused by a JSON route, read by an import.
 #[tokio::test]
 async fn each_route_reads_bodies_up_to_its_own_limit() {
