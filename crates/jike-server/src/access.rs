@@ -1,17 +1,15 @@
 //! Who may call what (issue 4, domain.md §10): authentication (a session cookie or a bearer
-//! token), the route table that gives every endpoint its rule, CSRF for cookie requests, and
-//! the [`Who`] extractor handlers use to act on the caller's behalf. Which rows a caller sees
-//! is the store's business (`jike-store`, `scope.rs`); this module only decides whether it may
-//! call the endpoint at all.
+//! token), the rules every route is declared with ([`Allow`], beside the route in its area's
+//! `routes()`, `routes.rs`), CSRF for cookie requests, and the [`Who`] extractor handlers use to
+//! act on the caller's behalf. Which rows a caller sees is the store's business (`jike-store`,
+//! `scope.rs`); this module only decides whether it may call the endpoint at all.
 //!
-//! The table is the single source: a route without a rule is refused for everyone (fail
-//! closed), and the authorization-matrix test walks this table, checking it against the
-//! OpenAPI document, so an endpoint added without a rule fails the tests.
+//! A route cannot be added without a rule (`Routes::route` takes one); a request that reaches a
+//! route the table does not know is refused for everyone all the same (fail closed).
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
 
-use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
@@ -20,9 +18,12 @@ use chrono::Utc;
 use jike_domain::{Role, Vocabulary};
 use jike_store::users::Principal;
 use jike_store::Caller;
-use serde::Serialize;
+use tower::{Layer, ServiceExt};
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
+use crate::routes::Routes;
+pub use crate::routes::{Allow, Body, Rule, RuleTable};
 use crate::AppState;
 
 /// The session cookie.
@@ -34,45 +35,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The field that may carry it instead in a form post (`application/x-www-form-urlencoded`).
 pub const CSRF_FIELD: &str = "csrf_token";
 
-/// Who may call an endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "allow", content = "roles", rename_all = "snake_case")]
-pub enum Allow {
-    /// Anyone, without credentials (health, metrics, the API document, login).
-    Public,
-    /// Any authenticated user.
-    Authenticated,
-    /// Users of these roles.
-    Roles(&'static [Role]),
-}
-
-impl Allow {
-    pub fn permits(self, role: Role) -> bool {
-        match self {
-            Allow::Public | Allow::Authenticated => true,
-            Allow::Roles(roles) => roles.contains(&role),
-        }
-    }
-}
-
-/// One endpoint's rule.
-#[derive(Debug, Clone, Serialize)]
-pub struct Rule {
-    #[serde(serialize_with = "method_name")]
-    pub method: Method,
-    /// The route as axum writes it: `/api/v1/orders/{id}`.
-    pub path: String,
-    #[serde(flatten)]
-    pub allow: Allow,
-}
-
-fn method_name<S: serde::Serializer>(m: &Method, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(m.as_str())
-}
-
 use Role::*;
 
-const EVERY_ROLE: &[Role] = &[
+pub(crate) const EVERY_ROLE: &[Role] = &[
     Admin,
     Monitoring,
     LeadRoom,
@@ -81,15 +46,15 @@ const EVERY_ROLE: &[Role] = &[
     Customer,
     Auditor,
 ];
-const ADMIN: &[Role] = &[Admin];
-const OPERATIONS_READ: &[Role] = &[Admin, Monitoring, Auditor];
-const AUDIT_READ: &[Role] = &[Admin, Auditor];
+pub(crate) const ADMIN: &[Role] = &[Admin];
+pub(crate) const OPERATIONS_READ: &[Role] = &[Admin, Monitoring, Auditor];
+pub(crate) const AUDIT_READ: &[Role] = &[Admin, Auditor];
 /// Who may open an order: the monitoring room (any kind), a customer and its account manager
 /// (faults and complaints on their own lines).
-const ORDER_OPEN: &[Role] = &[Admin, Monitoring, AccountManager, Customer];
+pub(crate) const ORDER_OPEN: &[Role] = &[Admin, Monitoring, AccountManager, Customer];
 /// Those who work orders: everyone but the read-only auditor (which event each may record is
 /// `Role::may_record`).
-const ORDER_WORK: &[Role] = &[
+pub(crate) const ORDER_WORK: &[Role] = &[
     Admin,
     Monitoring,
     LeadRoom,
@@ -99,9 +64,9 @@ const ORDER_WORK: &[Role] = &[
 ];
 
 /// Who may upload a device configuration to be checked (R-CF1..R-CF7).
-const CONFIG_UPLOAD: &[Role] = &[Admin, Monitoring, LeadRoom, Contractor];
+pub(crate) const CONFIG_UPLOAD: &[Role] = &[Admin, Monitoring, LeadRoom, Contractor];
 /// Who may read configurations and their findings.
-const CONFIG_READ: &[Role] = &[Admin, Monitoring, LeadRoom, Contractor, Auditor];
+pub(crate) const CONFIG_READ: &[Role] = &[Admin, Monitoring, LeadRoom, Contractor, Auditor];
 
 /// The roles that may read an inventory kind (the rows each sees are its scope's). A customer
 /// in the portal sees its own record and lines, and nothing of the network.
@@ -120,165 +85,6 @@ pub fn inventory_readers(path: &str) -> &'static [Role] {
         "staff" | "instruments" | "vehicles" => &[Admin, Monitoring, LeadRoom, Contractor, Auditor],
         _ => ADMIN,
     }
-}
-
-/// The inventory kinds, by path segment, as routed in `lib.rs`.
-pub const INVENTORY: [&str; 9] = [
-    "regions",
-    "sites",
-    "elements",
-    "customers",
-    "circuits",
-    "contractors",
-    "staff",
-    "instruments",
-    "vehicles",
-];
-
-/// Every endpoint of the service with its rule.
-pub fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        let mut rules = Vec::new();
-        let mut add = |method: Method, path: &str, allow: Allow| {
-            rules.push(Rule {
-                method,
-                path: path.to_string(),
-                allow,
-            })
-        };
-        for kind in INVENTORY {
-            let read = Allow::Roles(inventory_readers(kind));
-            let list = format!("/api/v1/{kind}");
-            let one = format!("/api/v1/{kind}/{{id}}");
-            add(Method::GET, &list, read);
-            add(Method::POST, &list, Allow::Roles(ADMIN));
-            add(Method::GET, &one, read);
-            add(Method::PUT, &one, Allow::Roles(ADMIN));
-            add(Method::DELETE, &one, Allow::Roles(ADMIN));
-        }
-        add(
-            Method::GET,
-            "/api/v1/customers/{id}/grade-history",
-            Allow::Roles(inventory_readers("customers")),
-        );
-        // Which kinds a role may export is checked per kind by the handler, with the same
-        // table as the lists (`inventory_readers`).
-        add(Method::GET, "/api/v1/export/{kind}", Allow::Authenticated);
-        add(Method::POST, "/api/v1/import/{kind}", Allow::Roles(ADMIN));
-
-        add(Method::GET, "/api/v1/orders", Allow::Authenticated);
-        // A customer and its account manager open faults and complaints on their own lines
-        // (checked by the store, `check_raised_by_customer_side`).
-        add(Method::POST, "/api/v1/orders", Allow::Roles(ORDER_OPEN));
-        add(Method::GET, "/api/v1/orders/{id}", Allow::Authenticated);
-        add(
-            Method::GET,
-            "/api/v1/orders/{id}/events",
-            Allow::Authenticated,
-        );
-        add(
-            Method::POST,
-            "/api/v1/orders/{id}/events",
-            Allow::Roles(ORDER_WORK),
-        );
-        add(
-            Method::GET,
-            "/api/v1/orders/{id}/timers",
-            Allow::Authenticated,
-        );
-        add(Method::GET, "/api/v1/dashboard", Allow::Authenticated);
-        // Device configurations (issue 6): uploaded by those who maintain the elements, read
-        // by the operator's rooms and the contractor (the rows each sees are its scope's).
-        // Configurations hold secrets: not for account managers or customers.
-        add(
-            Method::POST,
-            "/api/v1/elements/{id}/config",
-            Allow::Roles(CONFIG_UPLOAD),
-        );
-        for path in [
-            "/api/v1/elements/{id}/config",
-            "/api/v1/elements/{id}/config/text",
-            "/api/v1/elements/{id}/config/history",
-            "/api/v1/config-findings",
-            "/api/v1/config-findings/rules",
-        ] {
-            add(Method::GET, path, Allow::Roles(CONFIG_READ));
-        }
-        add(Method::GET, "/api/v1/sla/policies", Allow::Authenticated);
-        add(Method::POST, "/api/v1/sla/policies", Allow::Roles(ADMIN));
-        add(
-            Method::GET,
-            "/api/v1/sla/policies/{id}",
-            Allow::Authenticated,
-        );
-        add(Method::POST, "/api/v1/sla/evaluate", Allow::Authenticated);
-        add(
-            Method::GET,
-            "/api/v1/calendars/workdays",
-            Allow::Authenticated,
-        );
-        add(
-            Method::PUT,
-            "/api/v1/calendars/workdays",
-            Allow::Roles(ADMIN),
-        );
-        add(
-            Method::GET,
-            "/api/v1/notifications",
-            Allow::Roles(OPERATIONS_READ),
-        );
-        add(Method::GET, "/api/v1/audit", Allow::Roles(AUDIT_READ));
-
-        add(Method::POST, "/api/v1/auth/login", Allow::Public);
-        add(Method::POST, "/api/v1/auth/logout", Allow::Authenticated);
-        add(Method::GET, "/api/v1/auth/me", Allow::Authenticated);
-        add(Method::GET, "/api/v1/users", Allow::Roles(ADMIN));
-        add(Method::POST, "/api/v1/users", Allow::Roles(ADMIN));
-        add(Method::GET, "/api/v1/users/{name}", Allow::Roles(ADMIN));
-        add(Method::PATCH, "/api/v1/users/{name}", Allow::Roles(ADMIN));
-        add(Method::GET, "/api/v1/tokens", Allow::Authenticated);
-        add(Method::POST, "/api/v1/tokens", Allow::Authenticated);
-        add(Method::DELETE, "/api/v1/tokens/{id}", Allow::Authenticated);
-        add(Method::GET, "/api/v1/access/rules", Allow::Authenticated);
-
-        add(Method::GET, "/api/v1/openapi.json", Allow::Public);
-        add(Method::GET, "/healthz", Allow::Public);
-        add(Method::GET, "/metrics", Allow::Public);
-        // The console's pages and assets: public, as a login page must be; everything they
-        // show comes from the API, under its rules.
-        add(Method::GET, "/", Allow::Public);
-        add(Method::GET, "/console", Allow::Public);
-        add(Method::GET, "/console/", Allow::Public);
-        add(Method::GET, "/console/{*path}", Allow::Public);
-        rules
-    })
-}
-
-/// The rule of a route, if it has one.
-pub fn rule_of(method: &Method, path: &str) -> Option<&'static Rule> {
-    // HEAD is answered by the GET handler, so it takes the GET rule.
-    let method = if method == Method::HEAD {
-        &Method::GET
-    } else {
-        method
-    };
-    rules()
-        .iter()
-        .find(|r| r.method == method && r.path == path)
-}
-
-/// The methods a route answers, for `Allow` (HEAD with GET, as axum answers it).
-pub fn methods_of(path: &str) -> Vec<Method> {
-    let mut methods: Vec<Method> = rules()
-        .iter()
-        .filter(|r| r.path == path)
-        .map(|r| r.method.clone())
-        .collect();
-    if methods.contains(&Method::GET) {
-        methods.push(Method::HEAD);
-    }
-    methods
 }
 
 /// The authenticated caller of a request, put there by [`authorize`].
@@ -360,24 +166,33 @@ fn is_write(method: &Method) -> bool {
 
 /// The middleware on every route: looks up the route's rule, authenticates, checks the role,
 /// the token's scope and, for cookie writes, the CSRF token; then hands the caller to the
-/// handler as a request extension.
+/// handler as a request extension, with the body limit the route was declared with.
 pub async fn authorize(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     match check(&state, &mut req).await {
-        Ok(()) => next.run(req).await,
+        Ok(body) => {
+            let limit = match body {
+                Body::Json => state.config.max_json_bytes,
+                Body::Upload => state.config.max_upload_bytes,
+            };
+            match DefaultBodyLimit::max(limit).layer(next).oneshot(req).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            }
+        }
         Err(e) => e.into_response(),
     }
 }
 
-async fn check(state: &AppState, req: &mut Request) -> Result<(), ApiError> {
+async fn check(state: &AppState, req: &mut Request) -> Result<Body, ApiError> {
     let path = req
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
-    let Some(rule) = rule_of(req.method(), &path) else {
+    let Some(rule) = state.rules.rule_of(req.method(), &path) else {
         // A known path asked with a method it does not have: 405 with the methods it has
         // (RFC 9110 §15.5.6), before any credential is looked at.
-        let allowed = methods_of(&path);
+        let allowed = state.rules.methods_of(&path);
         if !allowed.is_empty() {
             return Err(ApiError::MethodNotAllowed {
                 method: req.method().to_string(),
@@ -392,7 +207,7 @@ async fn check(state: &AppState, req: &mut Request) -> Result<(), ApiError> {
     if rule.allow == Allow::Public {
         // A public endpoint still knows its caller when there is one (login, for instance,
         // does not need it; `me` is not public).
-        return Ok(());
+        return Ok(rule.body);
     }
     let Some(auth) = authenticate(state, req.headers()).await? else {
         return Err(ApiError::Unauthorized(
@@ -440,7 +255,7 @@ async fn check(state: &AppState, req: &mut Request) -> Result<(), ApiError> {
         _ => {}
     }
     req.extensions_mut().insert(auth);
-    Ok(())
+    Ok(rule.body)
 }
 
 fn is_form(headers: &HeaderMap) -> bool {
@@ -499,9 +314,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Who {
     }
 }
 
+pub(crate) fn routes() -> Routes {
+    Routes::new().route(Allow::Authenticated, routes!(list_rules))
+}
+
 /// `GET /api/v1/access/rules`: the route table, for operators and for the tests.
-pub async fn list_rules() -> Response {
-    axum::Json(rules()).into_response()
+#[utoipa::path(get, path = "/api/v1/access/rules", tag = "access 权限", operation_id = "access_rules",
+    summary = "The route table: every endpoint with the roles that may call it",
+    responses(
+        (status = 200, description = "method, path, allow (public, authenticated or roles) and roles",
+            body = [Object]),
+        (status = 401, description = "not logged in"),
+    ))]
+async fn list_rules(State(state): State<AppState>) -> Response {
+    axum::Json(state.rules.all()).into_response()
 }
 
 #[cfg(test)]
@@ -521,8 +347,9 @@ mod tests {
 
     #[test]
     fn every_route_has_one_rule() {
+        let (_, _, rules) = crate::api().into_parts();
         let mut seen = std::collections::HashSet::new();
-        for r in rules() {
+        for r in rules.all() {
             assert!(
                 seen.insert((r.method.clone(), r.path.clone())),
                 "two rules for {} {}",
@@ -530,16 +357,19 @@ mod tests {
                 r.path
             );
         }
-        assert!(rule_of(&Method::HEAD, "/healthz").is_some());
+        assert!(rules.rule_of(&Method::HEAD, "/healthz").is_some());
     }
 
     #[test]
     fn writes_to_the_inventory_are_the_administrators() {
-        let rule = rule_of(&Method::PUT, "/api/v1/customers/{id}").unwrap();
+        let (_, _, rules) = crate::api().into_parts();
+        let rule = rules
+            .rule_of(&Method::PUT, "/api/v1/customers/{id}")
+            .unwrap();
         assert!(rule.allow.permits(Admin));
         assert!(!rule.allow.permits(Monitoring));
         assert!(!rule.allow.permits(Auditor));
-        let rule = rule_of(&Method::GET, "/api/v1/sites").unwrap();
+        let rule = rules.rule_of(&Method::GET, "/api/v1/sites").unwrap();
         assert!(!rule.allow.permits(Customer));
         assert!(rule.allow.permits(Contractor));
     }

@@ -11,10 +11,30 @@ use jike_domain::{FieldError, Role};
 use jike_store::users::{ApiToken, Login, LoginPolicy, NewUser, User};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{self, Who, CSRF_COOKIE, SESSION_COOKIE};
+use utoipa_axum::routes;
+
+use crate::access::{self, Allow, Who, ADMIN, CSRF_COOKIE, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::resources::Json;
+use crate::routes::Routes;
 use crate::AppState;
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .route(Allow::Public, routes!(login))
+        .route(Allow::Authenticated, routes!(logout))
+        .route(Allow::Authenticated, routes!(me))
+        .route(Allow::Roles(ADMIN), routes!(list_users))
+        .route(Allow::Roles(ADMIN), routes!(add_user))
+        .route(Allow::Roles(ADMIN), routes!(get_user))
+        .route(Allow::Roles(ADMIN), routes!(change_user))
+        .route(Allow::Authenticated, routes!(list_tokens))
+        .route(Allow::Authenticated, routes!(create_token))
+        .route(Allow::Authenticated, routes!(revoke_token))
+}
+
+const AUTH: &str = "auth 登录";
+const USERS: &str = "users 用户";
 
 /// `[auth]`: how logins are throttled and how the session cookie is set.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,6 +88,15 @@ fn cookie(name: &str, value: &str, max_age: i64, http_only: bool, secure: bool) 
 /// `POST /api/v1/auth/login`: a session cookie (HttpOnly, SameSite=Strict, Secure over TLS)
 /// and the CSRF token. Failures in a row are answered more and more slowly, then lock the
 /// account for a while (429).
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = AUTH, operation_id = "login",
+    summary = "Log in: sets the session cookie (HttpOnly, SameSite=Strict) and returns the CSRF token to \
+        repeat in X-CSRF-Token on writes",
+    request_body = LoginInput,
+    responses(
+        (status = 200, description = "the user, its CSRF token", body = Me),
+        (status = 401, description = "wrong user name or password (answered more slowly after repeated failures)"),
+        (status = 429, description = "the account is locked after too many failed logins"),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -128,6 +157,12 @@ pub async fn login(
 }
 
 /// `POST /api/v1/auth/logout`: ends the session and clears its cookies.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = AUTH, operation_id = "logout",
+    summary = "Log out: ends the session and clears its cookies",
+    responses(
+        (status = 204, description = "logged out"),
+        (status = 401, description = "not logged in"),
+    ))]
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -151,6 +186,12 @@ pub async fn logout(
 }
 
 /// `GET /api/v1/auth/me`
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = AUTH, operation_id = "me",
+    summary = "The caller's account and the events its role may record",
+    responses(
+        (status = 200, description = "the caller", body = Me),
+        (status = 401, description = "not logged in"),
+    ))]
 pub async fn me(who: Who) -> Response {
     Json(Me {
         may_record: who.role().recordable(),
@@ -162,11 +203,27 @@ pub async fn me(who: Who) -> Response {
 }
 
 /// `GET /api/v1/users`
+#[utoipa::path(get, path = "/api/v1/users", tag = USERS, operation_id = "list_users",
+    summary = "Every account (administrators)",
+    responses(
+        (status = 200, description = "the accounts", body = [User]),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not an administrator"),
+    ))]
 pub async fn list_users(State(state): State<AppState>) -> Result<Response, ApiError> {
     Ok(Json(state.store.users().await?).into_response())
 }
 
 /// `POST /api/v1/users`
+#[utoipa::path(post, path = "/api/v1/users", tag = USERS, operation_id = "add_user",
+    summary = "Add an account; each role needs its anchor (room, contractor_code, customer_code)",
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "the account", body = User),
+        (status = 403, description = "not an administrator"),
+        (status = 409, description = "the name is taken"),
+        (status = 422, description = "a field is wrong, named in errors"),
+    ))]
 pub async fn add_user(
     State(state): State<AppState>,
     who: Who,
@@ -183,6 +240,14 @@ pub async fn add_user(
 }
 
 /// `GET /api/v1/users/{name}`
+#[utoipa::path(get, path = "/api/v1/users/{name}", tag = USERS, operation_id = "get_user",
+    summary = "One account",
+    params(("name" = String, Path, description = "the login name")),
+    responses(
+        (status = 200, description = "the account", body = User),
+        (status = 403, description = "not an administrator"),
+        (status = 404, description = "no such user"),
+    ))]
 pub async fn get_user(
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -207,6 +272,16 @@ pub struct UserChange {
 
 /// `PATCH /api/v1/users/{name}`: disable or enable, set a new password, or link the account to
 /// a staff member of its contractor.
+#[utoipa::path(patch, path = "/api/v1/users/{name}", tag = USERS, operation_id = "change_user",
+    summary = "Disable or enable an account, set its password, or link it to a staff member",
+    params(("name" = String, Path, description = "the login name")),
+    request_body = UserChange,
+    responses(
+        (status = 200, description = "the account", body = User),
+        (status = 403, description = "not an administrator"),
+        (status = 404, description = "no such user"),
+        (status = 422, description = "a bad password, a staff member who cannot be linked, or nothing to change"),
+    ))]
 pub async fn change_user(
     State(state): State<AppState>,
     who: Who,
@@ -257,6 +332,13 @@ pub struct TokenQuery {
 
 /// `GET /api/v1/tokens[?user=NAME]`: the caller's tokens; an administrator's may name anyone's,
 /// or leave `user` out for all.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = USERS, operation_id = "list_tokens",
+    summary = "API tokens: the caller's own; an administrator's any user's (?user=) or all",
+    responses(
+        (status = 200, description = "the tokens, never their secrets", body = [ApiToken]),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "another user's tokens"),
+    ))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     who: Who,
@@ -300,6 +382,14 @@ pub struct NewToken {
 }
 
 /// `POST /api/v1/tokens`
+#[utoipa::path(post, path = "/api/v1/tokens", tag = USERS, operation_id = "create_token",
+    summary = "Create an API token (scopes read, write; optional expiry); the secret is shown once",
+    request_body = TokenInput,
+    responses(
+        (status = 201, description = "the token and its secret", body = NewToken),
+        (status = 403, description = "a token for another user, without being an administrator"),
+        (status = 422, description = "a bad scope or expiry"),
+    ))]
 pub async fn create_token(
     State(state): State<AppState>,
     who: Who,
@@ -342,6 +432,13 @@ pub async fn create_token(
 }
 
 /// `DELETE /api/v1/tokens/{id}`: revokes one of the caller's tokens (an administrator's: any).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = USERS, operation_id = "revoke_token",
+    summary = "Revoke an API token at once",
+    params(("id" = String, Path, description = "the token's id")),
+    responses(
+        (status = 200, description = "the revoked token", body = ApiToken),
+        (status = 404, description = "no such token of the caller"),
+    ))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     who: Who,

@@ -1,4 +1,4 @@
-//! `GET /api/v1/audit`: the audit log, newest first (issue 4), and its OpenAPI description.
+//! `GET /api/v1/audit`: the audit log, newest first (issue 4).
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -6,21 +6,48 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use jike_domain::FieldError;
 use jike_store::audit::MAX_AUDIT_LIMIT;
-use jike_store::{AuditQuery, AuditRecord, Page};
-use utoipa::openapi::path::{
-    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
-};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::{ContentBuilder, PathsBuilder, Ref, RefOr, Required, ResponseBuilder};
-use utoipa::{PartialSchema, ToSchema};
+use jike_store::AuditQuery;
+use utoipa_axum::routes;
 
-use crate::error::{ApiError, Problem};
+use crate::access::{Allow, AUDIT_READ};
+use crate::error::ApiError;
+use crate::openapi::{Instant, PageLimit, PageOfAuditRecords};
+use crate::routes::Routes;
 use crate::AppState;
 
 const PARAMS: &str = "actor, action, object, since, until, limit or cursor";
 
+pub(crate) fn routes() -> Routes {
+    Routes::new().route(Allow::Roles(AUDIT_READ), routes!(list))
+}
+
 /// `GET /api/v1/audit?actor=&action=&object=&since=&until=&limit=&cursor=`: audit entries,
 /// newest first, one page.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit 审计", operation_id = "list_audit",
+    summary = "The audit log, newest first: every write and every unmasked read",
+    description = "Each entry records who (actor, role), when, from where (source), what (action, object) and the \
+        object before and after. Entries are hash-chained (`prev_hash`, `hash`); `jike audit verify` \
+        recomputes the chain.",
+    params(
+        ("actor" = Option<String>, Query, description = "only this actor's entries"),
+        ("action" = Option<String>, Query,
+            description = "only this action, e.g. customers.update; a trailing * matches a prefix (customers.*)"),
+        ("object" = Option<String>, Query,
+            description = "only this object, e.g. customers/12; a trailing * matches a prefix"),
+        ("since" = inline(Option<Instant>), Query,
+            description = "only entries recorded at or after this instant (RFC 3339)"),
+        ("until" = inline(Option<Instant>), Query,
+            description = "only entries recorded before this instant (RFC 3339)"),
+        ("limit" = inline(Option<PageLimit>), Query, description = format!(
+            "entries per page, 1 to {MAX_AUDIT_LIMIT}, default {}",
+            jike_store::DEFAULT_LIMIT
+        )),
+        ("cursor" = Option<String>, Query, description = "the next_cursor of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "one page", body = PageOfAuditRecords),
+        (status = 422, description = "an unknown parameter, a bad instant, limit or cursor"),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -67,96 +94,6 @@ fn parse_query(pairs: Vec<(String, String)>) -> Result<AuditQuery, ApiError> {
     Ok(q)
 }
 
-type Schemas = Vec<(String, RefOr<Schema>)>;
-
-fn reference<T: ToSchema>() -> RefOr<Schema> {
-    RefOr::Ref(Ref::from_schema_name(T::name()))
-}
-
-fn query_param(name: &str, description: &str) -> utoipa::openapi::path::Parameter {
-    ParameterBuilder::new()
-        .name(name)
-        .parameter_in(ParameterIn::Query)
-        .required(Required::False)
-        .description(Some(description))
-        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-        .build()
-}
-
-/// Documents `GET /api/v1/audit`; call it in `openapi()` next to
-/// `openapi::add_notifications`. Expects the `Problem` schema to be collected already
-/// (`openapi::add_other` does).
-pub fn add_audit(paths: PathsBuilder, schemas: &mut Schemas) -> PathsBuilder {
-    schemas.push((AuditRecord::name().into_owned(), AuditRecord::schema()));
-    crate::openapi::collect_named::<Page<AuditRecord>>(schemas, "PageOfAuditRecords");
-    let list = OperationBuilder::new()
-        .tag("audit 审计")
-        .operation_id(Some("list_audit"))
-        .summary(Some(
-            "The audit log, newest first: every write and every unmasked read",
-        ))
-        .description(Some(
-            "Each entry records who (actor, role), when, from where (source), what (action, object) and the \
-             object before and after. Entries are hash-chained (`prev_hash`, `hash`); `jike audit verify` \
-             recomputes the chain.",
-        ))
-        .parameter(query_param("actor", "only this actor's entries"))
-        .parameter(query_param(
-            "action",
-            "only this action, e.g. customers.update; a trailing * matches a prefix (customers.*)",
-        ))
-        .parameter(query_param(
-            "object",
-            "only this object, e.g. customers/12; a trailing * matches a prefix",
-        ))
-        .parameter(query_param(
-            "since",
-            "only entries recorded at or after this instant (RFC 3339)",
-        ))
-        .parameter(query_param(
-            "until",
-            "only entries recorded before this instant (RFC 3339)",
-        ))
-        .parameter(query_param(
-            "limit",
-            &format!(
-                "entries per page, 1 to {MAX_AUDIT_LIMIT}, default {}",
-                jike_store::DEFAULT_LIMIT
-            ),
-        ))
-        .parameter(query_param("cursor", "the next_cursor of the previous page"))
-        .response(
-            "200",
-            ResponseBuilder::new()
-                .description("one page")
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(crate::openapi::named("PageOfAuditRecords")))
-                        .build(),
-                )
-                .build(),
-        )
-        .response(
-            "422",
-            ResponseBuilder::new()
-                .description("an unknown parameter, a bad instant, limit or cursor")
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(reference::<Problem>()))
-                        .build(),
-                )
-                .build(),
-        );
-    paths.path(
-        "/api/v1/audit",
-        PathItemBuilder::new()
-            .operation(HttpMethod::Get, list)
-            .build(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,13 +128,5 @@ mod tests {
                 Ok(_) => panic!("{bad:?} accepted"),
             }
         }
-    }
-
-    #[test]
-    fn the_path_is_documented() {
-        let mut schemas = Vec::new();
-        let paths = add_audit(PathsBuilder::new(), &mut schemas).build();
-        assert!(paths.paths.contains_key("/api/v1/audit"));
-        assert!(schemas.iter().any(|(n, _)| n == "AuditRecord"));
     }
 }

@@ -24,11 +24,32 @@ use jike_store::configs::ConfigText;
 use jike_store::configs::MAX_FINDINGS_LIMIT;
 use jike_store::{Elements, FindingQuery};
 use serde::Serialize;
+use utoipa_axum::routes;
 
-use crate::access::Who;
+use crate::access::{Allow, Who, CONFIG_READ, CONFIG_UPLOAD};
 use crate::error::ApiError;
+use crate::openapi::{
+    DeviceRoleParam, FindingsLimit, PageOfElementFindings, QueryId, SeverityParam, VendorParam,
+};
 use crate::resources::Json;
+use crate::routes::Routes;
 use crate::AppState;
+
+/// Device configurations (issue 6): uploaded by those who maintain the elements, read by the
+/// operator's rooms and the contractor (the rows each sees are its scope's). Configurations
+/// hold secrets: not for account managers or customers.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .upload(Allow::Roles(CONFIG_UPLOAD), routes!(upload))
+        .upload(Allow::Roles(CONFIG_READ), routes!(latest))
+        .route(Allow::Roles(CONFIG_READ), routes!(text))
+        .route(Allow::Roles(CONFIG_READ), routes!(history))
+        .route(Allow::Roles(CONFIG_READ), routes!(findings))
+        .route(Allow::Roles(CONFIG_READ), routes!(rules))
+}
+
+const TAG: &str = "configuration compliance 配置核查";
+const ELEMENT: &str = "the network element's id or code";
 
 fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
     ApiError::Invalid(vec![FieldError::new(field, reason.into())])
@@ -96,6 +117,32 @@ async fn element_id(state: &AppState, who: &Who, key: &str) -> Result<i64, ApiEr
 const UPLOAD_PARAMS: &str = "vendor, role or file_name";
 
 /// `POST /api/v1/elements/{id}/config?vendor=&role=&file_name=`
+#[utoipa::path(post, path = "/api/v1/elements/{id}/config", tag = TAG,
+    operation_id = "upload_element_config",
+    summary = "Upload an element's configuration: it is checked against the access configuration \
+        rules (R-CF1..R-CF7) and its findings replace the element's earlier ones",
+    description = "The body is the text the device printed with `display current-configuration` or \
+        `show running-config` (UTF-8 or GB18030), or multipart/form-data with a `file` part. \
+        The element keeps its newest 10 configurations. CF2-inconsistent (R-CF2) compares \
+        the newest configurations of every element of the same role at each upload, and \
+        replaces that rule's findings of the whole group.",
+    params(
+        ("id" = String, Path, description = ELEMENT),
+        ("vendor" = inline(Option<VendorParam>), Query,
+            description = "auto (the default: detected from the text), huawei (华为), h3c (华三) or cisco (思科)"),
+        ("role" = inline(Option<DeviceRoleParam>), Query,
+            description = "access (接入, the default), aggregation (汇聚) or core (核心); R-CF6 applies from aggregation up"),
+        ("file_name" = Option<String>, Query, description = "the file's name, kept with the upload"),
+    ),
+    request_body(content = String, content_type = "text/plain", description = "the configuration's text"),
+    responses(
+        (status = 201, description = "the check: the configuration and every finding",
+            body = jike_store::ConfigCheck),
+        (status = 404, description = "no element with this id or code that the caller sees"),
+        (status = 413, description = "larger than max_upload_mb"),
+        (status = 415, description = "a JSON body: send the text itself"),
+        (status = 422, description = "an empty or binary file, text in an unknown encoding, a bad vendor or role"),
+    ))]
 pub async fn upload(
     State(state): State<AppState>,
     who: Who,
@@ -167,6 +214,13 @@ pub async fn upload(
 }
 
 /// `GET /api/v1/elements/{id}/config`
+#[utoipa::path(get, path = "/api/v1/elements/{id}/config", tag = TAG, operation_id = "element_config",
+    summary = "An element's newest check: its configuration and findings, in line order",
+    params(("id" = String, Path, description = ELEMENT)),
+    responses(
+        (status = 200, description = "the newest check", body = jike_store::ConfigCheck),
+        (status = 404, description = "no such element, or no configuration uploaded for it"),
+    ))]
 pub async fn latest(
     State(state): State<AppState>,
     who: Who,
@@ -178,6 +232,14 @@ pub async fn latest(
 }
 
 /// `GET /api/v1/elements/{id}/config/history`
+#[utoipa::path(get, path = "/api/v1/elements/{id}/config/history", tag = TAG,
+    operation_id = "element_config_history",
+    summary = "The configurations an element keeps, newest first, without their text",
+    params(("id" = String, Path, description = ELEMENT)),
+    responses(
+        (status = 200, description = "newest first", body = [jike_store::ConfigSummary]),
+        (status = 404, description = "no such element"),
+    ))]
 pub async fn history(
     State(state): State<AppState>,
     who: Who,
@@ -189,6 +251,19 @@ pub async fn history(
 }
 
 /// `GET /api/v1/elements/{id}/config/text?upload=`
+#[utoipa::path(get, path = "/api/v1/elements/{id}/config/text", tag = TAG,
+    operation_id = "element_config_text",
+    summary = "The text of an element's configuration (the newest unless `upload` names one); \
+        every read is recorded in the audit log",
+    params(
+        ("id" = String, Path, description = ELEMENT),
+        ("upload" = inline(Option<QueryId>), Query, description = "the id of one of the element's configurations"),
+    ),
+    responses(
+        (status = 200, description = "the text as uploaded", body = String, content_type = "text/plain"),
+        (status = 404, description = "no such element or configuration"),
+        (status = 422, description = "an unknown parameter or a bad upload id"),
+    ))]
 pub async fn text(
     State(state): State<AppState>,
     who: Who,
@@ -290,6 +365,22 @@ fn finding_query(pairs: Vec<(String, String)>) -> Result<FindingQuery, ApiError>
 }
 
 /// `GET /api/v1/config-findings?rule=&severity=&element=&limit=&cursor=`
+#[utoipa::path(get, path = "/api/v1/config-findings", tag = TAG, operation_id = "config_findings",
+    summary = "Findings of the newest checks across the elements the caller sees, by element then line",
+    params(
+        ("rule" = Option<String>, Query, description = "only this rule's findings, e.g. CF5-missing-description"),
+        ("severity" = inline(Option<SeverityParam>), Query, description = "error, warning or note"),
+        ("element" = Option<String>, Query, description = "only this element's findings (its code)"),
+        ("limit" = inline(Option<FindingsLimit>), Query, description = format!(
+            "findings per page, 1 to {MAX_FINDINGS_LIMIT}, default {}",
+            jike_store::DEFAULT_LIMIT
+        )),
+        ("cursor" = Option<String>, Query, description = "the next_cursor of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "one page", body = PageOfElementFindings),
+        (status = 422, description = "an unknown parameter or rule, a bad severity, limit or cursor"),
+    ))]
 pub async fn findings(
     State(state): State<AppState>,
     who: Who,
@@ -329,6 +420,10 @@ pub struct RulesOverview {
 }
 
 /// `GET /api/v1/config-findings/rules`
+#[utoipa::path(get, path = "/api/v1/config-findings/rules", tag = TAG, operation_id = "config_rules",
+    summary = "The rule catalogue as this service applies it, with the findings of each rule in the \
+        newest checks and on how many elements",
+    responses((status = 200, description = "every rule", body = RulesOverview)))]
 pub async fn rules(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
     let overview = state.store.config_overview_as(&who.caller).await?;
     let cfg = &state.config.lint;

@@ -11,9 +11,10 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
+use utoipa_axum::routes;
 
+use crate::access::Allow;
+use crate::routes::Routes;
 use crate::AppState;
 
 /// The console's files, from `crates/jike-server/console/`, embedded at compile time (in debug
@@ -22,18 +23,44 @@ use crate::AppState;
 #[folder = "console/"]
 struct Assets;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/console/") }))
-        .route("/console", get(|| async { Redirect::to("/console/") }))
-        .route("/console/", get(index))
-        .route("/console/{*path}", get(asset))
+/// The console's pages and assets: public, as a login page must be; everything they show comes
+/// from the API, under its rules.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .route(Allow::Public, routes!(root))
+        .route(Allow::Public, routes!(console_bare))
+        .route(Allow::Public, routes!(index))
+        .route(Allow::Public, routes!(asset))
 }
 
+const TAG: &str = "console 控制台";
+
+#[utoipa::path(get, path = "/", tag = TAG, operation_id = "root", summary = "The console's address",
+    responses((status = 303, description = "redirect to /console/")))]
+async fn root() -> Redirect {
+    Redirect::to("/console/")
+}
+
+#[utoipa::path(get, path = "/console", tag = TAG, operation_id = "console_bare",
+    summary = "The console's address",
+    responses((status = 303, description = "redirect to /console/")))]
+async fn console_bare() -> Redirect {
+    Redirect::to("/console/")
+}
+
+#[utoipa::path(get, path = "/console/", tag = TAG, operation_id = "console",
+    summary = "The web console (embedded single-page application, zh-CN by default)",
+    responses((status = 200, description = "the console's page")))]
 async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
     serve(&state, &headers, "index.html")
 }
 
+#[utoipa::path(get, path = "/console/{*path}", tag = TAG, operation_id = "console_asset",
+    summary = "One of the console's embedded scripts, styles or images",
+    responses(
+        (status = 200, description = "the file (404 when there is none)"),
+        (status = 404, description = "no such file"),
+    ))]
 async fn asset(
     State(state): State<AppState>,
     headers: HeaderMap,

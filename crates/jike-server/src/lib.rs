@@ -12,6 +12,7 @@ pub mod notify;
 pub mod openapi;
 pub mod orders;
 pub mod resources;
+pub mod routes;
 pub mod scheduler;
 pub mod text;
 mod transfer;
@@ -20,17 +21,19 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use axum::Router;
 use jike_store::{Store, StoreError};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::routes;
 
+use access::Allow;
 pub use error::{ApiError, Problem};
+use routes::Routes;
 
 /// Settings of the HTTP service.
 #[derive(Debug, Clone)]
@@ -70,115 +73,55 @@ pub struct AppState {
     pub store: Store,
     pub metrics: Arc<metrics::Metrics>,
     pub config: Arc<ServerConfig>,
+    /// Every route's access rule, as the routes were declared.
+    pub rules: Arc<access::RuleTable>,
     openapi: Arc<String>,
 }
 
-/// Lists the inventory kinds once: each is routed and documented from this list.
-macro_rules! for_each_resource {
-    ($f:ident, $acc:expr $(, $arg:expr)*) => {{
-        let acc = $acc;
-        let acc = $f::<jike_store::Regions>(acc $(, $arg)*);
-        let acc = $f::<jike_store::Sites>(acc $(, $arg)*);
-        let acc = $f::<jike_store::Elements>(acc $(, $arg)*);
-        let acc = $f::<jike_store::Customers>(acc $(, $arg)*);
-        let acc = $f::<jike_store::Circuits>(acc $(, $arg)*);
-        let acc = $f::<jike_store::Contractors>(acc $(, $arg)*);
-        let acc = $f::<jike_store::StaffMembers>(acc $(, $arg)*);
-        let acc = $f::<jike_store::Instruments>(acc $(, $arg)*);
-        $f::<jike_store::Vehicles>(acc $(, $arg)*)
-    }};
-}
-
-fn merge_routes<R: resources::Resource>(router: Router<AppState>) -> Router<AppState> {
-    router.merge(resources::routes::<R>())
+/// Every route of the service, each declared once in its area's `routes()` with its handler,
+/// its access rule and (the handler's `#[utoipa::path]`) its OpenAPI operation.
+pub(crate) fn api() -> Routes {
+    Routes::new()
+        .merge(resources::routes())
+        .merge(transfer::routes())
+        .merge(orders::routes())
+        .merge(configs::routes())
+        .merge(notify::routes())
+        .merge(audit::routes())
+        .merge(accounts::routes())
+        .merge(access::routes())
+        .merge(console::routes())
+        .route(Allow::Public, routes!(openapi_json))
+        .route(Allow::Public, routes!(healthz))
+        .route(Allow::Public, routes!(metrics::serve))
 }
 
 /// The OpenAPI document of this service.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut schemas = Vec::new();
-    let paths = utoipa::openapi::PathsBuilder::new();
-    let paths = for_each_resource!(add_doc, paths, &mut schemas);
-    let paths = openapi::add_other(paths, &mut schemas);
-    let paths = openapi::add_orders(paths, &mut schemas);
-    let paths = openapi::add_dashboard(paths, &mut schemas);
-    let paths = openapi::add_configs(paths, &mut schemas);
-    let paths = openapi::add_notifications(paths, &mut schemas);
-    let paths = audit::add_audit(paths, &mut schemas);
-    let paths = openapi::add_accounts(paths, &mut schemas);
-    openapi::document(paths, schemas)
-}
-
-fn add_doc<R: resources::Resource>(
-    paths: utoipa::openapi::PathsBuilder,
-    schemas: &mut Vec<(
-        String,
-        utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
-    )>,
-) -> utoipa::openapi::PathsBuilder {
-    openapi::add_resource::<R>(paths, schemas)
+    let (_, doc, rules) = api().into_parts();
+    openapi::document(doc, &rules)
 }
 
 /// The whole service as a router, ready for `axum::serve` or for `oneshot` in tests.
 pub fn router(store: Store, config: ServerConfig) -> Router {
     let metrics = Arc::new(metrics::Metrics::default());
-    let openapi = openapi().to_pretty_json().unwrap_or_else(|_| "{}".into());
+    let (api, doc, rules) = api().into_parts();
+    let openapi = openapi::document(doc, &rules)
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".into());
     // Order changes and fired timers write their notifications for these targets.
     store.set_fanout(Arc::new(config.notify.clone()));
     let state = AppState {
         store,
         metrics: metrics.clone(),
         config: Arc::new(config.clone()),
+        rules: Arc::new(rules),
         openapi: Arc::new(openapi),
     };
-    let api = for_each_resource!(merge_routes, Router::new())
-        .route(
-            "/api/v1/customers/{id}/grade-history",
-            get(resources::grade_history),
-        )
-        .route("/api/v1/export/{kind}", get(transfer::export))
-        .merge(orders::routes())
-        .route("/api/v1/notifications", get(notify::list))
-        .route("/api/v1/audit", get(audit::list))
-        .route("/api/v1/auth/login", post(accounts::login))
-        .route("/api/v1/auth/logout", post(accounts::logout))
-        .route("/api/v1/auth/me", get(accounts::me))
-        .route(
-            "/api/v1/users",
-            get(accounts::list_users).post(accounts::add_user),
-        )
-        .route(
-            "/api/v1/users/{name}",
-            get(accounts::get_user).patch(accounts::change_user),
-        )
-        .route(
-            "/api/v1/tokens",
-            get(accounts::list_tokens).post(accounts::create_token),
-        )
-        .route("/api/v1/tokens/{id}", delete(accounts::revoke_token))
-        .route("/api/v1/access/rules", get(access::list_rules))
-        .route("/api/v1/elements/{id}/config/text", get(configs::text))
-        .route(
-            "/api/v1/elements/{id}/config/history",
-            get(configs::history),
-        )
-        .route("/api/v1/config-findings", get(configs::findings))
-        .route("/api/v1/config-findings/rules", get(configs::rules))
-        .layer(DefaultBodyLimit::max(config.max_json_bytes));
-    let import = Router::new()
-        .route("/api/v1/import/{kind}", post(transfer::import))
-        .route(
-            "/api/v1/elements/{id}/config",
-            post(configs::upload).get(configs::latest),
-        )
-        .layer(DefaultBodyLimit::max(config.max_upload_bytes));
     Router::new()
         .merge(api)
-        .merge(import)
-        .merge(console::routes())
-        .route("/api/v1/openapi.json", get(openapi_json))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics::serve))
-        // Every route passes its access rule (`access.rs`) before its handler runs.
+        // Every route passes its access rule (`access.rs`) before its handler runs; the rule
+        // also sets how large a body the route reads.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             access::authorize,
@@ -225,6 +168,9 @@ pub fn router(store: Store, config: ServerConfig) -> Router {
         ))
 }
 
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "access 权限", operation_id = "openapi",
+    summary = "This OpenAPI document",
+    responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)))]
 async fn openapi_json(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -233,6 +179,12 @@ async fn openapi_json(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "operations 运维", operation_id = "healthz",
+    summary = "Liveness and database reachability",
+    responses(
+        (status = 200, description = "the service and its database answer"),
+        (status = 503, description = "the database does not answer"),
+    ))]
 async fn healthz(State(state): State<AppState>) -> Response {
     // Its own short timeout: a health check must answer, and quickly, when the database does not.
     let ping = tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await;

@@ -129,6 +129,9 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next
 }
 
 /// `GET /metrics`
+#[utoipa::path(get, path = "/metrics", tag = "operations 运维", operation_id = "metrics",
+    summary = "Prometheus metrics (OpenMetrics text)",
+    responses((status = 200, description = "metrics")))]
 pub async fn serve(State(state): State<AppState>) -> Result<Response, ApiError> {
     let counts = state.store.counts().await?;
     for (kind, n) in [

@@ -831,8 +831,33 @@ impl Deliveries {
     }
 }
 
+/// `GET /api/v1/notifications` for the operator's rooms that watch deliveries.
+pub(crate) fn routes() -> crate::routes::Routes {
+    use crate::access::{Allow, OPERATIONS_READ};
+    crate::routes::Routes::new().route(Allow::Roles(OPERATIONS_READ), utoipa_axum::routes!(list))
+}
+
 /// `GET /api/v1/notifications?order_id=&status=&limit=&cursor=`: outbox rows, newest first,
 /// with their attempts.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications 通知",
+    operation_id = "list_notifications",
+    summary = "Notifications (webhook and e-mail), newest first, with their delivery attempts",
+    params(
+        ("order_id" = inline(Option<crate::openapi::QueryId>), Query,
+            description = "only the notifications of this order"),
+        ("status" = inline(Option<crate::openapi::DeliveryStatusParam>), Query,
+            description = "pending, delivered or failed"),
+        ("limit" = inline(Option<crate::openapi::NotificationLimit>), Query, description = format!(
+            "rows per page, 1 to {}, default {}",
+            jike_store::outbox::MAX_NOTIFICATION_LIMIT,
+            jike_store::DEFAULT_LIMIT
+        )),
+        ("cursor" = Option<String>, Query, description = "the next_cursor of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "one page", body = jike_store::outbox::NotificationPage),
+        (status = 422, description = "an unknown parameter, a bad status, limit or cursor"),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,

@@ -6,32 +6,75 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use chrono::Utc;
-use jike_domain::{EventCreate, FieldError, OrderCreate, Vocabulary};
-use jike_store::{Idempotency, ListParams};
+use jike_domain::{EventCreate, FieldError, Order, OrderCreate, OrderEvent, Vocabulary};
+use jike_store::{Idempotency, ListParams, PolicyVersion, TimerView, WorkdayYearRecord};
 use sha2::{Digest, Sha256};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::Required;
+use utoipa::PartialSchema;
+use utoipa_axum::routes;
 
-use crate::access::Who;
+use crate::access::{Allow, Who, ADMIN, ORDER_OPEN, ORDER_WORK};
 use crate::error::ApiError;
+use crate::openapi::{Flag, Instant, PageLimit, PageOfOrders};
 use crate::resources::Json;
+use crate::routes::Routes;
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/orders", get(list).post(create))
-        .route("/api/v1/orders/{id}", get(read))
-        .route("/api/v1/orders/{id}/events", get(events).post(record_event))
-        .route("/api/v1/orders/{id}/timers", get(timers))
-        .route("/api/v1/dashboard", get(dashboard))
-        .route("/api/v1/sla/policies", get(policies).post(load_policy))
-        .route("/api/v1/sla/policies/{id}", get(policy_source))
-        .route("/api/v1/sla/evaluate", post(evaluate))
-        .route(
-            "/api/v1/calendars/workdays",
-            get(workday_years).put(load_workday_year),
-        )
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .route(Allow::Authenticated, routes!(list))
+        // A customer and its account manager open faults and complaints on their own lines
+        // (checked by the store, `check_raised_by_customer_side`).
+        .route(Allow::Roles(ORDER_OPEN), routes!(create))
+        .route(Allow::Authenticated, routes!(read))
+        .route(Allow::Authenticated, routes!(events))
+        .route(Allow::Roles(ORDER_WORK), routes!(record_event))
+        .route(Allow::Authenticated, routes!(timers))
+        .route(Allow::Authenticated, routes!(dashboard))
+        .route(Allow::Authenticated, routes!(policies))
+        .route(Allow::Roles(ADMIN), routes!(load_policy))
+        .route(Allow::Authenticated, routes!(policy_source))
+        .route(Allow::Authenticated, routes!(evaluate))
+        .route(Allow::Authenticated, routes!(workday_years))
+        .route(Allow::Roles(ADMIN), routes!(load_workday_year))
+}
+
+const TAG: &str = "orders 工单";
+const SLA: &str = "SLA 服务等级";
+
+/// The query of the order list: the filters of `Orders::SPEC`, then the paging.
+struct OrderListQuery;
+
+impl utoipa::IntoParams for OrderListQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let param = |name: &str, description: &str| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(match name {
+                    "open" | "breached" | "mine" => Flag::schema(),
+                    "limit" => PageLimit::schema(),
+                    _ => ObjectBuilder::new().schema_type(Type::String).into(),
+                }))
+                .build()
+        };
+        let filters = <jike_store::Orders as jike_store::Entity>::SPEC.filters;
+        filters
+            .iter()
+            .map(|f| param(f.param, f.doc))
+            .chain([param(
+                "mine",
+                "true: the orders assigned to the staff member the caller's account is linked to \
+                 (我的工单); a 422 for an account linked to none",
+            )])
+            .chain(["sort", "limit", "cursor"].map(|p| param(p, "paging")))
+            .collect()
+    }
 }
 
 /// The idempotency header of a request from another system.
@@ -92,6 +135,13 @@ fn mine_filter(who: &Who, params: &mut ListParams) -> Result<(), ApiError> {
 /// `GET /api/v1/orders`: filters kind, state, open, grade, lead_room, breached, customer,
 /// contractor, assignee, region, circuit, element, code_prefix, q, and `mine`; sort; cursor
 /// pagination.
+#[utoipa::path(get, path = "/api/v1/orders", tag = TAG, operation_id = "list_orders",
+    summary = "List work orders with filters, sorting and cursor pagination",
+    params(OrderListQuery),
+    responses(
+        (status = 200, description = "one page of orders", body = PageOfOrders),
+        (status = 422, description = "a bad filter value"),
+    ))]
 async fn list(
     State(state): State<AppState>,
     who: Who,
@@ -108,6 +158,11 @@ async fn list(
 }
 
 /// `GET /api/v1/dashboard`: the caller's open orders at a glance, evaluated now.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = TAG, operation_id = "dashboard",
+    summary = "The overview of the caller's open orders: counts by state and grade, the most urgent \
+        with their live clocks, joint handling with the next update due, breaches today",
+    responses((status = 200, description = "the overview, evaluated now",
+        body = jike_store::dashboard::Dashboard)))]
 async fn dashboard(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
     let overview = state.store.dashboard_as(&who.caller, Utc::now()).await?;
     Ok(Json(overview).into_response())
@@ -119,6 +174,13 @@ async fn find(state: &AppState, who: &Who, key: &str) -> Result<jike_domain::Ord
     Ok(state.store.order_as(&who.caller, key, Utc::now()).await?)
 }
 
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = TAG, operation_id = "read_order",
+    summary = "A work order with its links, events, live clocks and allowed events",
+    params(("id" = String, Path, description = "the order's id or code")),
+    responses(
+        (status = 200, description = "the order", body = Order),
+        (status = 404, description = "no such order"),
+    ))]
 async fn read(
     State(state): State<AppState>,
     who: Who,
@@ -129,6 +191,20 @@ async fn read(
 
 /// `POST /api/v1/orders`: 201 with the order; with an `Idempotency-Key` header a repeated
 /// request answers 200 with the order the first one made (`Idempotent-Replayed: true`).
+#[utoipa::path(post, path = "/api/v1/orders", tag = TAG, operation_id = "create_order",
+    summary = "Create a work order",
+    description = "Grade, business type, region, lead room (R-F2) and contractor (R-MD) are derived when left out. \
+        With an Idempotency-Key header a retried request returns the order the first one made (200, \
+        Idempotent-Replayed: true); the same key with another body is a 409.",
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false,
+        description = "a key from the calling system: one order per key")),
+    request_body = OrderCreate,
+    responses(
+        (status = 201, description = "the order, with its clocks", body = Order),
+        (status = 200, description = "the order an earlier request with this key made", body = Order),
+        (status = 409, description = "the idempotency key was used for another request"),
+        (status = 422, description = "bad input, each problem naming its field"),
+    ))]
 async fn create(
     State(state): State<AppState>,
     who: Who,
@@ -193,6 +269,16 @@ async fn order_id(state: &AppState, who: &Who, key: &str) -> Result<i64, ApiErro
 
 /// `POST /api/v1/orders/{id}/events`: 201 with the order as it now stands; 409 with
 /// `allowed_events` when its state refuses the event.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/events", tag = TAG, operation_id = "record_event",
+    summary = "Record an event: dispatch, accept, on site, suspend, restore, close …",
+    params(("id" = String, Path, description = "the order's id or code")),
+    request_body = EventCreate,
+    responses(
+        (status = 201, description = "the order as it now stands", body = Order),
+        (status = 404, description = "no such order"),
+        (status = 409, description = "the order's state refuses the event; `allowed_events` lists what it accepts"),
+        (status = 422, description = "bad input, each problem naming its field"),
+    ))]
 async fn record_event(
     State(state): State<AppState>,
     who: Who,
@@ -224,6 +310,13 @@ async fn record_event(
     Ok((StatusCode::CREATED, Json(order)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/orders/{id}/events", tag = TAG, operation_id = "order_events",
+    summary = "The events of an order, oldest first",
+    params(("id" = String, Path, description = "the order's id or code")),
+    responses(
+        (status = 200, description = "events", body = [OrderEvent]),
+        (status = 404, description = "no such order"),
+    ))]
 async fn events(
     State(state): State<AppState>,
     who: Who,
@@ -233,6 +326,13 @@ async fn events(
     Ok(Json(order.events.unwrap_or_default()).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/orders/{id}/timers", tag = TAG, operation_id = "order_timers",
+    summary = "The durable timers of an order: warnings, breaches, escalation, updates",
+    params(("id" = String, Path, description = "the order's id or code")),
+    responses(
+        (status = 200, description = "timers", body = [TimerView]),
+        (status = 404, description = "no such order"),
+    ))]
 async fn timers(
     State(state): State<AppState>,
     who: Who,
@@ -243,6 +343,9 @@ async fn timers(
     Ok(Json(state.store.timers_of(id).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/sla/policies", tag = SLA, operation_id = "sla_policies",
+    summary = "The stored versions of the SLA policy",
+    responses((status = 200, description = "versions, oldest first", body = [PolicyVersion])))]
 async fn policies(State(state): State<AppState>) -> Result<Response, ApiError> {
     Ok(Json(state.store.policy_versions().await?).into_response())
 }
@@ -253,6 +356,15 @@ fn text_body(body: &Bytes, what: &str) -> Result<String, ApiError> {
 }
 
 /// `POST /api/v1/sla/policies`: a new policy version, the TOML file as the body.
+#[utoipa::path(post, path = "/api/v1/sla/policies", tag = SLA, operation_id = "load_sla_policy",
+    summary = "Store a new version of the SLA policy (TOML)",
+    request_body(content = String, content_type = "application/toml",
+        description = "the policy file; see examples/sla-policy.toml"),
+    responses(
+        (status = 201, description = "the stored version", body = PolicyVersion),
+        (status = 409, description = "that version is already stored"),
+        (status = 422, description = "the file is invalid; the problem names the field"),
+    ))]
 async fn load_policy(
     State(state): State<AppState>,
     who: Who,
@@ -272,6 +384,13 @@ async fn load_policy(
 }
 
 /// `GET /api/v1/sla/policies/{id}`: the policy file of a version, as loaded.
+#[utoipa::path(get, path = "/api/v1/sla/policies/{id}", tag = SLA, operation_id = "sla_policy_source",
+    summary = "The policy file of a version, as loaded",
+    params(("id" = String, Path, description = "the version's id")),
+    responses(
+        (status = 200, description = "the TOML file"),
+        (status = 404, description = "no such version"),
+    ))]
 async fn policy_source(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -295,6 +414,15 @@ struct EvaluateQuery {
 
 /// `POST /api/v1/sla/evaluate?at=TIME`: the body is an events file; the answer is what
 /// `jike sla evaluate` prints, with the stored policy in force at the first event.
+#[utoipa::path(post, path = "/api/v1/sla/evaluate", tag = SLA, operation_id = "sla_evaluate",
+    summary = "Evaluate one order's events against the stored policy (as `jike sla evaluate`)",
+    params(("at" = inline(Option<Instant>), Query, description = "RFC 3339; default now")),
+    request_body(content = String, content_type = "application/json",
+        description = "{\"order\": {kind, grade, business_type}, \"events\": [{type, at, …}]}"),
+    responses(
+        (status = 200, description = "clocks, escalations, updates_due"),
+        (status = 422, description = "bad events; the problem names the field"),
+    ))]
 async fn evaluate(
     State(state): State<AppState>,
     query: Result<Query<EvaluateQuery>, axum::extract::rejection::QueryRejection>,
@@ -327,12 +455,23 @@ fn sla_error(e: jike_domain::sla::SlaError) -> ApiError {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/calendars/workdays", tag = SLA, operation_id = "workday_years",
+    summary = "The working-day calendar's years (R-C2): built in and loaded",
+    responses((status = 200, description = "years", body = [WorkdayYearRecord])))]
 async fn workday_years(State(state): State<AppState>) -> Result<Response, ApiError> {
     Ok(Json(state.store.workday_years().await?).into_response())
 }
 
 /// `PUT /api/v1/calendars/workdays`: one year of the official calendar (R-C2), as the TOML year
 /// file `jike calendar load` reads.
+#[utoipa::path(put, path = "/api/v1/calendars/workdays", tag = SLA, operation_id = "load_workday_year",
+    summary = "Load or replace one year of the official calendar (TOML year file)",
+    request_body(content = String, content_type = "application/toml",
+        description = "year = 2027, holidays = [...], make_up_workdays = [...]"),
+    responses(
+        (status = 200, description = "the year loaded"),
+        (status = 422, description = "the file is invalid"),
+    ))]
 async fn load_workday_year(
     State(state): State<AppState>,
     who: Who,

@@ -1,18 +1,29 @@
 //! The inventory endpoints, written once for every kind of row: list, create, read, update and
-//! delete under `/api/v1/{kind}`.
+//! delete under `/api/v1/{kind}`, each routed, ruled and documented from the kind's description
+//! ([`Resource`], the store's `Entity::SPEC`) in [`routes`].
 
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use axum::routing::{delete as delete_route, get, post, put, MethodRouter};
 use jike_domain::{Customer, Validate};
 use jike_store::{Entity, ListParams};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, Paths,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
+use utoipa::{PartialSchema, ToSchema};
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::routes;
 
-use crate::access::Who;
+use crate::access::{inventory_readers, Allow, Who, ADMIN};
 use crate::error::ApiError;
+use crate::openapi::{Flag, PageLimit};
+use crate::routes::Routes;
 use crate::AppState;
 use jike_domain::Vocabulary;
 
@@ -118,9 +129,6 @@ impl<T: Serialize> IntoResponse for Json<T> {
         axum::Json(self.0).into_response()
     }
 }
-
-/// The query parameters every list takes besides its filters.
-const PAGING: [&str; 4] = ["sort", "limit", "cursor", "reveal"];
 
 fn list_params(pairs: Vec<(String, String)>) -> Result<(ListParams, bool), ApiError> {
     let mut params = ListParams::default();
@@ -272,20 +280,253 @@ async fn delete<R: Resource>(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// The five routes of one kind.
-pub fn routes<R: Resource>() -> Router<AppState> {
-    Router::new()
+/// Every inventory kind (routed, ruled and documented alike, [`kind`]) and the grade history.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .merge(kind::<jike_store::Regions>())
+        .merge(kind::<jike_store::Sites>())
+        .merge(kind::<jike_store::Elements>())
+        .merge(kind::<jike_store::Customers>())
+        .merge(kind::<jike_store::Circuits>())
+        .merge(kind::<jike_store::Contractors>())
+        .merge(kind::<jike_store::StaffMembers>())
+        .merge(kind::<jike_store::Instruments>())
+        .merge(kind::<jike_store::Vehicles>())
         .route(
-            &format!("/api/v1/{}", R::PATH),
-            get(list::<R>).post(create::<R>),
-        )
-        .route(
-            &format!("/api/v1/{}/{{id}}", R::PATH),
-            get(read::<R>).put(update::<R>).delete(delete::<R>),
+            Allow::Roles(inventory_readers("customers")),
+            routes!(grade_history),
         )
 }
 
+/// The five routes of one kind: read by the roles of its readers (`inventory_readers`), written
+/// by administrators. `#[utoipa::path]` cannot describe a handler generic over the kind, so the
+/// operations are built here from the kind's description.
+fn kind<R: Resource>() -> Routes {
+    let readers = Allow::Roles(inventory_readers(R::PATH));
+    let write = Allow::Roles(ADMIN);
+    let all = format!("/api/v1/{}", R::PATH);
+    let one = format!("/api/v1/{}/{{id}}", R::PATH);
+    let noun = R::SPEC.noun;
+    let op = |id: &str, summary: String| {
+        OperationBuilder::new()
+            .tag(R::TAG)
+            .operation_id(Some(format!("{id}_{}", R::PATH)))
+            .summary(Some(summary))
+    };
+    let body = || {
+        RequestBodyBuilder::new()
+            .required(Some(Required::True))
+            .content("application/json", json(reference::<R::Input>()))
+            .build()
+    };
+    let the_row = || {
+        ResponseBuilder::new()
+            .description(format!("the {noun}"))
+            .content("application/json", json(reference::<R::Output>()))
+            .build()
+    };
+    let id = || {
+        string_param(
+            "id",
+            ParameterIn::Path,
+            true,
+            "the numeric id, or the code (GET only)",
+        )
+    };
+    let list_op = op(
+        "list",
+        format!("List {noun}s with filters, sorting and cursor pagination"),
+    )
+    .parameters(Some(list_parameters::<R>()))
+    .response(
+        "200",
+        ResponseBuilder::new()
+            .description("one page")
+            .content("application/json", json(page_of::<R>()))
+            .build(),
+    )
+    .response(
+        "422",
+        problem("an unknown filter, a bad value, sort, limit or cursor"),
+    );
+    let create_op = op("create", format!("Create a {noun}"))
+        .request_body(Some(body()))
+        .response("201", the_row())
+        .response("400", problem("the body is not JSON"))
+        .response("409", problem("the code is taken"))
+        .response("422", problem("a field is invalid or refers to nothing"));
+    let read_op = op("get", format!("Read a {noun}"))
+        .parameter(id())
+        .response("200", the_row())
+        .response("404", problem("no such id"));
+    let update_op = op("update", format!("Replace a {noun}"))
+        .parameter(id())
+        .request_body(Some(body()))
+        .response("200", the_row())
+        .response("404", problem("no such id"))
+        .response("409", problem("the new code is taken"))
+        .response("422", problem("a field is invalid or refers to nothing"));
+    let delete_op = op("delete", format!("Delete a {noun}"))
+        .parameter(id())
+        .response("204", ResponseBuilder::new().description("deleted").build())
+        .response("404", problem("no such id"))
+        .response("409", problem("other rows still refer to it"));
+    Routes::new()
+        .route(
+            readers,
+            operation::<R>(HttpMethod::Get, &all, list_op.build(), get(list::<R>)),
+        )
+        .route(
+            write,
+            operation::<R>(HttpMethod::Post, &all, create_op.build(), post(create::<R>)),
+        )
+        .route(
+            readers,
+            operation::<R>(HttpMethod::Get, &one, read_op.build(), get(read::<R>)),
+        )
+        .route(
+            write,
+            operation::<R>(HttpMethod::Put, &one, update_op.build(), put(update::<R>)),
+        )
+        .route(
+            write,
+            operation::<R>(
+                HttpMethod::Delete,
+                &one,
+                delete_op.build(),
+                delete_route(delete::<R>),
+            ),
+        )
+}
+
+/// One operation of a kind as `routes!` would give it: the schemas it refers to, its path and
+/// its handler.
+fn operation<R: Resource>(
+    method: HttpMethod,
+    path: &str,
+    operation: Operation,
+    handler: MethodRouter<AppState>,
+) -> UtoipaMethodRouter<AppState> {
+    let mut schemas = Vec::new();
+    for (name, schema, deps) in [
+        (
+            R::Input::name(),
+            R::Input::schema(),
+            R::Input::schemas as fn(&mut Vec<_>),
+        ),
+        (R::Output::name(), R::Output::schema(), R::Output::schemas),
+    ] {
+        deps(&mut schemas);
+        schemas.push((name.into_owned(), schema));
+    }
+    let mut paths = Paths::new();
+    paths.add_path_operation(path, vec![method], operation);
+    (schemas, paths, handler)
+}
+
+/// A list's filters (the kind's `SPEC`), then sort, limit, cursor and reveal.
+fn list_parameters<R: Resource>() -> Vec<utoipa::openapi::path::Parameter> {
+    let mut params: Vec<_> = R::SPEC
+        .filters
+        .iter()
+        .map(|f| string_param(f.param, ParameterIn::Query, false, f.doc))
+        .collect();
+    let sorts: Vec<&str> = R::SPEC.sorts.iter().map(|s| s.name).collect();
+    params.push(string_param(
+        "sort",
+        ParameterIn::Query,
+        false,
+        &format!(
+            "one of {}; prefix - for descending; default id",
+            sorts.join(", ")
+        ),
+    ));
+    let mut limit = string_param(
+        "limit",
+        ParameterIn::Query,
+        false,
+        &format!(
+            "rows per page, 1 to {}, default {}",
+            jike_store::MAX_LIMIT,
+            jike_store::DEFAULT_LIMIT
+        ),
+    );
+    limit.schema = Some(PageLimit::schema());
+    params.push(limit);
+    params.push(string_param(
+        "cursor",
+        ParameterIn::Query,
+        false,
+        "the next_cursor of the previous page",
+    ));
+    let mut reveal = string_param(
+        "reveal",
+        ParameterIn::Query,
+        false,
+        "true to show confidential fields unmasked",
+    );
+    reveal.schema = Some(Flag::schema());
+    params.push(reveal);
+    params
+}
+
+fn page_of<R: Resource>() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .property("items", ArrayBuilder::new().items(reference::<R::Output>()))
+        .required("items")
+        .property(
+            "next_cursor",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                .description(Some(
+                    "pass as `cursor` for the next page; null on the last page",
+                )),
+        )
+        .required("next_cursor")
+        .into()
+}
+
+fn reference<T: ToSchema>() -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name(T::name()))
+}
+
+fn json(schema: RefOr<Schema>) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
+fn problem(description: &str) -> utoipa::openapi::Response {
+    // The document makes it a problem document (`openapi::complete`).
+    ResponseBuilder::new().description(description).build()
+}
+
+fn string_param(
+    name: &str,
+    location: ParameterIn,
+    required: bool,
+    description: &str,
+) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(location)
+        .required(if required {
+            Required::True
+        } else {
+            Required::False
+        })
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
 /// `GET /api/v1/customers/{id}/grade-history`
+#[utoipa::path(get, path = "/api/v1/customers/{id}/grade-history", tag = "customers 客户",
+    operation_id = "customer_grade_history",
+    summary = "A customer's service grades over time (R-SL3)",
+    params(("id" = String, Path, description = "the customer's id")),
+    responses(
+        (status = 200, description = "grade periods, oldest first", body = [jike_domain::GradePeriod]),
+        (status = 404, description = "no such customer"),
+    ))]
 pub async fn grade_history(
     State(state): State<AppState>,
     who: Who,
@@ -296,9 +537,4 @@ pub async fn grade_history(
         .grade_history_as(&who.caller, parse_id(&id)?)
         .await?;
     Ok(Json(history).into_response())
-}
-
-/// The names every list reserves, for the OpenAPI document.
-pub fn paging_params() -> &'static [&'static str] {
-    &PAGING
 }

@@ -7,12 +7,26 @@ use axum::response::{IntoResponse, Response};
 use jike_domain::FieldError;
 use jike_sheets::{Format, HeaderLang, Kind};
 use serde::Deserialize;
+use utoipa_axum::routes;
 
-use crate::access::Who;
+use crate::access::{Allow, Who, ADMIN};
 use crate::error::ApiError;
+use crate::openapi::{Binary, FileFormat, FileKind, Flag, HeaderLanguage};
 use crate::resources::{parse_bool, Json};
+use crate::routes::Routes;
 use crate::AppState;
 use jike_domain::Vocabulary;
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .upload(Allow::Roles(ADMIN), routes!(import))
+        // Which kinds a role may export is checked per kind by the handler, with the same
+        // table as the lists (`inventory_readers`).
+        .route(Allow::Authenticated, routes!(export))
+}
+
+const TAG: &str = "import and export 导入导出";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[derive(Deserialize)]
 pub(crate) struct ImportQuery {
@@ -100,6 +114,24 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) ->
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/import/{kind}", tag = TAG, operation_id = "import",
+    summary = "Import a .xlsx or CSV file: all rows or none",
+    description = "The body is the file itself, or multipart/form-data with a `file` part. Rows are upserted by code; \
+        a file with any bad row writes nothing and answers 422 with every row error. With dry_run=true \
+        nothing is written and the report says what would be.",
+    params(
+        ("kind" = inline(FileKind), Path, description = Kind::CODES),
+        ("format" = inline(Option<FileFormat>), Query,
+            description = "csv or xlsx; guessed from the body when absent"),
+        ("dry_run" = inline(Option<Flag>), Query, description = "true to check and count without writing"),
+    ),
+    request_body(content((inline(Binary) = "text/csv"), (inline(Binary) = XLSX))),
+    responses(
+        (status = 200, description = "what was imported", body = jike_store::ImportReport),
+        (status = 413, description = "the file is larger than max_upload_mb, or the .xlsx inflates beyond its zip \
+            limits (the detail names the entry)"),
+        (status = 422, description = "bad rows, each with its row number, column and reason"),
+    ))]
 pub(crate) async fn import(
     State(state): State<AppState>,
     who: Who,
@@ -138,6 +170,17 @@ pub(crate) struct ExportQuery {
     reveal: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/export/{kind}", tag = TAG, operation_id = "export",
+    summary = "Export every row of a kind as a file that import reads back",
+    params(
+        ("kind" = inline(FileKind), Path, description = Kind::CODES),
+        ("format" = inline(Option<FileFormat>), Query, description = "csv (default) or xlsx"),
+        ("headers" = inline(Option<HeaderLanguage>), Query, description = "zh (default) or en"),
+    ),
+    responses(
+        (status = 200, description = "the file",
+            content((inline(Binary) = "text/csv"), (inline(Binary) = XLSX))),
+    ))]
 pub(crate) async fn export(
     State(state): State<AppState>,
     who: Who,

@@ -10,8 +10,6 @@
 
 use crate::common;
 
-use std::collections::BTreeSet;
-
 use common::{client_with, get_json, jike, token_of, Server};
 use jike_store::testing::TestDb;
 use serde_json::{json, Value};
@@ -126,38 +124,12 @@ async fn every_endpoint_answers_every_role_as_its_rule_says() {
     let order = order_for_contractor(&admin, &server, &a.contractor_a).await;
     let order_id = order["id"].as_i64().unwrap();
 
-    // The table, from the server, against the API document: the same endpoints both ways.
+    // The table, from the server: every rule is tried below with every role (that the table
+    // and the API document have the same endpoints is `routes.rs`'s test: both are declared
+    // together).
     let rules = get_json(&admin, server.url("/api/v1/access/rules")).await;
     let rules = rules.as_array().unwrap().clone();
-    let ruled: BTreeSet<(String, String)> = rules
-        .iter()
-        .map(|r| {
-            (
-                r["method"].as_str().unwrap().to_string(),
-                // axum's catch-all `{*path}` is OpenAPI's `{path}`.
-                r["path"].as_str().unwrap().replace("{*", "{"),
-            )
-        })
-        .collect();
-    let doc = get_json(&admin, server.url("/api/v1/openapi.json")).await;
-    let mut documented = BTreeSet::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in item.as_object().unwrap().keys() {
-            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
-                documented.insert((method.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    assert_eq!(
-        documented.difference(&ruled).collect::<Vec<_>>(),
-        Vec::<&(String, String)>::new(),
-        "documented endpoints without an access rule"
-    );
-    assert_eq!(
-        ruled.difference(&documented).collect::<Vec<_>>(),
-        Vec::<&(String, String)>::new(),
-        "access rules of undocumented endpoints"
-    );
+    assert!(rules.len() > 80, "{} rules", rules.len());
 
     let mut tokens: Vec<(String, Option<String>)> = vec![("anonymous".into(), None)];
     for role in ROLES {

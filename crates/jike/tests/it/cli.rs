@@ -524,6 +524,37 @@ fn the_example_files_import_into_the_demo_dataset_unchanged() {
     }
 }
 
+/// The body limit is the route's, declared with it (`Routes::route` and `Routes::upload`): a
+/// body over `max_json_bytes` (1 MiB) is refused by a JSON route, read by an import.
+#[tokio::test]
+async fn each_route_reads_bodies_up_to_its_own_limit() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url, &[]);
+    let big = (1 << 20) + (1 << 19);
+    let mut csv = String::from("code,name,grade\n");
+    while csv.len() < big {
+        csv.push_str("C0000001,某某客户名称比较长的一家公司,gold\n");
+    }
+    let json = format!("{{\"code\": \"C1\", \"name\": \"{}\"}}", "x".repeat(big));
+    let response = server
+        .client()
+        .post(server.url("/api/v1/customers"))
+        .header("content-type", "application/json")
+        .body(json)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let response = server
+        .client()
+        .post(server.url("/api/v1/import/customers?format=csv&dry_run=true"))
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(response.status(), 413, "{}", response.text().await.unwrap());
+}
+
 #[tokio::test]
 async fn an_upload_over_the_configured_limit_is_refused_with_413() {
     let dir = tempfile::tempdir().unwrap();
