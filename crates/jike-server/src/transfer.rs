@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jike_domain::FieldError;
-use jike_sheets::{Format, HeaderLang, Kind};
+use jike_transfer::{Format, HeaderLang, Kind};
 use serde::Deserialize;
 use utoipa_axum::routes;
 

@@ -280,6 +280,13 @@ fn the_store_knows_no_file_format_and_the_transfer_no_http_or_sql() {
             "{path}"
         );
     }
+    // The server reaches files only through jike-transfer.
+    let server = manifest("jike-server");
+    assert!(lists(&server, "jike-transfer"));
+    assert!(
+        !lists(&server, "jike-sheets"),
+        "jike-server depends on jike-sheets"
+    );
     // jike-transfer knows file formats: no HTTP, no SQL.
     let transfer = manifest("jike-transfer");
     assert!(lists(&transfer, "jike-sheets") && lists(&transfer, "jike-store"));
