@@ -334,6 +334,8 @@ pub struct TokenQuery {
 /// or leave `user` out for all.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = USERS, operation_id = "list_tokens",
     summary = "API tokens: the caller's own; an administrator's any user's (?user=) or all",
+    params(("user" = Option<String>, Query,
+        description = "the login name whose tokens to list; another user's for an administrator only")),
     responses(
         (status = 200, description = "the tokens, never their secrets", body = [ApiToken]),
         (status = 401, description = "not logged in"),

@@ -357,6 +357,7 @@ fn kind<R: Resource>() -> Routes {
         .response("422", problem("a field is invalid or refers to nothing"));
     let read_op = op("get", format!("Read a {noun}"))
         .parameter(id())
+        .parameter(reveal_param())
         .response("200", the_row())
         .response("404", problem("no such id"));
     let update_op = op("update", format!("Replace a {noun}"))
@@ -459,6 +460,12 @@ fn list_parameters<R: Resource>() -> Vec<utoipa::openapi::path::Parameter> {
         false,
         "the next_cursor of the previous page",
     ));
+    params.push(reveal_param());
+    params
+}
+
+/// `reveal=true`: confidential fields unmasked (audited), for the roles that may.
+fn reveal_param() -> utoipa::openapi::path::Parameter {
     let mut reveal = string_param(
         "reveal",
         ParameterIn::Query,
@@ -466,8 +473,7 @@ fn list_parameters<R: Resource>() -> Vec<utoipa::openapi::path::Parameter> {
         "true to show confidential fields unmasked",
     );
     reveal.schema = Some(Flag::schema());
-    params.push(reveal);
-    params
+    reveal
 }
 
 fn page_of<R: Resource>() -> RefOr<Schema> {

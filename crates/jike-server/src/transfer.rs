@@ -176,6 +176,8 @@ pub(crate) struct ExportQuery {
         ("kind" = inline(FileKind), Path, description = Kind::CODES),
         ("format" = inline(Option<FileFormat>), Query, description = "csv (default) or xlsx"),
         ("headers" = inline(Option<HeaderLanguage>), Query, description = "zh (default) or en"),
+        ("reveal" = inline(Option<Flag>), Query,
+            description = "true for customer contacts unmasked (audited); only for the roles that may"),
     ),
     responses(
         (status = 200, description = "the file",
