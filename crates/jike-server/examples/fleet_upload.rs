@@ -69,7 +69,8 @@ async fn main() {
     for (i, id) in ids.iter().enumerate() {
         let text = if i % 10 == 9 { &odd } else { CONFIG };
         store
-            .config_upload_as(&admin, *id, &upload(i, text), &fleet)
+            .scoped(&admin)
+            .config_upload(*id, &upload(i, text), &fleet)
             .await
             .unwrap();
         if (i + 1) % 1000 == 0 || i + 1 == ids.len() {
@@ -87,7 +88,8 @@ async fn main() {
         let start = Instant::now();
         for i in 0..100 {
             store
-                .config_upload_as(&admin, ids[i * 7 % ids.len()], &upload(i, text), &fleet)
+                .scoped(&admin)
+                .config_upload(ids[i * 7 % ids.len()], &upload(i, text), &fleet)
                 .await
                 .unwrap();
         }
@@ -96,7 +98,7 @@ async fn main() {
             start.elapsed().as_secs_f64() * 1000.0 / 100.0
         );
     }
-    let overview = store.config_overview_as(&admin).await.unwrap();
+    let overview = store.scoped(&admin).config_overview().await.unwrap();
     println!("{:?}", overview.rules);
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);

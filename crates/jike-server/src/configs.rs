@@ -202,7 +202,8 @@ pub async fn upload(
     };
     let result = state
         .store
-        .config_check_as(&who.caller, id, upload, state.config.lint.clone())
+        .scoped(&who.caller)
+        .config_check(id, upload, state.config.lint.clone())
         .await?;
     let location = format!("/api/v1/elements/{id}/config");
     Ok((
@@ -227,7 +228,7 @@ pub async fn latest(
     Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = element_id(&state, &who, &key).await?;
-    let check = state.store.config_latest_as(&who.caller, id).await?;
+    let check = state.store.scoped(&who.caller).config_latest(id).await?;
     Ok(Json(check).into_response())
 }
 
@@ -246,7 +247,7 @@ pub async fn history(
     Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = element_id(&state, &who, &key).await?;
-    let list = state.store.config_history_as(&who.caller, id).await?;
+    let list = state.store.scoped(&who.caller).config_history(id).await?;
     Ok(Json(list).into_response())
 }
 
@@ -287,7 +288,11 @@ pub async fn text(
         }
     }
     let id = element_id(&state, &who, &key).await?;
-    let (summary, text) = state.store.config_text_as(&who.caller, id, upload).await?;
+    let (summary, text) = state
+        .store
+        .scoped(&who.caller)
+        .config_text(id, upload)
+        .await?;
     let name = if summary.file_name.is_empty() {
         format!("element-{id}-config-{}.txt", summary.id)
     } else {
@@ -388,7 +393,7 @@ pub async fn findings(
 ) -> Result<Response, ApiError> {
     let Query(pairs) = query?;
     let q = finding_query(pairs)?;
-    let page = state.store.config_findings_as(&who.caller, &q).await?;
+    let page = state.store.scoped(&who.caller).config_findings(&q).await?;
     Ok(Json(page).into_response())
 }
 
@@ -425,7 +430,7 @@ pub struct RulesOverview {
         newest checks and on how many elements",
     responses((status = 200, description = "every rule", body = RulesOverview)))]
 pub async fn rules(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
-    let overview = state.store.config_overview_as(&who.caller).await?;
+    let overview = state.store.scoped(&who.caller).config_overview().await?;
     let cfg = &state.config.lint;
     let rules = RULES
         .iter()

@@ -152,7 +152,8 @@ async fn list(
     mine_filter(&who, &mut params)?;
     let page = state
         .store
-        .list_orders_as(&who.caller, &params, Utc::now())
+        .scoped(&who.caller)
+        .orders(&params, Utc::now())
         .await?;
     Ok(Json(page).into_response())
 }
@@ -164,14 +165,22 @@ async fn list(
     responses((status = 200, description = "the overview, evaluated now",
         body = jike_store::dashboard::Dashboard)))]
 async fn dashboard(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
-    let overview = state.store.dashboard_as(&who.caller, Utc::now()).await?;
+    let overview = state
+        .store
+        .scoped(&who.caller)
+        .dashboard(Utc::now())
+        .await?;
     Ok(Json(overview).into_response())
 }
 
 /// An order is named by its id or by its code (`GD-20251001-000001`).
 /// Not found when the caller's scope does not hold it.
 async fn find(state: &AppState, who: &Who, key: &str) -> Result<jike_domain::Order, ApiError> {
-    Ok(state.store.order_as(&who.caller, key, Utc::now()).await?)
+    Ok(state
+        .store
+        .scoped(&who.caller)
+        .order(key, Utc::now())
+        .await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = TAG, operation_id = "read_order",
@@ -236,7 +245,8 @@ async fn create(
     };
     let created = state
         .store
-        .create_order_as(&who.caller, &input, idempotency.as_ref(), Utc::now())
+        .scoped(&who.caller)
+        .create_order(&input, idempotency.as_ref(), Utc::now())
         .await?;
     // The order's notifications go out now, not at the next poll (and no poll is caused when
     // nobody is to be told).
@@ -264,7 +274,7 @@ async fn create(
 }
 
 async fn order_id(state: &AppState, who: &Who, key: &str) -> Result<i64, ApiError> {
-    Ok(state.store.order_id_as(&who.caller, key).await?)
+    Ok(state.store.scoped(&who.caller).order_id(key).await?)
 }
 
 /// `POST /api/v1/orders/{id}/events`: 201 with the order as it now stands; 409 with
@@ -302,7 +312,8 @@ async fn record_event(
     }
     let order = state
         .store
-        .record_event_as(&who.caller, id, &input, Utc::now())
+        .scoped(&who.caller)
+        .record_event(id, &input, Utc::now())
         .await?;
     if !state.config.notify.targets_for("order.event").is_empty() {
         crate::notify::wake();

@@ -180,11 +180,18 @@ pub(crate) async fn row_by_key<E: Entity>(
     key: &str,
 ) -> Result<E::Output, ApiError> {
     Ok(match key.parse::<i64>() {
-        Ok(_) => state.store.get_as::<E>(&who.caller, parse_id(key)?).await?,
+        Ok(_) => {
+            state
+                .store
+                .scoped(&who.caller)
+                .get::<E>(parse_id(key)?)
+                .await?
+        }
         Err(_) => {
             state
                 .store
-                .get_by_code_as::<E>(&who.caller, key.trim())
+                .scoped(&who.caller)
+                .get_by_code::<E>(key.trim())
                 .await?
         }
     })
@@ -198,7 +205,7 @@ async fn list<R: Resource>(
     let Query(pairs) = query?;
     let (params, reveal) = list_params(pairs)?;
     let reveal = reveal_for::<R>(&who, reveal)?;
-    let mut page = state.store.list_as::<R>(&who.caller, &params).await?;
+    let mut page = state.store.scoped(&who.caller).list::<R>(&params).await?;
     for item in &mut page.items {
         R::mask(item, reveal);
     }
@@ -206,7 +213,8 @@ async fn list<R: Resource>(
         let ids: Vec<i64> = page.items.iter().map(R::id).collect();
         state
             .store
-            .audit_unmasked_read(&who.caller, R::PATH, &ids)
+            .scoped(&who.caller)
+            .audit_unmasked_read(R::PATH, &ids)
             .await?;
     }
     Ok(Json(page).into_response())
@@ -234,7 +242,8 @@ async fn read<R: Resource>(
         let object = format!("{}/{id}", R::PATH);
         state
             .store
-            .audit_unmasked_read(&who.caller, &object, &[id])
+            .scoped(&who.caller)
+            .audit_unmasked_read(&object, &[id])
             .await?;
     }
     Ok(Json(item).into_response())
@@ -245,7 +254,7 @@ async fn create<R: Resource>(
     who: Who,
     Json(input): Json<R::Input>,
 ) -> Result<Response, ApiError> {
-    let item = state.store.create_as::<R>(&who.caller, &input).await?;
+    let item = state.store.scoped(&who.caller).create::<R>(&input).await?;
     let location = format!("/api/v1/{}/{}", R::PATH, R::id(&item));
     Ok((
         StatusCode::CREATED,
@@ -263,7 +272,8 @@ async fn update<R: Resource>(
 ) -> Result<Response, ApiError> {
     let item = state
         .store
-        .update_as::<R>(&who.caller, parse_id(&id)?, &input)
+        .scoped(&who.caller)
+        .update::<R>(parse_id(&id)?, &input)
         .await?;
     Ok(Json(item).into_response())
 }
@@ -275,7 +285,8 @@ async fn delete<R: Resource>(
 ) -> Result<Response, ApiError> {
     state
         .store
-        .delete_as::<R>(&who.caller, parse_id(&id)?)
+        .scoped(&who.caller)
+        .delete::<R>(parse_id(&id)?)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -540,7 +551,8 @@ pub async fn grade_history(
 ) -> Result<Response, ApiError> {
     let history = state
         .store
-        .grade_history_as(&who.caller, parse_id(&id)?)
+        .scoped(&who.caller)
+        .grade_history(parse_id(&id)?)
         .await?;
     Ok(Json(history).into_response())
 }

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod orders;
 pub mod page;
 pub mod scope;
+pub mod scoped;
 pub mod testing;
 
 // The paths callers have always used (`jike_store::users::…`, `jike_store::outbox::…`,
@@ -50,6 +51,7 @@ pub use orders::{
 };
 pub use scope::Caller;
 use scope::Scope;
+pub use scoped::Scoped;
 
 use audit::to_json;
 use entity::Resolver;
@@ -445,7 +447,7 @@ impl Store {
     }
 
     /// A page of the rows of a kind that `caller` sees (`scope.rs`).
-    pub async fn list_as<E: Entity>(
+    pub(crate) async fn list_as<E: Entity>(
         &self,
         caller: &Caller,
         params: &ListParams,
@@ -459,7 +461,7 @@ impl Store {
     }
 
     /// One row, not found when `caller` does not see it.
-    pub async fn get_as<E: Entity>(
+    pub(crate) async fn get_as<E: Entity>(
         &self,
         caller: &Caller,
         id: i64,
@@ -469,7 +471,7 @@ impl Store {
     }
 
     /// One row by its code, not found when `caller` does not see it.
-    pub async fn get_by_code_as<E: Entity>(
+    pub(crate) async fn get_by_code_as<E: Entity>(
         &self,
         caller: &Caller,
         code: &str,
@@ -488,7 +490,7 @@ impl Store {
     }
 
     /// Creates a row and records it in the audit log, in one transaction.
-    pub async fn create_as<E: Entity>(
+    pub(crate) async fn create_as<E: Entity>(
         &self,
         caller: &Caller,
         input: &E::Input,
@@ -517,7 +519,7 @@ impl Store {
     }
 
     /// Updates a row `caller` sees and records it, before and after, in the audit log.
-    pub async fn update_as<E: Entity>(
+    pub(crate) async fn update_as<E: Entity>(
         &self,
         caller: &Caller,
         id: i64,
@@ -547,7 +549,11 @@ impl Store {
     }
 
     /// Deletes a row `caller` sees and records what it was in the audit log.
-    pub async fn delete_as<E: Entity>(&self, caller: &Caller, id: i64) -> Result<(), StoreError> {
+    pub(crate) async fn delete_as<E: Entity>(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await?;
         let mut conn = tx.conn();
         let before = ops::get::<E>(&mut conn, &caller.scope, id).await?;
@@ -564,7 +570,7 @@ impl Store {
 
     /// Records that `caller` read customer contacts unmasked (domain.md §10): `object` names
     /// what was read, `ids` which rows.
-    pub async fn audit_unmasked_read(
+    pub(crate) async fn audit_unmasked_read(
         &self,
         caller: &Caller,
         object: &str,
@@ -586,7 +592,7 @@ impl Store {
     }
 
     /// [`Store::grade_history`] of a customer `caller` sees.
-    pub async fn grade_history_as(
+    pub(crate) async fn grade_history_as(
         &self,
         caller: &Caller,
         customer_id: i64,
@@ -612,7 +618,7 @@ impl Store {
 
     /// [`Store::import`], recorded in the audit log (what was imported, how many rows were
     /// created, updated and left alone) in the import's own transaction.
-    pub async fn import_as<E: Importable>(
+    pub(crate) async fn import_as<E: Importable>(
         &self,
         caller: &Caller,
         rows: Vec<(usize, E::Input)>,
@@ -625,7 +631,7 @@ impl Store {
     /// Imports the batches of `source` (a file read beside the import, see [`RowSource`]) in one
     /// transaction, all of them or nothing: a refusal ([`StoreError::InvalidRows`]) lists every
     /// problem at once, the source's own (values) and the store's (references), by row.
-    pub async fn import_rows_as<E: Importable, S: RowSource<E::Input>>(
+    pub(crate) async fn import_rows_as<E: Importable, S: RowSource<E::Input>>(
         &self,
         caller: &Caller,
         mut source: S,
@@ -703,7 +709,7 @@ impl Store {
     /// order, for export: what an import of them changes is nothing. A person's contacts
     /// ([`Importable::CONTACTS`]) are masked unless `unmasked`; an unmasked export of them is
     /// recorded in the audit log (domain.md §10).
-    pub async fn export_rows_as<E: Importable>(
+    pub(crate) async fn export_rows_as<E: Importable>(
         &self,
         caller: &Caller,
         unmasked: bool,

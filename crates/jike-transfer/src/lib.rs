@@ -135,7 +135,10 @@ async fn import_kind<E: Importable<Input: Sheet>>(
     dry_run: bool,
 ) -> Result<ImportReport, TransferError> {
     let rows = FileRows::<E::Input>::open(format, bytes, E::BATCH).await?;
-    Ok(store.import_rows_as::<E, _>(caller, rows, dry_run).await?)
+    Ok(store
+        .scoped(caller)
+        .import_rows::<E, _>(rows, dry_run)
+        .await?)
 }
 
 /// Writes every stored row of `kind` (contacts unmasked, audited) as a file that
@@ -180,7 +183,7 @@ async fn export_kind<E: Importable<Input: Sheet>>(
     lang: HeaderLang,
     unmasked: bool,
 ) -> Result<Vec<u8>, TransferError> {
-    let records = store.export_rows_as::<E>(caller, unmasked).await?;
+    let records = store.scoped(caller).export_rows::<E>(unmasked).await?;
     // Writing a million rows takes seconds: not on a worker of the runtime.
     let written =
         tokio::task::spawn_blocking(move || jike_sheets::write::<E::Input>(format, &records, lang))

@@ -30,7 +30,7 @@ impl Store {
     /// `element_id` as [`Store::config_upload_as`] does, R-CF2 comparing the element's role
     /// again with `jike-lint`'s comparison. The check is CPU work (tens of MB/s): it runs on the
     /// blocking pool.
-    pub async fn config_check_as(
+    pub(crate) async fn config_check_as(
         &self,
         caller: &Caller,
         element_id: i64,

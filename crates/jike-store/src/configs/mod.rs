@@ -578,7 +578,7 @@ impl Store {
     /// replace the element's earlier findings; keeps the element's newest [`KEEP_CONFIGS`]
     /// configurations; records the upload (without the text) in the audit log. One
     /// transaction: a refused upload writes nothing.
-    pub async fn config_upload_as(
+    pub(crate) async fn config_upload_as(
         &self,
         caller: &Caller,
         element_id: i64,
@@ -723,7 +723,7 @@ impl Store {
     }
 
     /// The newest check of an element `caller` sees; not found when none was uploaded.
-    pub async fn config_latest_as(
+    pub(crate) async fn config_latest_as(
         &self,
         caller: &Caller,
         element_id: i64,
@@ -752,7 +752,7 @@ impl Store {
     }
 
     /// The configurations an element keeps, newest first, without their text.
-    pub async fn config_history_as(
+    pub(crate) async fn config_history_as(
         &self,
         caller: &Caller,
         element_id: i64,
@@ -775,7 +775,7 @@ impl Store {
     /// The text of one of an element's configurations (the newest when `config_id` is
     /// `None`). Configurations hold secrets (password hashes, sometimes plain text, SNMP
     /// communities): every read is recorded in the audit log.
-    pub async fn config_text_as(
+    pub(crate) async fn config_text_as(
         &self,
         caller: &Caller,
         element_id: i64,
@@ -832,7 +832,7 @@ impl Store {
 
     /// Findings of the newest checks of the elements `caller` sees, filtered, one page in
     /// the order they were found (by element, then line).
-    pub async fn config_findings_as(
+    pub(crate) async fn config_findings_as(
         &self,
         caller: &Caller,
         q: &FindingQuery,
@@ -928,7 +928,10 @@ impl Store {
 
     /// How many findings of each rule the newest checks of the elements `caller` sees hold,
     /// on how many elements; how many elements were checked and how many have errors.
-    pub async fn config_overview_as(&self, caller: &Caller) -> Result<ConfigOverview, StoreError> {
+    pub(crate) async fn config_overview_as(
+        &self,
+        caller: &Caller,
+    ) -> Result<ConfigOverview, StoreError> {
         let mut vals = Vec::new();
         let scope = match scope_condition("elements", &caller.scope, &mut vals) {
             None => {

@@ -20,7 +20,7 @@ impl Store {
 
     /// [`Store::create_order`] on behalf of `caller`: recorded as the order's creator and in
     /// the audit log, in the order's transaction.
-    pub async fn create_order_as(
+    pub(crate) async fn create_order_as(
         &self,
         caller: &Caller,
         input: &OrderCreate,

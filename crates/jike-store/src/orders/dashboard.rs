@@ -86,7 +86,7 @@ fn start_of_day_cn(now: DateTime<Utc>) -> DateTime<Utc> {
 impl Store {
     /// The overview for `caller` as of `now`. It scans the open orders and evaluates their
     /// clocks: off the runtime's workers (`Store::off_runtime`).
-    pub async fn dashboard_as(
+    pub(crate) async fn dashboard_as(
         &self,
         caller: &Caller,
         now: DateTime<Utc>,

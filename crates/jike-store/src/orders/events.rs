@@ -20,7 +20,7 @@ impl Store {
     /// [`Store::record_event`] on behalf of `caller`, on an order it sees (not found
     /// otherwise), audited. Whether its role may record this kind of event is the caller's
     /// check (`Role::may_record`).
-    pub async fn record_event_as(
+    pub(crate) async fn record_event_as(
         &self,
         caller: &Caller,
         order_id: i64,

@@ -11,7 +11,7 @@ impl Store {
     }
 
     /// [`Store::order_id`] of an order `caller` sees; not found otherwise.
-    pub async fn order_id_as(&self, caller: &Caller, key: &str) -> Result<i64, StoreError> {
+    pub(crate) async fn order_id_as(&self, caller: &Caller, key: &str) -> Result<i64, StoreError> {
         let mut c = self.db.read().await?;
         let (sql, val) = match key.parse::<i64>() {
             Ok(id) if id > 0 => ("SELECT t.id FROM orders t WHERE t.id = $1", Val::int(id)),
@@ -43,7 +43,7 @@ impl Store {
     /// An order `caller` sees (by id or code), with its detail as for [`Store::order`]; a
     /// customer gets its own view of it (`Order::as_customer_sees`). Not found when out of
     /// scope: the lookup and every read of the detail apply the caller's scope.
-    pub async fn order_as(
+    pub(crate) async fn order_as(
         &self,
         caller: &Caller,
         key: &str,
@@ -96,7 +96,7 @@ impl Store {
 
     /// The order list for `caller`, each order with its most urgent clock evaluated at `now`
     /// (`sla_summary`): the events of the page are read in one statement.
-    pub async fn list_orders_as(
+    pub(crate) async fn list_orders_as(
         &self,
         caller: &Caller,
         params: &crate::page::ListParams,

@@ -271,18 +271,21 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
             ..Default::default()
         };
         let page = store
-            .list_orders_as(&Caller::system("t"), &mine("S2"), now)
+            .scoped(&Caller::system("t"))
+            .orders(&mine("S2"), now)
             .await
             .unwrap();
         assert_eq!(page.items.len(), 1);
         assert_eq!(page.items[0].assignee_name.as_deref(), Some("李明"));
         let page = store
-            .list_orders_as(&Caller::system("t"), &mine("S1"), now)
+            .scoped(&Caller::system("t"))
+            .orders(&mine("S1"), now)
             .await
             .unwrap();
         assert!(page.items.is_empty());
         let err = store
-            .list_orders_as(&Caller::system("t"), &mine("NOBODY"), now)
+            .scoped(&Caller::system("t"))
+            .orders(&mine("NOBODY"), now)
             .await
             .unwrap_err();
         assert_eq!(fields(&err), ["assignee"]);
@@ -415,8 +418,8 @@ async fn a_technician_takes_unassigned_orders_and_hands_on_its_own_and_sees_it_i
         let (open, others) = (orders[0], orders[1]);
         // The technician takes the unassigned order …
         let took = store
-            .record_event_as(
-                &zhang,
+            .scoped(&zhang)
+            .record_event(
                 open,
                 &event("assigned", json!({"assignee_code": "S1"})),
                 now,
@@ -426,8 +429,8 @@ async fn a_technician_takes_unassigned_orders_and_hands_on_its_own_and_sees_it_i
         assert_eq!(took.assignee_code.as_deref(), Some("S1"));
         // … but not the one assigned to its colleague: 403, nothing written.
         let err = store
-            .record_event_as(
-                &zhang,
+            .scoped(&zhang)
+            .record_event(
                 others,
                 &event("assigned", json!({"assignee_code": "S1"})),
                 now,
@@ -447,8 +450,8 @@ async fn a_technician_takes_unassigned_orders_and_hands_on_its_own_and_sees_it_i
         );
         // It hands its own on; the company's dispatcher reassigns anyone's.
         store
-            .record_event_as(
-                &zhang,
+            .scoped(&zhang)
+            .record_event(
                 open,
                 &event("assigned", json!({"assignee_code": "S2"})),
                 now,
@@ -456,8 +459,8 @@ async fn a_technician_takes_unassigned_orders_and_hands_on_its_own_and_sees_it_i
             .await
             .unwrap();
         store
-            .record_event_as(
-                &dispatcher,
+            .scoped(&dispatcher)
+            .record_event(
                 others,
                 &event("assigned", json!({"assignee_code": "S1"})),
                 now,
@@ -465,8 +468,8 @@ async fn a_technician_takes_unassigned_orders_and_hands_on_its_own_and_sees_it_i
             .await
             .unwrap();
         let page = store
-            .list_orders_as(
-                &zhang,
+            .scoped(&zhang)
+            .orders(
                 &ListParams {
                     filters: vec![("assignee".into(), "S1".into())],
                     ..Default::default()
@@ -488,7 +491,8 @@ async fn a_technician_takes_unassigned_orders_and_hands_on_its_own_and_sees_it_i
         )
         .await;
         let seen = store
-            .order_as(&customer, &others.to_string(), now)
+            .scoped(&customer)
+            .order(&others.to_string(), now)
             .await
             .unwrap();
         assert_eq!((seen.assignee_code, seen.assignee_name), (None, None));

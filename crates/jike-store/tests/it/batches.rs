@@ -93,7 +93,8 @@ async fn batches(db: &TestDb) {
         ]),
     };
     let err = store
-        .import_rows_as::<Customers, _>(&Caller::system("test"), source, false)
+        .scoped(&Caller::system("test"))
+        .import_rows::<Customers, _>(source, false)
         .await
         .unwrap_err();
     let StoreError::InvalidRows(rows) = err else {

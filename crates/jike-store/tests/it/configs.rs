@@ -140,8 +140,8 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
         let (ne, dw) = seed(&store).await;
         let admin = Caller::system("admin");
         let first = store
-            .config_upload_as(
-                &admin,
+            .scoped(&admin)
+            .config_upload(
                 ne[0],
                 &upload(
                     "sysname NE-0\ninterface GigabitEthernet0/0/1\n",
@@ -163,13 +163,13 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
             8 * 3600
         );
 
-        let latest = store.config_latest_as(&admin, ne[0]).await.unwrap();
+        let latest = store.scoped(&admin).config_latest(ne[0]).await.unwrap();
         assert_eq!(latest, first);
 
         // The second upload's findings replace the first's.
         let second = store
-            .config_upload_as(
-                &admin,
+            .scoped(&admin)
+            .config_upload(
                 ne[0],
                 &upload(
                     "sysname NE-0\n",
@@ -179,12 +179,12 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
             )
             .await
             .unwrap();
-        let latest = store.config_latest_as(&admin, ne[0]).await.unwrap();
+        let latest = store.scoped(&admin).config_latest(ne[0]).await.unwrap();
         assert_eq!(latest.config.id, second.config.id);
         assert_eq!(latest.findings.len(), 1);
         store
-            .config_upload_as(
-                &admin,
+            .scoped(&admin)
+            .config_upload(
                 ne[1],
                 &upload(
                     "sysname NE-1\n",
@@ -200,7 +200,7 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
             .unwrap();
 
         // Per rule: three findings of CF5 on two elements, none left of the first upload.
-        let overview = store.config_overview_as(&admin).await.unwrap();
+        let overview = store.scoped(&admin).config_overview().await.unwrap();
         assert_eq!(overview.elements_checked, 2);
         assert_eq!(overview.elements_with_errors, 0);
         let cf5 = overview
@@ -219,7 +219,7 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
             limit: Some(2),
             ..Default::default()
         };
-        let page = store.config_findings_as(&admin, &q).await.unwrap();
+        let page = store.scoped(&admin).config_findings(&q).await.unwrap();
         assert_eq!(page.items.len(), 2);
         assert_eq!(page.items[0].element_code, "NE-0");
         assert_eq!(page.items[1].element_code, "NE-1");
@@ -228,20 +228,18 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
             cursor: page.next_cursor.clone(),
             ..q
         };
-        let rest = store.config_findings_as(&admin, &q).await.unwrap();
+        let rest = store.scoped(&admin).config_findings(&q).await.unwrap();
         assert_eq!(rest.items.len(), 1);
         assert_eq!(rest.items[0].line, 4);
         assert_eq!(rest.next_cursor, None);
 
         let by_element = store
-            .config_findings_as(
-                &admin,
-                &FindingQuery {
-                    element: Some("NE-1".into()),
-                    severity: Some("warning".into()),
-                    ..Default::default()
-                },
-            )
+            .scoped(&admin)
+            .config_findings(&FindingQuery {
+                element: Some("NE-1".into()),
+                severity: Some("warning".into()),
+                ..Default::default()
+            })
             .await
             .unwrap();
         assert_eq!(by_element.items.len(), 3);
@@ -251,27 +249,35 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
         let c0 = contractor(dw[0]);
         let elements = ne;
         let own = store
-            .config_findings_as(&c0, &FindingQuery::default())
+            .scoped(&c0)
+            .config_findings(&FindingQuery::default())
             .await
             .unwrap();
         assert!(own.items.iter().all(|f| f.element_code == "NE-0"));
         assert_eq!(own.items.len(), 1);
         assert_eq!(
             store
-                .config_overview_as(&c0)
+                .scoped(&c0)
+                .config_overview()
                 .await
                 .unwrap()
                 .elements_checked,
             1
         );
         for e in [
-            store.config_latest_as(&c0, elements[1]).await.unwrap_err(),
             store
-                .config_upload_as(&c0, elements[1], &upload("x\n", vec![]), &ALONE)
+                .scoped(&c0)
+                .config_latest(elements[1])
                 .await
                 .unwrap_err(),
             store
-                .config_text_as(&c0, elements[1], None)
+                .scoped(&c0)
+                .config_upload(elements[1], &upload("x\n", vec![]), &ALONE)
+                .await
+                .unwrap_err(),
+            store
+                .scoped(&c0)
+                .config_text(elements[1], None)
                 .await
                 .unwrap_err(),
         ] {
@@ -283,12 +289,13 @@ async fn an_upload_replaces_the_elements_findings_and_the_lists_follow() {
             ..c0.clone()
         };
         let none = store
-            .config_findings_as(&portal, &FindingQuery::default())
+            .scoped(&portal)
+            .config_findings(&FindingQuery::default())
             .await
             .unwrap();
         assert!(none.items.is_empty());
         assert_eq!(
-            store.config_overview_as(&portal).await.unwrap().rules,
+            store.scoped(&portal).config_overview().await.unwrap().rules,
             vec![]
         );
     })
@@ -303,31 +310,29 @@ async fn an_element_keeps_its_newest_ten_configurations_and_reading_one_is_audit
         let mut ids = Vec::new();
         for i in 0..12 {
             let c = store
-                .config_upload_as(
-                    &admin,
-                    ne[0],
-                    &upload(&format!("sysname v{i}\n"), vec![]),
-                    &ALONE,
-                )
+                .scoped(&admin)
+                .config_upload(ne[0], &upload(&format!("sysname v{i}\n"), vec![]), &ALONE)
                 .await
                 .unwrap();
             ids.push(c.config.id);
         }
-        let history = store.config_history_as(&admin, ne[0]).await.unwrap();
+        let history = store.scoped(&admin).config_history(ne[0]).await.unwrap();
         assert_eq!(history.len(), 10);
         assert_eq!(history[0].id, ids[11]);
         assert_eq!(history[9].id, ids[2]);
 
-        let (summary, text) = store.config_text_as(&admin, ne[0], None).await.unwrap();
+        let (summary, text) = store.scoped(&admin).config_text(ne[0], None).await.unwrap();
         assert_eq!((summary.id, text.as_str()), (ids[11], "sysname v11\n"));
         let (_, text) = store
-            .config_text_as(&admin, ne[0], Some(ids[5]))
+            .scoped(&admin)
+            .config_text(ne[0], Some(ids[5]))
             .await
             .unwrap();
         assert_eq!(text, "sysname v5\n");
         // The oldest two are gone.
         let gone = store
-            .config_text_as(&admin, ne[0], Some(ids[0]))
+            .scoped(&admin)
+            .config_text(ne[0], Some(ids[0]))
             .await
             .unwrap_err();
         assert!(matches!(gone, StoreError::NotFound { .. }), "{gone:?}");
@@ -363,8 +368,8 @@ async fn an_element_keeps_its_newest_ten_configurations_and_reading_one_is_audit
 
         // Deleting the element deletes its configurations and findings.
         store
-            .config_upload_as(
-                &admin,
+            .scoped(&admin)
+            .config_upload(
                 ne[1],
                 &upload("x\n", vec![finding(1, "CF1-syntax", "error")]),
                 &ALONE,
@@ -372,7 +377,7 @@ async fn an_element_keeps_its_newest_ten_configurations_and_reading_one_is_audit
             .await
             .unwrap();
         store.delete::<Elements>(ne[1]).await.unwrap();
-        let overview = store.config_overview_as(&admin).await.unwrap();
+        let overview = store.scoped(&admin).config_overview().await.unwrap();
         assert_eq!(overview.elements_checked, 1);
         assert!(overview.rules.is_empty());
     })
@@ -387,7 +392,8 @@ async fn refused_uploads_and_queries_name_their_field_and_write_nothing() {
         let mut bad = upload("sysname A\n", vec![finding(1, "CF1-syntax", "error")]);
         bad.vendor = "juniper".into();
         let e = store
-            .config_upload_as(&admin, ne[0], &bad, &ALONE)
+            .scoped(&admin)
+            .config_upload(ne[0], &bad, &ALONE)
             .await
             .unwrap_err();
         match e {
@@ -395,15 +401,17 @@ async fn refused_uploads_and_queries_name_their_field_and_write_nothing() {
             other => panic!("{other:?}"),
         }
         let e = store
-            .config_upload_as(&admin, 999_999, &upload("sysname A\n", vec![]), &ALONE)
+            .scoped(&admin)
+            .config_upload(999_999, &upload("sysname A\n", vec![]), &ALONE)
             .await
             .unwrap_err();
         assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
-        let none = store.config_latest_as(&admin, ne[0]).await.unwrap_err();
+        let none = store.scoped(&admin).config_latest(ne[0]).await.unwrap_err();
         assert!(matches!(none, StoreError::NotFound { .. }), "{none:?}");
         assert_eq!(
             store
-                .config_overview_as(&admin)
+                .scoped(&admin)
+                .config_overview()
                 .await
                 .unwrap()
                 .elements_checked,
@@ -433,7 +441,7 @@ async fn refused_uploads_and_queries_name_their_field_and_write_nothing() {
                 "cursor",
             ),
         ] {
-            match store.config_findings_as(&admin, &q).await.unwrap_err() {
+            match store.scoped(&admin).config_findings(&q).await.unwrap_err() {
                 StoreError::Invalid(errors) => assert_eq!(errors[0].field, field),
                 other => panic!("{other:?}"),
             }
@@ -502,20 +510,19 @@ async fn the_devices_of_a_role_are_compared_again_at_every_upload() {
                 u.globals = globals.into();
                 u.role = role.into();
                 store
-                    .config_upload_as(&admin, id, &u, &FLEET)
+                    .scoped(&admin)
+                    .config_upload(id, &u, &FLEET)
                     .await
                     .unwrap()
             }
         };
         let odd = |store: Store| async move {
             let page = store
-                .config_findings_as(
-                    &Caller::system("admin"),
-                    &FindingQuery {
-                        rule: Some("CF2-inconsistent".into()),
-                        ..Default::default()
-                    },
-                )
+                .scoped(&Caller::system("admin"))
+                .config_findings(&FindingQuery {
+                    rule: Some("CF2-inconsistent".into()),
+                    ..Default::default()
+                })
                 .await
                 .unwrap();
             page.items
@@ -545,7 +552,7 @@ async fn the_devices_of_a_role_are_compared_again_at_every_upload() {
         // newest check shows it.
         put(ids[3], "ntp-a", "aggregation").await;
         assert_eq!(odd(store.clone()).await, ["NE-2"]);
-        let latest = store.config_latest_as(&admin, ids[2]).await.unwrap();
+        let latest = store.scoped(&admin).config_latest(ids[2]).await.unwrap();
         assert_eq!(latest.config.warnings, 2);
         // NE-2 fixed: nobody is odd.
         put(ids[2], "ntp-a", "aggregation").await;
@@ -581,7 +588,8 @@ async fn a_comparison_names_only_the_elements_the_reader_sees() {
             u.globals = (*globals).into();
             u.role = "aggregation".into();
             store
-                .config_upload_as(&admin, id, &u, &FLEET)
+                .scoped(&admin)
+                .config_upload(id, &u, &FLEET)
                 .await
                 .unwrap();
         }
@@ -592,29 +600,29 @@ async fn a_comparison_names_only_the_elements_the_reader_sees() {
                 .map(|f| f.related_elements.clone())
                 .unwrap()
         };
-        let all = store.config_latest_as(&admin, ids[1]).await.unwrap();
+        let all = store.scoped(&admin).config_latest(ids[1]).await.unwrap();
         assert_eq!(related(&all), ["NE-0", "NE-6"]);
         assert_eq!(all.findings[0].message_zh, "NE-1 与 ntp-a 不一致");
         // DW1 maintains NE-1 only: the odd NE-0 and NE-6 are DW0's.
         let own = store
-            .config_latest_as(&contractor(dw[1]), ids[1])
+            .scoped(&contractor(dw[1]))
+            .config_latest(ids[1])
             .await
             .unwrap();
         assert_eq!(related(&own), Vec::<String>::new());
         // DW0 sees NE-6 beside its NE-0, not DW1's NE-1; in the list across elements too.
         let dw0 = store
-            .config_latest_as(&contractor(dw[0]), ids[0])
+            .scoped(&contractor(dw[0]))
+            .config_latest(ids[0])
             .await
             .unwrap();
         assert_eq!(related(&dw0), ["NE-6"]);
         let page = store
-            .config_findings_as(
-                &contractor(dw[0]),
-                &FindingQuery {
-                    rule: Some("CF2-inconsistent".into()),
-                    ..Default::default()
-                },
-            )
+            .scoped(&contractor(dw[0]))
+            .config_findings(&FindingQuery {
+                rule: Some("CF2-inconsistent".into()),
+                ..Default::default()
+            })
             .await
             .unwrap();
         let listed: Vec<(String, Vec<String>)> = page
@@ -658,7 +666,7 @@ async fn an_uploaded_text_is_checked_and_compared_with_its_fleet_by_the_store() 
                     vendor: None,
                     role: jike_lint::Role::Aggregation,
                 };
-                store.config_check_as(&admin, id, upload, lint).await.unwrap()
+                store.scoped(&admin).config_check(id, upload, lint).await.unwrap()
             }
         };
         let first = put(ids[0], "10.255.0.1").await;
@@ -679,9 +687,7 @@ async fn an_uploaded_text_is_checked_and_compared_with_its_fleet_by_the_store() 
         assert_eq!(cf2.len(), 1, "{:?}", odd.findings);
         assert!(cf2[0].message.contains("10.255.0.1"), "{}", cf2[0].message);
         let stored = store
-            .config_findings_as(
-                &admin,
-                &FindingQuery {
+            .scoped(&admin).config_findings(&FindingQuery {
                     rule: Some("CF2-inconsistent".into()),
                     ..Default::default()
                 },
@@ -690,6 +696,42 @@ async fn an_uploaded_text_is_checked_and_compared_with_its_fleet_by_the_store() 
             .unwrap();
         let odd_ones: Vec<_> = stored.items.iter().map(|f| f.element_code.as_str()).collect();
         assert_eq!(odd_ones, ["NE-2"]);
+    })
+    .await;
+}
+
+/// Scoping as a type (issue 14): a handle of a contractor reads and lists only what it
+/// maintains; `system()` is the explicit way past the scope.
+#[tokio::test]
+async fn a_scoped_handle_sees_what_its_caller_sees_and_system_sees_all() {
+    on_both(|store| async move {
+        let (ne, dw) = seed(&store).await;
+        let first = contractor(dw[0]);
+        let mine = store.scoped(&first);
+        assert_eq!(mine.caller().user, first.user);
+        assert_eq!(mine.get::<Elements>(ne[0]).await.unwrap().id, ne[0]);
+        assert!(
+            matches!(
+                mine.get::<Elements>(ne[1]).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "another contractor's element looks like no element"
+        );
+        assert!(matches!(
+            mine.get_by_code::<Elements>("NE-1").await,
+            Err(StoreError::NotFound { .. })
+        ));
+        let page = mine.list::<Elements>(&ListParams::default()).await.unwrap();
+        let ids: Vec<i64> = page.items.iter().map(|e| e.id).collect();
+        assert_eq!(ids, [ne[0]]);
+        let system = store.system();
+        assert_eq!(system.caller().role, "system");
+        assert_eq!(system.get::<Elements>(ne[1]).await.unwrap().id, ne[1]);
+        let all = system
+            .list::<Elements>(&ListParams::default())
+            .await
+            .unwrap();
+        assert_eq!(all.items.len(), 2);
     })
     .await;
 }

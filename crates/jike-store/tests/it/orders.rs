@@ -537,7 +537,7 @@ async fn the_dashboard_shows_the_callers_open_orders_most_urgent_first() {
             .unwrap()
             .order;
         let system = Caller::system("test");
-        let board = store.dashboard_as(&system, now).await.unwrap();
+        let board = store.scoped(&system).dashboard(now).await.unwrap();
         assert_eq!(board.open_total, 2);
         let counts: Vec<(OrderState, Grade, i64)> = board
             .by_state_grade
@@ -588,7 +588,7 @@ async fn the_dashboard_shows_the_callers_open_orders_most_urgent_first() {
             source: "local".into(),
             scope: jike_store::scope::Scope::Customer { customer_id: c4.id },
         };
-        let board = store.dashboard_as(&customer, now).await.unwrap();
+        let board = store.scoped(&customer).dashboard(now).await.unwrap();
         assert_eq!(board.open_total, 1);
         assert_eq!(board.orders.len(), 1);
         assert_eq!(board.orders[0].id, fresh.id);
@@ -629,7 +629,7 @@ async fn backdated_events_withdraw_a_breach_from_the_dashboard() {
             .unwrap()
             - Duration::hours(8);
         let today = (now - Duration::hours(1)).naive_utc() >= today_began;
-        let board = store.dashboard_as(&system, now).await.unwrap();
+        let board = store.scoped(&system).dashboard(now).await.unwrap();
         if today {
             assert_eq!(board.breached_today.count, 1, "{:?}", board.breached_today);
             assert_eq!(board.breached_today.orders[0].id, order.id);
@@ -647,7 +647,7 @@ async fn backdated_events_withdraw_a_breach_from_the_dashboard() {
                 .await
                 .unwrap();
         }
-        let board = store.dashboard_as(&system, now).await.unwrap();
+        let board = store.scoped(&system).dashboard(now).await.unwrap();
         assert_eq!(board.breached_today.count, 0, "{:?}", board.breached_today);
         assert!(board.breached_today.orders.is_empty());
         store.close().await;
