@@ -30,17 +30,23 @@ impl Store {
                 let runtime = tokio::runtime::Handle::current();
                 // `block_on` drives the read on the blocking thread; its SQLite statements never
                 // wait on the runtime, and what else it awaits (the writer's lock) still can.
-                let joined =
-                    tokio::task::spawn_blocking(move || runtime.block_on(work(store))).await;
-                match joined {
-                    Ok(result) => result,
-                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                    Err(_) => Err(StoreError::Config(
-                        "the read was cancelled: the service is shutting down".into(),
-                    )),
-                }
+                on_blocking_pool(move || runtime.block_on(work(store))).await?
             }
         }
+    }
+}
+
+/// Runs `work` on tokio's blocking pool (CPU work, a long SQLite read). A panic in it reaches
+/// the caller as it would inline; a pool shut down under it is an error saying so.
+pub(crate) async fn on_blocking_pool<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, StoreError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => Ok(done),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(StoreError::Config(
+            "the work was cancelled: the service is shutting down".into(),
+        )),
     }
 }
 

@@ -38,7 +38,7 @@ impl Store {
         cfg: Arc<LintConfig>,
     ) -> Result<ConfigCheck, StoreError> {
         let lint = cfg.clone();
-        let checked = tokio::task::spawn_blocking(move || {
+        let checked = crate::long::on_blocking_pool(move || {
             check(
                 &upload.file_name,
                 upload.text,
@@ -47,16 +47,7 @@ impl Store {
                 &lint,
             )
         })
-        .await;
-        let checked = match checked {
-            Ok(c) => c,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(_) => {
-                return Err(StoreError::Config(
-                    "the check was cancelled: the service is shutting down".into(),
-                ))
-            }
-        };
+        .await?;
         let compare = move |role: &str, devices: &[FleetDevice]| compare_fleet(role, devices, &cfg);
         let fleet = FleetCheck {
             rule: jike_lint::rules::CF2_INCONSISTENT,
