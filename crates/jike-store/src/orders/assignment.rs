@@ -75,24 +75,19 @@ pub(crate) async fn own_staff(
     Ok(row.and_then(|(c,)| c))
 }
 
-/// What `input` does to the assignee of order `order_id` (locked by the caller's transaction),
-/// whose contractor is `contractor_before` and becomes `contractor_after`: the person it names
+/// What `input` does to the assignee of an order (locked by the caller's transaction, its
+/// assignee `before`), whose contractor is `contractor_before` and becomes `contractor_after`:
+/// the person it names
 /// checked (422 naming `assignee_code`), the caller's right to name one checked (403).
 pub(super) async fn plan(
     conn: &mut Conn<'_>,
     caller: &Caller,
-    order_id: i64,
+    before: Option<i64>,
     contractor_before: Option<i64>,
     contractor_after: Option<i64>,
     basis: Option<ContractorBasis>,
     input: &EventCreate,
 ) -> Result<AssigneeChange, StoreError> {
-    let (before,): (Option<i64>,) = conn
-        .fetch_one(
-            "SELECT assignee_id FROM orders WHERE id = $1",
-            &[Val::int(order_id)],
-        )
-        .await?;
     let mut named = None;
     if let Some(code) = input.assignee_code.as_deref().map(str::trim) {
         let row: Option<(i64, String, String, String)> = conn

@@ -127,7 +127,7 @@ impl Store {
         let assignee = assignment::plan(
             &mut conn,
             caller,
-            order_id,
+            core.assignee_id,
             core.contractor_id,
             contractor.or(core.contractor_id),
             basis,

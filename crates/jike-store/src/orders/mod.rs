@@ -98,6 +98,7 @@ struct OrderCore {
     policy_id: i64,
     event_count: i64,
     contractor_id: Option<i64>,
+    assignee_id: Option<i64>,
 }
 crate::lite_record!(OrderCore {
     code,
@@ -107,7 +108,8 @@ crate::lite_record!(OrderCore {
     state,
     policy_id,
     event_count,
-    contractor_id
+    contractor_id,
+    assignee_id
 });
 
 #[derive(FromRow)]
@@ -176,7 +178,7 @@ async fn lock_order(conn: &mut Conn<'_>, id: i64) -> Result<OrderCore, StoreErro
         ""
     };
     let sql = format!(
-        "SELECT code, kind, grade, business_type, state, policy_id, event_count, contractor_id FROM orders WHERE id = $1{lock}"
+        "SELECT code, kind, grade, business_type, state, policy_id, event_count, contractor_id, assignee_id FROM orders WHERE id = $1{lock}"
     );
     conn.fetch_optional(&sql, &[Val::int(id)])
         .await?
