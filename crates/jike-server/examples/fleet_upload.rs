@@ -34,6 +34,7 @@ async fn main() {
     let mut cursor = None;
     loop {
         let page = store
+            .system()
             .list::<Elements>(&ListParams {
                 limit: Some(1000),
                 cursor,

@@ -993,11 +993,13 @@ async fn joint_handling_notifies_each_room_it_adds() {
             .unwrap()
         };
         let silver = store
+            .system()
             .create_order(&order("silver"), None, now)
             .await
             .unwrap()
             .order;
         let gold = store
+            .system()
             .create_order(&order("gold"), None, now)
             .await
             .unwrap()
@@ -1088,14 +1090,14 @@ async fn an_assignment_is_told_to_the_person_assigned() {
         };
         store.set_fanout(Arc::new(notify.clone()));
         store
-            .create::<jike_store::Regions>(
+            .system().create::<jike_store::Regions>(
                 &serde_json::from_value(json!({"code": "GZ", "name": "广东省", "level": "province"}))
                     .unwrap(),
             )
             .await
             .unwrap();
         store
-            .create::<jike_store::Contractors>(
+            .system().create::<jike_store::Contractors>(
                 &serde_json::from_value(json!({"code": "CT01", "name": "广州代维",
                     "contract_start": "2020-01-01", "contract_end": "2030-12-31", "region_codes": ["GZ"]}))
                 .unwrap(),
@@ -1104,7 +1106,7 @@ async fn an_assignment_is_told_to_the_person_assigned() {
             .unwrap();
         for (code, name) in [("S1", "张强"), ("S2", "李明")] {
             store
-                .create::<jike_store::StaffMembers>(
+                .system().create::<jike_store::StaffMembers>(
                     &serde_json::from_value(json!({"code": code, "name": name,
                         "contractor_code": "CT01", "region_code": "GZ", "education": "本科",
                         "training_level": "初级"}))
@@ -1115,7 +1117,7 @@ async fn an_assignment_is_told_to_the_person_assigned() {
         }
         let now = Utc::now();
         let order = store
-            .create_order(
+            .system().create_order(
                 &serde_json::from_value(json!({"kind": "fault", "title": "专线中断", "grade": "gold",
                     "contractor_code": "CT01"}))
                 .unwrap(),
@@ -1127,11 +1129,11 @@ async fn an_assignment_is_told_to_the_person_assigned() {
             .order;
         let event = |v: Value| serde_json::from_value::<jike_domain::EventCreate>(v).unwrap();
         store
-            .record_event(order.id, &event(json!({"type": "dispatched", "assignee_code": "S1"})), now)
+            .system().record_event(order.id, &event(json!({"type": "dispatched", "assignee_code": "S1"})), now)
             .await
             .unwrap();
         store
-            .record_event(order.id, &event(json!({"type": "assigned", "assignee_code": "S2"})), now)
+            .system().record_event(order.id, &event(json!({"type": "assigned", "assignee_code": "S2"})), now)
             .await
             .unwrap();
         let rows = all(&store, None).await;

@@ -439,13 +439,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn list<E: Entity>(
-        &self,
-        params: &ListParams,
-    ) -> Result<Page<E::Output>, StoreError> {
-        self.list_as::<E>(&Caller::system("system"), params).await
-    }
-
     /// A page of the rows of a kind that `caller` sees (`scope.rs`).
     pub(crate) async fn list_as<E: Entity>(
         &self,
@@ -454,10 +447,6 @@ impl Store {
     ) -> Result<Page<E::Output>, StoreError> {
         let mut c = self.db.read().await?;
         ops::list::<E>(&mut c.conn(), &caller.scope, params).await
-    }
-
-    pub async fn get<E: Entity>(&self, id: i64) -> Result<E::Output, StoreError> {
-        self.get_as::<E>(&Caller::system("system"), id).await
     }
 
     /// One row, not found when `caller` does not see it.
@@ -480,15 +469,6 @@ impl Store {
         ops::get_by_code::<E>(&mut c.conn(), &caller.scope, code).await
     }
 
-    pub async fn get_by_code<E: Entity>(&self, code: &str) -> Result<E::Output, StoreError> {
-        let mut c = self.db.read().await?;
-        ops::get_by_code::<E>(&mut c.conn(), &Scope::All, code).await
-    }
-
-    pub async fn create<E: Entity>(&self, input: &E::Input) -> Result<E::Output, StoreError> {
-        self.create_as::<E>(&Caller::system("system"), input).await
-    }
-
     /// Creates a row and records it in the audit log, in one transaction.
     pub(crate) async fn create_as<E: Entity>(
         &self,
@@ -507,15 +487,6 @@ impl Store {
         audit::append(&mut conn, &entry, chrono::Utc::now()).await?;
         tx.commit().await?;
         Ok(out)
-    }
-
-    pub async fn update<E: Entity>(
-        &self,
-        id: i64,
-        input: &E::Input,
-    ) -> Result<E::Output, StoreError> {
-        self.update_as::<E>(&Caller::system("system"), id, input)
-            .await
     }
 
     /// Updates a row `caller` sees and records it, before and after, in the audit log.
@@ -542,10 +513,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(out)
-    }
-
-    pub async fn delete<E: Entity>(&self, id: i64) -> Result<(), StoreError> {
-        self.delete_as::<E>(&Caller::system("system"), id).await
     }
 
     /// Deletes a row `caller` sees and records what it was in the audit log.
@@ -585,13 +552,8 @@ impl Store {
         self.audit(&entry).await.map(|_| ())
     }
 
-    /// A customer's service grades over time, oldest first (R-SL3).
-    pub async fn grade_history(&self, customer_id: i64) -> Result<Vec<GradePeriod>, StoreError> {
-        self.grade_history_as(&Caller::system("system"), customer_id)
-            .await
-    }
-
-    /// [`Store::grade_history`] of a customer `caller` sees.
+    /// A customer's service grades over time, oldest first (R-SL3), of a customer `caller`
+    /// sees.
     pub(crate) async fn grade_history_as(
         &self,
         caller: &Caller,
@@ -606,17 +568,7 @@ impl Store {
     /// Imports rows in memory, each with the number its user knows it by: every row is checked
     /// (references included) before anything is written, and all of it is written in one
     /// transaction, or none of it. Rows are upserted by code, so importing the same rows twice
-    /// changes nothing. A problem names the input's field (no column is known).
-    pub async fn import<E: Importable>(
-        &self,
-        rows: Vec<(usize, E::Input)>,
-        dry_run: bool,
-    ) -> Result<ImportReport, StoreError> {
-        self.import_as::<E>(&Caller::system("system"), rows, dry_run)
-            .await
-    }
-
-    /// [`Store::import`], recorded in the audit log (what was imported, how many rows were
+    /// changes nothing. A problem names the input's field (no column is known). Recorded in the audit log (what was imported, how many rows were
     /// created, updated and left alone) in the import's own transaction.
     pub(crate) async fn import_as<E: Importable>(
         &self,
@@ -728,13 +680,8 @@ impl Store {
         Ok(records)
     }
 
-    /// Every stored row of a kind as import inputs, in id order, for export.
-    pub async fn export<E: Importable>(&self) -> Result<Vec<E::Input>, StoreError> {
-        self.export_as::<E>(&Caller::system("system")).await
-    }
-
-    /// [`Store::export`] of the rows `caller` sees.
-    pub async fn export_as<E: Importable>(
+    /// Every row of a kind that `caller` sees as import inputs, in id order, for export.
+    pub(crate) async fn export_as<E: Importable>(
         &self,
         caller: &Caller,
     ) -> Result<Vec<E::Input>, StoreError> {

@@ -94,7 +94,7 @@ mod tests {
         let db = TestDb::sqlite();
         let store = Store::open(&db.url).await.unwrap();
         let err = store
-            .off_runtime(|s| async move { s.order_by_code("GD-none", chrono::Utc::now()).await })
+            .off_runtime(|s| async move { s.system().order("GD-none", chrono::Utc::now()).await })
             .await
             .unwrap_err();
         assert!(matches!(err, crate::StoreError::NotFound { .. }), "{err:?}");

@@ -238,6 +238,7 @@ async fn list(scale: u32, requests: usize, db: Option<String>) -> anyhow::Result
     let counts = store.counts().await?;
     let customers: Vec<String> = {
         let page = store
+            .system()
             .list::<jike_store::Customers>(&jike_store::ListParams {
                 limit: Some(200),
                 ..Default::default()

@@ -4,21 +4,11 @@
 use super::*;
 
 impl Store {
-    /// Creates a work order: checks and resolves what it refers to, derives what it leaves out
-    /// (grade R-SL3, lead room R-F2, contractor R-MD), records `occurred` for a fault or a
-    /// complaint, and writes its timers. With an idempotency key, a repeated request returns the
-    /// order the first one made (and a reused key with another body is refused).
-    pub async fn create_order(
-        &self,
-        input: &OrderCreate,
-        idempotency: Option<&Idempotency>,
-        now: DateTime<Utc>,
-    ) -> Result<Created, StoreError> {
-        self.create_order_as(&Caller::system("system"), input, idempotency, now)
-            .await
-    }
-
-    /// [`Store::create_order`] on behalf of `caller`: recorded as the order's creator and in
+    /// Creates a work order on behalf of `caller`: checks and resolves what it refers to,
+    /// derives what it leaves out (grade R-SL3, lead room R-F2, contractor R-MD), records
+    /// `occurred` for a fault or a complaint, and writes its timers. With an idempotency key, a
+    /// repeated request returns the order the first one made (and a reused key with another
+    /// body is refused). Recorded as the order's creator and in
     /// the audit log, in the order's transaction.
     pub(crate) async fn create_order_as(
         &self,

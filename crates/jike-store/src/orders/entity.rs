@@ -244,7 +244,7 @@ impl Entity for Orders {
         _input: &OrderCreate,
         _problems: &mut Vec<FieldError>,
     ) -> Result<Vec<(&'static str, Val)>, StoreError> {
-        // Orders are never upserted: they are created by `Store::create_order` and changed only
+        // Orders are never upserted: they are created by `Scoped::create_order` and changed only
         // by their events.
         Err(StoreError::Corrupt(
             "work orders are written through create_order and record_event".into(),

@@ -4,20 +4,10 @@
 use super::*;
 
 impl Store {
-    /// Appends an event to an order: refused (a conflict listing the allowed events) when the
-    /// order's state does not accept it (`order.rs`), otherwise recorded with the order's new
-    /// state, and its timers brought in line with its clocks.
-    pub async fn record_event(
-        &self,
-        order_id: i64,
-        input: &EventCreate,
-        now: DateTime<Utc>,
-    ) -> Result<Order, StoreError> {
-        self.record_event_as(&Caller::system("system"), order_id, input, now)
-            .await
-    }
-
-    /// [`Store::record_event`] on behalf of `caller`, on an order it sees (not found
+    /// Appends an event to an order on behalf of `caller`: refused (a conflict listing the
+    /// allowed events) when the order's state does not accept it (`order.rs`), otherwise
+    /// recorded with the order's new state, and its timers brought in line with its clocks; on
+    /// an order the caller sees (not found
     /// otherwise), audited. Whether its role may record this kind of event is the caller's
     /// check (`Role::may_record`).
     pub(crate) async fn record_event_as(

@@ -4,13 +4,8 @@
 use super::*;
 
 impl Store {
-    /// The id of the order named by its id or its code, checking that it exists: one indexed
-    /// lookup, for endpoints that need no more than that.
-    pub async fn order_id(&self, key: &str) -> Result<i64, StoreError> {
-        self.order_id_as(&Caller::system("system"), key).await
-    }
-
-    /// [`Store::order_id`] of an order `caller` sees; not found otherwise.
+    /// The id of the order named by its id or its code, checking that `caller` sees it (not
+    /// found otherwise): one indexed lookup, for endpoints that need no more than that.
     pub(crate) async fn order_id_as(&self, caller: &Caller, key: &str) -> Result<i64, StoreError> {
         let mut c = self.db.read().await?;
         let (sql, val) = match key.parse::<i64>() {
@@ -36,7 +31,7 @@ impl Store {
 
     /// An order with its links, events, live clocks at `now` and the events its state allows,
     /// unscoped: for the command line and the system's own work (`Caller::system`).
-    pub async fn order(&self, id: i64, now: DateTime<Utc>) -> Result<Order, StoreError> {
+    pub(crate) async fn order(&self, id: i64, now: DateTime<Utc>) -> Result<Order, StoreError> {
         self.order_in_scope(&Scope::All, id, now).await
     }
 
@@ -82,16 +77,6 @@ impl Store {
             caller,
             self.order_in_scope(&Scope::All, id, now).await?,
         ))
-    }
-
-    /// The same, by code.
-    pub async fn order_by_code(&self, code: &str, now: DateTime<Utc>) -> Result<Order, StoreError> {
-        let mut c = self.db.read().await?;
-        let mut conn = c.conn();
-        let mut order =
-            crate::inventory::ops::get_by_code::<Orders>(&mut conn, &Scope::All, code).await?;
-        self.fill_detail(&mut conn, &mut order, now).await?;
-        Ok(order)
     }
 
     /// The order list for `caller`, each order with its most urgent clock evaluated at `now`

@@ -45,6 +45,7 @@ fn create<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
 
 async fn seed(store: &Store) {
     store
+        .system()
         .create::<Regions>(&create(
             json!({"code": "GZ", "name": "广东省", "level": "province"}),
         ))
@@ -52,7 +53,7 @@ async fn seed(store: &Store) {
         .unwrap();
     for c in ["CT01", "CT02"] {
         store
-            .create::<Contractors>(&create(json!({"code": c, "name": format!("代维{c}"),
+            .system().create::<Contractors>(&create(json!({"code": c, "name": format!("代维{c}"),
                 "contract_start": "2020-01-01", "contract_end": "2030-12-31", "region_codes": ["GZ"]})))
             .await
             .unwrap();
@@ -63,6 +64,7 @@ async fn seed(store: &Store) {
         ("S9", "王五", "CT02"),
     ] {
         store
+            .system()
             .create::<StaffMembers>(&create(json!({"code": code, "name": name,
                 "contractor_code": contractor, "region_code": "GZ", "education": "本科",
                 "training_level": "初级"})))
@@ -70,6 +72,7 @@ async fn seed(store: &Store) {
             .unwrap();
     }
     store
+        .system()
         .create::<Customers>(&create(
             json!({"code": "C1", "name": "客户一", "grade": "gold",
             "region_code": "GZ"}),
@@ -89,7 +92,7 @@ async fn seed(store: &Store) {
         for (k, x) in extra.as_object().unwrap() {
             v[k] = x.clone();
         }
-        store.create::<Circuits>(&create(v)).await.unwrap();
+        store.system().create::<Circuits>(&create(v)).await.unwrap();
     }
 }
 
@@ -181,8 +184,16 @@ async fn an_account_is_linked_to_staff_of_its_own_contractor_only() {
         let err = store.set_staff(&cli, "boss", Some("S1")).await.unwrap_err();
         assert_eq!(fields(&err), ["staff_code"]);
         // A linked staff member cannot be deleted from under its account (409 naming it).
-        let s1 = store.get_by_code::<StaffMembers>("S1").await.unwrap();
-        let err = store.delete::<StaffMembers>(s1.id).await.unwrap_err();
+        let s1 = store
+            .system()
+            .get_by_code::<StaffMembers>("S1")
+            .await
+            .unwrap();
+        let err = store
+            .system()
+            .delete::<StaffMembers>(s1.id)
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("user account"), "{err}");
         // Every change is audited.
         let log = store
@@ -203,6 +214,7 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
         seed(&store).await;
         let now = Utc::now();
         let o = store
+            .system()
             .create_order(&order("L1", json!({"contractor_code": "CT01"})), None, now)
             .await
             .unwrap()
@@ -211,6 +223,7 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
         // Another contractor's staff, nobody: 422 naming assignee_code; nothing written.
         for who in ["S9", "NOBODY"] {
             let err = store
+                .system()
                 .record_event(
                     o.id,
                     &event("dispatched", json!({"assignee_code": who})),
@@ -220,13 +233,14 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
                 .unwrap_err();
             assert_eq!(fields(&err), ["assignee_code"], "{err}");
         }
-        let still = store.order(o.id, now).await.unwrap();
+        let still = store.system().order(&o.id.to_string(), now).await.unwrap();
         assert_eq!(
             (still.state, still.events.unwrap().len()),
             (OrderState::New, 1)
         );
         // 派单 to a person.
         let d = store
+            .system()
             .record_event(
                 o.id,
                 &event("dispatched", json!({"assignee_code": "S1"})),
@@ -251,6 +265,7 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
         assert!(d.allowed_events.unwrap().contains(&EventType::Assigned));
         // 指派 another person of the contractor: the state stays.
         let a = store
+            .system()
             .record_event(
                 o.id,
                 &event(
@@ -291,6 +306,7 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
         assert_eq!(fields(&err), ["assignee"]);
         // 转派 to another contractor drops the person, or names one of the new company's.
         let r = store
+            .system()
             .record_event(
                 o.id,
                 &event("reassigned", json!({"contractor_code": "CT02"})),
@@ -303,6 +319,7 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
             (Some("CT02"), None)
         );
         let err = store
+            .system()
             .record_event(
                 o.id,
                 &event("assigned", json!({"assignee_code": "S1"})),
@@ -317,6 +334,7 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
             "{err}"
         );
         let r = store
+            .system()
             .record_event(
                 o.id,
                 &event(
@@ -329,11 +347,20 @@ async fn orders_are_assigned_to_staff_of_their_contractor_at_dispatch_transfer_o
             .unwrap();
         assert_eq!(r.assignee_code.as_deref(), Some("S1"));
         // An assigned person cannot be deleted (409 naming the order).
-        let s1 = store.get_by_code::<StaffMembers>("S1").await.unwrap();
-        let err = store.delete::<StaffMembers>(s1.id).await.unwrap_err();
+        let s1 = store
+            .system()
+            .get_by_code::<StaffMembers>("S1")
+            .await
+            .unwrap();
+        let err = store
+            .system()
+            .delete::<StaffMembers>(s1.id)
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("work order"), "{err}");
         // Assigning needs a person.
         let err = store
+            .system()
             .record_event(o.id, &event("assigned", json!({})), now)
             .await
             .unwrap_err();
@@ -349,11 +376,13 @@ async fn engineering_orders_are_assigned_to_nobody() {
         seed(&store).await;
         let now = Utc::now();
         let o = store
+            .system()
             .create_order(&order("L2", json!({})), None, now)
             .await
             .unwrap()
             .order;
         let err = store
+            .system()
             .record_event(
                 o.id,
                 &event("dispatched", json!({"assignee_code": "S1"})),
@@ -364,6 +393,7 @@ async fn engineering_orders_are_assigned_to_nobody() {
         assert_eq!(fields(&err), ["assignee_code"]);
         assert!(err.to_string().contains("seed 6.4.1"), "{err}");
         let d = store
+            .system()
             .record_event(o.id, &event("dispatched", json!({})), now)
             .await
             .unwrap();
@@ -376,6 +406,7 @@ async fn engineering_orders_are_assigned_to_nobody() {
             d.allowed_events
         );
         let err = store
+            .system()
             .record_event(
                 o.id,
                 &event("assigned", json!({"assignee_code": "S1"})),
@@ -405,11 +436,13 @@ async fn a_technician_takes_unassigned_orders_and_hands_on_its_own_and_sees_it_i
         let mut orders = Vec::new();
         for assignee in [None, Some("S2")] {
             let o = store
+                .system()
                 .create_order(&order("L1", json!({"contractor_code": "CT01"})), None, now)
                 .await
                 .unwrap()
                 .order;
             store
+                .system()
                 .record_event(o.id, &dispatch(assignee), now)
                 .await
                 .unwrap();
@@ -441,7 +474,8 @@ async fn a_technician_takes_unassigned_orders_and_hands_on_its_own_and_sees_it_i
         assert!(err.to_string().contains("dispatcher"), "{err}");
         assert_eq!(
             store
-                .order(others, now)
+                .system()
+                .order(&others.to_string(), now)
                 .await
                 .unwrap()
                 .assignee_code

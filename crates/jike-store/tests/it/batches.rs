@@ -50,6 +50,7 @@ impl RowSource<CustomerInput> for Checked {
 async fn batches(db: &TestDb) {
     let store = Store::open(&db.url).await.unwrap();
     let report = store
+        .system()
         .import::<Customers>(vec![(2, customer("C1", None, "13812345678"))], false)
         .await
         .unwrap();
@@ -57,6 +58,7 @@ async fn batches(db: &TestDb) {
 
     // A reference to nothing and a value the input refuses: both, by row, naming the field.
     let err = store
+        .system()
         .import::<Customers>(
             vec![
                 (2, customer("C2", Some("NOWHERE"), "13812345678")),

@@ -13,6 +13,7 @@ use jike_store::*;
 /// contractors' ids.
 async fn seed(store: &Store) -> ([i64; 2], [i64; 2]) {
     store
+        .system()
         .create::<Regions>(&RegionInput {
             code: "GZ".into(),
             name: "广东省".into(),
@@ -22,6 +23,7 @@ async fn seed(store: &Store) -> ([i64; 2], [i64; 2]) {
         .await
         .unwrap();
     store
+        .system()
         .create::<Sites>(&SiteInput {
             code: "S1".into(),
             name: "天河机房".into(),
@@ -37,6 +39,7 @@ async fn seed(store: &Store) -> ([i64; 2], [i64; 2]) {
     let mut contractors = [0; 2];
     for i in 0..2 {
         let c = store
+            .system()
             .create::<Contractors>(&ContractorInput {
                 code: format!("DW{i}"),
                 name: format!("代维{i}"),
@@ -49,6 +52,7 @@ async fn seed(store: &Store) -> ([i64; 2], [i64; 2]) {
             .unwrap();
         contractors[i] = c.id;
         let e = store
+            .system()
             .create::<Elements>(&ElementInput {
                 code: format!("NE-{i}"),
                 name: format!("汇聚交换机{i}"),
@@ -73,6 +77,7 @@ async fn more_dw0_elements(store: &Store, range: std::ops::Range<usize>) -> Vec<
     let mut ids = Vec::new();
     for i in range {
         let e = store
+            .system()
             .create::<Elements>(&ElementInput {
                 code: format!("NE-{i}"),
                 name: format!("汇聚交换机{i}"),
@@ -376,7 +381,7 @@ async fn an_element_keeps_its_newest_ten_configurations_and_reading_one_is_audit
             )
             .await
             .unwrap();
-        store.delete::<Elements>(ne[1]).await.unwrap();
+        store.system().delete::<Elements>(ne[1]).await.unwrap();
         let overview = store.scoped(&admin).config_overview().await.unwrap();
         assert_eq!(overview.elements_checked, 1);
         assert!(overview.rules.is_empty());

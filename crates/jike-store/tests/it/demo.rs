@@ -16,7 +16,7 @@ async fn the_demo_dataset_loads_and_loading_it_again_changes_nothing() {
         let again = store.load_demo(&demo, |_, _| {}).await.unwrap();
         assert_eq!(again, counts);
         // Every circuit's path resolved.
-        let one = store.get::<Circuits>(1).await.unwrap();
+        let one = store.system().get::<Circuits>(1).await.unwrap();
         assert!(!one.path.unwrap().is_empty());
         store.close().await;
         db.cleanup().await;

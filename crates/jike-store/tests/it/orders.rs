@@ -33,6 +33,7 @@ fn t(s: DateTime<Utc>) -> Option<DateTime<FixedOffset>> {
 
 async fn seed(store: &Store) {
     store
+        .system()
         .create::<Regions>(&RegionInput {
             code: "GZ".into(),
             name: "广东省".into(),
@@ -44,6 +45,7 @@ async fn seed(store: &Store) {
     // Who maintains the orders below: they name no circuit path, so they name it (R-MD), or
     // their dispatch would be refused.
     store
+        .system()
         .create::<Contractors>(&ContractorInput {
             code: "CT01".into(),
             name: "广州代维".into(),
@@ -56,6 +58,7 @@ async fn seed(store: &Store) {
         .unwrap();
     for (i, grade) in Grade::ALL.iter().enumerate() {
         store
+            .system()
             .create::<Customers>(&CustomerInput {
                 code: format!("C{i}"),
                 name: format!("客户{i}"),
@@ -69,6 +72,7 @@ async fn seed(store: &Store) {
             .await
             .unwrap();
         store
+            .system()
             .create::<Circuits>(&CircuitInput {
                 code: format!("L{i}"),
                 customer_code: format!("C{i}"),
@@ -142,6 +146,7 @@ async fn lifecycle(store: &Store) {
     for (i, grade) in Grade::ALL.iter().enumerate() {
         let t0 = now - Duration::hours(6);
         let created = store
+            .system()
             .create_order(&fault(&format!("C{i}"), t0), None, now)
             .await
             .unwrap();
@@ -164,6 +169,7 @@ async fn lifecycle(store: &Store) {
             (EventType::OnSite, 60),
         ] {
             o2 = store
+                .system()
                 .record_event(o.id, &event(kind, at(m)), now)
                 .await
                 .unwrap();
@@ -171,6 +177,7 @@ async fn lifecycle(store: &Store) {
         assert_eq!(o2.state, OrderState::InProgress);
         // R-C3: a suspension needs a reason and an approver.
         let err = store
+            .system()
             .record_event(o.id, &event(EventType::Suspended, at(70)), now)
             .await
             .unwrap_err();
@@ -178,12 +185,14 @@ async fn lifecycle(store: &Store) {
         let mut s = event(EventType::Suspended, at(70));
         s.reason = Some("客户机房无法进入".into());
         s.approved_by = Some("值班经理".into());
-        store.record_event(o.id, &s, now).await.unwrap();
+        store.system().record_event(o.id, &s, now).await.unwrap();
         store
+            .system()
             .record_event(o.id, &event(EventType::Resumed, at(100)), now)
             .await
             .unwrap();
         let restored = store
+            .system()
             .record_event(o.id, &event(EventType::Restored, at(150)), now)
             .await
             .unwrap();
@@ -200,6 +209,7 @@ async fn lifecycle(store: &Store) {
         );
         // R-F10: confirmed only after an hour of observation.
         let err = store
+            .system()
             .record_event(o.id, &event(EventType::Confirmed, at(180)), now)
             .await
             .unwrap_err();
@@ -211,6 +221,7 @@ async fn lifecycle(store: &Store) {
             other => panic!("expected a refused transition, got {other}"),
         }
         store
+            .system()
             .record_event(o.id, &event(EventType::Observing, at(155)), now)
             .await
             .unwrap();
@@ -220,6 +231,7 @@ async fn lifecycle(store: &Store) {
             (EventType::Closed, 230),
         ] {
             o2 = store
+                .system()
                 .record_event(o.id, &event(kind, at(m)), now)
                 .await
                 .unwrap();
@@ -236,6 +248,7 @@ async fn lifecycle(store: &Store) {
         assert!(timers.iter().all(|t| t.fired_at.is_some()), "{timers:?}");
         // An event on a closed order is refused with the allowed ones.
         let err = store
+            .system()
             .record_event(o.id, &event(EventType::Accepted, now), now)
             .await
             .unwrap_err();
@@ -245,6 +258,7 @@ async fn lifecycle(store: &Store) {
     }
     // Lists filter on what the events made of the orders.
     let closed = store
+        .system()
         .list::<Orders>(&ListParams {
             filters: vec![("state".into(), "归档".into())],
             ..Default::default()
@@ -253,6 +267,7 @@ async fn lifecycle(store: &Store) {
         .unwrap();
     assert_eq!(closed.items.len(), Grade::ALL.len());
     let gold = store
+        .system()
         .list::<Orders>(&ListParams {
             filters: vec![
                 ("grade".into(), "gold".into()),
@@ -271,7 +286,11 @@ async fn refusals_and_idempotency(store: &Store) {
     let mut bad = fault("C0", now);
     bad.circuit_codes = vec!["NOPE".into()];
     bad.customer_code = Some("NOBODY".into());
-    let err = store.create_order(&bad, None, now).await.unwrap_err();
+    let err = store
+        .system()
+        .create_order(&bad, None, now)
+        .await
+        .unwrap_err();
     match &err {
         StoreError::Invalid(e) => {
             let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
@@ -280,14 +299,22 @@ async fn refusals_and_idempotency(store: &Store) {
         other => panic!("{other}"),
     }
     let future = fault("C0", now + Duration::hours(2));
-    let err = store.create_order(&future, None, now).await.unwrap_err();
+    let err = store
+        .system()
+        .create_order(&future, None, now)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, StoreError::Invalid(e) if e[0].field == "occurred_at"),
         "{err}"
     );
     let mut hop = fault("C0", now);
     hop.failed_hop = Some(9);
-    let err = store.create_order(&hop, None, now).await.unwrap_err();
+    let err = store
+        .system()
+        .create_order(&hop, None, now)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, StoreError::Invalid(e) if e[0].field == "failed_hop"),
         "{err}"
@@ -298,10 +325,12 @@ async fn refusals_and_idempotency(store: &Store) {
         request_hash: "h1".into(),
     };
     let first = store
+        .system()
         .create_order(&fault("C1", now), Some(&key), now)
         .await
         .unwrap();
     let again = store
+        .system()
         .create_order(&fault("C1", now), Some(&key), now)
         .await
         .unwrap();
@@ -312,6 +341,7 @@ async fn refusals_and_idempotency(store: &Store) {
         ..key.clone()
     };
     let err = store
+        .system()
         .create_order(&fault("C1", now), Some(&other), now)
         .await
         .unwrap_err();
@@ -319,7 +349,12 @@ async fn refusals_and_idempotency(store: &Store) {
     // Transmission alarms make the transport room lead (R-F2).
     let mut tx = fault("C2", now);
     tx.alarms[0].transmission = true;
-    let o = store.create_order(&tx, None, now).await.unwrap().order;
+    let o = store
+        .system()
+        .create_order(&tx, None, now)
+        .await
+        .unwrap()
+        .order;
     assert_eq!(o.lead_room, Some(Room::Transport));
 }
 
@@ -330,6 +365,7 @@ async fn timers(store: &Store) {
     // A gold fault 5 hours old, never dispatched: its on-site and restore clocks breached, and
     // it escalated to joint handling after 1 hour (R-F4), with hourly updates since (R-F6).
     let o = store
+        .system()
         .create_order(&fault("C1", now - Duration::hours(5)), None, now)
         .await
         .unwrap()
@@ -406,6 +442,7 @@ async fn timers(store: &Store) {
     assert!(pending.iter().all(|t| t.due_at > later));
     // Dispatch and accept: the breaches already announced are not announced again.
     store
+        .system()
         .record_event(o.id, &event(EventType::Dispatched, now), now)
         .await
         .unwrap();
@@ -458,11 +495,13 @@ async fn policy_history(store: &Store) {
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
 
     let old = store
+        .system()
         .create_order(&fault("C1", now - Duration::hours(2)), None, now)
         .await
         .unwrap()
         .order;
     let new = store
+        .system()
         .create_order(&fault("C1", now - Duration::minutes(10)), None, now)
         .await
         .unwrap()
@@ -526,12 +565,14 @@ async fn the_dashboard_shows_the_callers_open_orders_most_urgent_first() {
         // Diamond (C0), five hours ago: restore (4 h) breached an hour ago, joint handling
         // since four hours ago (1 h unsolved, R-F4).
         let late = store
+            .system()
             .create_order(&fault("C0", now - Duration::hours(5)), None, now)
             .await
             .unwrap()
             .order;
         // Standard (C4), just now: every clock running.
         let fresh = store
+            .system()
             .create_order(&fault("C4", now - Duration::minutes(1)), None, now)
             .await
             .unwrap()
@@ -581,7 +622,7 @@ async fn the_dashboard_shows_the_callers_open_orders_most_urgent_first() {
         );
 
         // A portal customer sees only its own order.
-        let c4 = store.get_by_code::<Customers>("C4").await.unwrap();
+        let c4 = store.system().get_by_code::<Customers>("C4").await.unwrap();
         let customer = Caller {
             user: "portal".into(),
             role: "customer".into(),
@@ -611,6 +652,7 @@ async fn backdated_events_withdraw_a_breach_from_the_dashboard() {
         let t0 = now - Duration::hours(3);
         // Diamond: on site within 2 h; it breached an hour ago.
         let order = store
+            .system()
             .create_order(&fault("C0", t0), None, now)
             .await
             .unwrap()
@@ -643,6 +685,7 @@ async fn backdated_events_withdraw_a_breach_from_the_dashboard() {
             (EventType::OnSite, 30),
         ] {
             store
+                .system()
                 .record_event(order.id, &event(kind, t0 + Duration::minutes(m)), now)
                 .await
                 .unwrap();

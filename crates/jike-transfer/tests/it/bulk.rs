@@ -109,6 +109,7 @@ async fn a_bulk_import_leaves_the_same_indexes_and_sound_references() {
             .clone()
             .expect("the demo's paths start at an element");
         let page = store
+            .system()
             .list::<Circuits>(&ListParams {
                 filters: vec![("element".into(), element)],
                 ..Default::default()

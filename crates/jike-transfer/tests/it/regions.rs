@@ -35,10 +35,10 @@ async fn regions_and_references(db: &TestDb) {
 
     let report = import(&store, Kind::Regions, REGIONS).await.unwrap();
     assert_eq!((report.rows, report.created), (7, 7), "{report:?}");
-    let th = store.get_by_code::<Regions>("TH").await.unwrap();
+    let th = store.system().get_by_code::<Regions>("TH").await.unwrap();
     assert_eq!(th.parent_code.as_deref(), Some("GZ"));
     assert_eq!(th.level, RegionLevel::County);
-    let fs = store.get_by_code::<Regions>("FS").await.unwrap();
+    let fs = store.system().get_by_code::<Regions>("FS").await.unwrap();
     assert_eq!(
         fs.parent_code.as_deref(),
         Some("GD"),
@@ -95,7 +95,7 @@ async fn regions_and_references(db: &TestDb) {
         "an ambiguous parent names its candidates: {}",
         rows[3].reason
     );
-    assert!(store.get_by_code::<Regions>("X3").await.is_err());
+    assert!(store.system().get_by_code::<Regions>("X3").await.is_err());
 
     // A customer's region by its unique name; an ambiguous name is refused naming the codes.
     let customers = "客户编码,客户名称,服务等级,区域\n\
@@ -115,7 +115,7 @@ async fn regions_and_references(db: &TestDb) {
                      C1,天河医院,金牌,天河区\n\
                      C2,白云学校,银牌,GZ-BY\n";
     import(&store, Kind::Customers, customers).await.unwrap();
-    let c1 = store.get_by_code::<Customers>("C1").await.unwrap();
+    let c1 = store.system().get_by_code::<Customers>("C1").await.unwrap();
     assert_eq!(c1.region_code.as_deref(), Some("TH"));
     // The export writes the code, and reads back unchanged.
     let out = jike_transfer::export_file(&store, Kind::Customers, Format::Csv, HeaderLang::Chinese)
@@ -135,8 +135,13 @@ async fn regions_and_references(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(report.created, 1);
-    let ct = store.get_by_code::<Contractors>("CT1").await.unwrap();
+    let ct = store
+        .system()
+        .get_by_code::<Contractors>("CT1")
+        .await
+        .unwrap();
     let mut list = store
+        .system()
         .list::<Contractors>(&ListParams {
             filters: vec![("code_prefix".into(), "CT1".into())],
             ..Default::default()
@@ -195,6 +200,7 @@ async fn regions_and_references(db: &TestDb) {
     .unwrap();
     assert_eq!(
         store
+            .system()
             .get_by_code::<StaffMembers>("S1")
             .await
             .unwrap()
@@ -218,7 +224,11 @@ async fn regions_and_references(db: &TestDb) {
     .await
     .unwrap();
     assert_eq!(report.created, 2);
-    let i1 = store.get_by_code::<Instruments>("I1").await.unwrap();
+    let i1 = store
+        .system()
+        .get_by_code::<Instruments>("I1")
+        .await
+        .unwrap();
     assert_eq!(
         (i1.region_code.as_str(), i1.holder_code.as_deref()),
         ("TH", Some("S1"))

@@ -70,9 +70,10 @@ async fn seed(store: &Store) {
         region("TH", "天河区", RegionLevel::County, Some("GZ")),
         region("TH-01", "天河网格1", RegionLevel::Grid, Some("TH")),
     ] {
-        store.create::<Regions>(&r).await.unwrap();
+        store.system().create::<Regions>(&r).await.unwrap();
     }
     store
+        .system()
         .create::<Contractors>(&ContractorInput {
             code: "CT1".into(),
             name: "广州某代维公司".into(),
@@ -87,6 +88,7 @@ async fn seed(store: &Store) {
         .await
         .unwrap();
     store
+        .system()
         .create::<Sites>(&SiteInput {
             code: "S1".into(),
             name: "天河基站".into(),
@@ -99,6 +101,7 @@ async fn seed(store: &Store) {
         .await
         .unwrap();
     store
+        .system()
         .create::<Elements>(&element(
             "PTN-1",
             ElementType::Ptn,
@@ -107,6 +110,7 @@ async fn seed(store: &Store) {
         .await
         .unwrap();
     store
+        .system()
         .create::<Elements>(&element(
             "ONU-1",
             ElementType::Onu,
@@ -122,6 +126,7 @@ async fn story(store: &Store) {
 
     // A region filter covers the regions below it: the site is in a grid of TH.
     let sites = store
+        .system()
         .list::<Sites>(&ListParams {
             filters: vec![("region".into(), "TH".into())],
             ..Default::default()
@@ -132,6 +137,7 @@ async fn story(store: &Store) {
 
     // A region below the wrong level is refused, naming the field.
     let err = store
+        .system()
         .create::<Regions>(&region("X", "x", RegionLevel::Grid, Some("GZ")))
         .await
         .unwrap_err();
@@ -142,15 +148,17 @@ async fn story(store: &Store) {
 
     // Customers: grade history (R-SL3).
     let c = store
+        .system()
         .create::<Customers>(&customer("C1", Grade::Silver))
         .await
         .unwrap();
     let c = store
+        .system()
         .update::<Customers>(c.id, &customer("C1", Grade::Gold))
         .await
         .unwrap();
     assert_eq!(c.grade, Grade::Gold);
-    let history = store.grade_history(c.id).await.unwrap();
+    let history = store.system().grade_history(c.id).await.unwrap();
     assert_eq!(
         history.iter().map(|p| p.grade).collect::<Vec<_>>(),
         [Grade::Silver, Grade::Gold]
@@ -158,14 +166,16 @@ async fn story(store: &Store) {
     assert!(history[0].valid_to.is_some() && history[1].valid_to.is_none());
     // An update that changes nothing leaves the history and updated_at alone.
     let same = store
+        .system()
         .update::<Customers>(c.id, &customer("C1", Grade::Gold))
         .await
         .unwrap();
     assert_eq!(same.updated_at, c.updated_at);
-    assert_eq!(store.grade_history(c.id).await.unwrap().len(), 2);
+    assert_eq!(store.system().grade_history(c.id).await.unwrap().len(), 2);
 
     // A taken code is a conflict naming the field.
     let err = store
+        .system()
         .create::<Customers>(&customer("C1", Grade::Gold))
         .await
         .unwrap_err();
@@ -181,7 +191,7 @@ async fn story(store: &Store) {
         HopInput::element("ONU-1"),
     ];
     let bad = circuit("L1", "NOPE", Some(vec![HopInput::element("GHOST")]));
-    let err = store.create::<Circuits>(&bad).await.unwrap_err();
+    let err = store.system().create::<Circuits>(&bad).await.unwrap_err();
     let StoreError::Invalid(problems) = &err else {
         panic!("{err}")
     };
@@ -189,6 +199,7 @@ async fn story(store: &Store) {
     assert_eq!(fields, ["customer_code", "path[0].element"]);
 
     let l1 = store
+        .system()
         .create::<Circuits>(&circuit("L1", "C1", Some(path.clone())))
         .await
         .unwrap();
@@ -201,6 +212,7 @@ async fn story(store: &Store) {
 
     // Updating without a path keeps it.
     let l1 = store
+        .system()
         .update::<Circuits>(l1.id, &circuit("L1", "C1", None))
         .await
         .unwrap();
@@ -216,6 +228,7 @@ async fn story(store: &Store) {
         ("q", "体育西", 1),
     ] {
         let page = store
+            .system()
             .list::<Circuits>(&ListParams {
                 filters: vec![(filter.into(), value.into())],
                 ..Default::default()
@@ -225,6 +238,7 @@ async fn story(store: &Store) {
         assert_eq!(page.items.len(), expected, "{filter}={value}");
     }
     let err = store
+        .system()
         .list::<Circuits>(&ListParams {
             filters: vec![("colour".into(), "red".into())],
             ..Default::default()
@@ -238,17 +252,22 @@ async fn story(store: &Store) {
     );
 
     // Deletes are refused while rows refer to the row.
-    let err = store.delete::<Customers>(c.id).await.unwrap_err();
+    let err = store.system().delete::<Customers>(c.id).await.unwrap_err();
     assert!(
         err.to_string().contains("still referred to by 1 circuit"),
         "{err}"
     );
-    let err = store.delete::<Circuits>(999_999).await.unwrap_err();
+    let err = store
+        .system()
+        .delete::<Circuits>(999_999)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }));
 
     // Cursor pagination walks every row once, in order, either way.
     for i in 0..23 {
         store
+            .system()
             .create::<Customers>(&customer(&format!("P{i:02}"), Grade::Standard))
             .await
             .unwrap();
@@ -258,6 +277,7 @@ async fn story(store: &Store) {
         let mut cursor = None;
         loop {
             let page = store
+                .system()
                 .list::<Customers>(&ListParams {
                     filters: vec![("code_prefix".into(), "P".into())],
                     sort: Some(sort.into()),
@@ -305,9 +325,9 @@ async fn story(store: &Store) {
         (report.created, report.updated, report.unchanged),
         (0, 0, 2)
     );
-    let c1 = store.get_by_code::<Customers>("C1").await.unwrap();
+    let c1 = store.system().get_by_code::<Customers>("C1").await.unwrap();
     assert_eq!(c1.grade, Grade::Diamond);
-    assert_eq!(store.grade_history(c1.id).await.unwrap().len(), 3);
+    assert_eq!(store.system().grade_history(c1.id).await.unwrap().len(), 3);
 
     // A file with a bad reference imports nothing and names the row and column.
     let before = store.counts().await.unwrap();
