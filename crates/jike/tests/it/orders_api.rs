@@ -196,12 +196,13 @@ async fn orders_walk_their_lifecycle_through_the_real_server_on_both_databases()
                 .iter()
                 .filter(|t| t["fired_at"].is_string())
                 .collect();
+            // Wait for both: the scheduler may fire them in separate rounds under load.
             if fired
                 .iter()
                 .any(|t| t["kind"] == "breach" && t["clock"] == "restore")
+                && fired.iter().any(|t| t["kind"] == "escalation")
             {
                 assert!(fired.iter().all(|t| t["fired_by"].is_string()));
-                assert!(fired.iter().any(|t| t["kind"] == "escalation"));
                 break;
             }
             assert!(
