@@ -9,6 +9,7 @@ pub mod assignment;
 pub mod calendar;
 pub mod derive;
 pub mod inventory;
+pub mod kinds;
 pub mod notices;
 pub mod order;
 pub mod participants;
@@ -23,6 +24,7 @@ pub mod workorder;
 
 pub use access::Role;
 pub use inventory::*;
+pub use kinds::{Audience, Kind};
 pub use path::{format_path, parse_path, Hop, HopInput};
 pub use values::{Bandwidth, FieldError, Problems, RowError};
 pub use vocab::*;

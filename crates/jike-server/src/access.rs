@@ -37,15 +37,6 @@ pub const CSRF_FIELD: &str = "csrf_token";
 
 use Role::*;
 
-pub(crate) const EVERY_ROLE: &[Role] = &[
-    Admin,
-    Monitoring,
-    LeadRoom,
-    Contractor,
-    AccountManager,
-    Customer,
-    Auditor,
-];
 pub(crate) const ADMIN: &[Role] = &[Admin];
 pub(crate) const OPERATIONS_READ: &[Role] = &[Admin, Monitoring, Auditor];
 pub(crate) const AUDIT_READ: &[Role] = &[Admin, Auditor];
@@ -68,23 +59,11 @@ pub(crate) const CONFIG_UPLOAD: &[Role] = &[Admin, Monitoring, LeadRoom, Contrac
 /// Who may read configurations and their findings.
 pub(crate) const CONFIG_READ: &[Role] = &[Admin, Monitoring, LeadRoom, Contractor, Auditor];
 
-/// The roles that may read an inventory kind (the rows each sees are its scope's). A customer
-/// in the portal sees its own record and lines, and nothing of the network.
-pub fn inventory_readers(path: &str) -> &'static [Role] {
-    match path {
-        "customers" | "circuits" => EVERY_ROLE,
-        "regions" | "sites" | "elements" | "contractors" => &[
-            Admin,
-            Monitoring,
-            LeadRoom,
-            Contractor,
-            AccountManager,
-            Auditor,
-        ],
-        // A contractor's people and equipment: the operator's rooms and the contractor itself.
-        "staff" | "instruments" | "vehicles" => &[Admin, Monitoring, LeadRoom, Contractor, Auditor],
-        _ => ADMIN,
-    }
+/// The roles that may read an inventory kind (the rows each sees are its scope's): its
+/// audience's (`jike_domain::kinds`, `Audience::readers`). A customer in the portal sees its own
+/// record and lines, and nothing of the network.
+pub fn inventory_readers(kind: jike_domain::Kind) -> &'static [Role] {
+    kind.readers()
 }
 
 /// The authenticated caller of a request, put there by [`authorize`].

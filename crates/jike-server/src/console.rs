@@ -181,6 +181,33 @@ mod tests {
         );
     }
 
+    /// The console names every kind of the inventory, and only those: the import page offers
+    /// the kinds of `import_kind` (`i18n.js`), which must be the domain's table of kinds
+    /// (`jike_domain::kinds`).
+    #[test]
+    fn the_console_names_every_kind_and_no_other() {
+        let data = Assets::get("i18n.js").unwrap().data;
+        let text = String::from_utf8_lossy(&data);
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("import_kind:"))
+            .expect("i18n.js has import_kind");
+        let body = line
+            .split_once('{')
+            .and_then(|(_, rest)| rest.rsplit_once('}'))
+            .map(|(body, _)| body)
+            .unwrap_or_default();
+        let mut named: Vec<&str> = body
+            .split("],")
+            .filter_map(|entry| entry.split_once(':'))
+            .map(|(key, _)| key.trim())
+            .collect();
+        named.sort_unstable();
+        let mut kinds: Vec<&str> = jike_domain::Kind::ALL.iter().map(|k| k.code()).collect();
+        kinds.sort_unstable();
+        assert_eq!(named, kinds, "{line}");
+    }
+
     #[test]
     fn content_types_follow_the_extension() {
         assert_eq!(content_type("app.js"), "text/javascript; charset=utf-8");

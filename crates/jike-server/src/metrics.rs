@@ -134,21 +134,13 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next
     responses((status = 200, description = "metrics")))]
 pub async fn serve(State(state): State<AppState>) -> Result<Response, ApiError> {
     let counts = state.store.counts().await?;
-    for (kind, n) in [
-        ("regions", counts.regions),
-        ("sites", counts.sites),
-        ("elements", counts.elements),
-        ("customers", counts.customers),
-        ("circuits", counts.circuits),
-        ("contractors", counts.contractors),
-        ("staff", counts.staff),
-        ("instruments", counts.instruments),
-        ("vehicles", counts.vehicles),
-    ] {
+    for (kind, n) in counts.iter() {
         state
             .metrics
             .inventory
-            .get_or_create(&KindLabels { kind: kind.into() })
+            .get_or_create(&KindLabels {
+                kind: kind.code().into(),
+            })
             .set(n);
     }
     if let Some((commits, requests)) = state.store.db().group_commits() {

@@ -265,17 +265,7 @@ schema_type!(
 );
 schema_type!(
     /// The inventory kinds a file holds (`{kind}` of import and export).
-    FileKind => one_of(&[
-        "regions",
-        "contractors",
-        "customers",
-        "sites",
-        "elements",
-        "circuits",
-        "staff",
-        "instruments",
-        "vehicles",
-    ])
+    FileKind => one_of(&jike_domain::Kind::ALL.map(jike_domain::Kind::code))
 );
 schema_type!(
     /// `format` of import and export.

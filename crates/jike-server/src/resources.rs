@@ -6,8 +6,8 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete as delete_route, get, post, put, MethodRouter};
-use jike_domain::{Customer, Validate};
-use jike_store::{Entity, ListParams};
+use jike_domain::{Kind, Validate};
+use jike_store::{Entity, Importable, ListParams};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use utoipa::openapi::path::{
@@ -27,21 +27,38 @@ use crate::routes::Routes;
 use crate::AppState;
 use jike_domain::Vocabulary;
 
-/// An inventory kind as the API shows it.
+/// An inventory kind as the API shows it: every [`Importable`] kind whose input and output the
+/// API documents. Its path, tag, noun and readers are its kind's (`Importable::KIND`,
+/// `jike_domain::kinds`); the masking of confidential fields its entity's.
 pub trait Resource:
-    Entity<Input: DeserializeOwned + Validate + utoipa::ToSchema, Output: Serialize + utoipa::ToSchema>
+    Importable<
+    Input: DeserializeOwned + Validate + utoipa::ToSchema,
+    Output: Serialize + utoipa::ToSchema,
+>
 {
     /// The path segment: `/api/v1/{PATH}`.
-    const PATH: &'static str;
+    const PATH: &'static str = Self::KIND.code();
     /// The OpenAPI tag, with the Chinese name.
-    const TAG: &'static str;
+    const TAG: &'static str = Self::KIND.tag();
 
     /// Whether rows hold confidential data that is masked unless revealed (and every
-    /// revealing read audited).
-    const CONFIDENTIAL: bool = false;
+    /// revealing read audited): the contacts of customers (`Importable::CONTACTS`).
+    const CONFIDENTIAL: bool = Self::CONTACTS;
 
     /// Hides what the caller may not see by default (customer contacts, domain.md §10).
-    fn mask(_output: &mut Self::Output, _reveal: bool) {}
+    fn conceal(output: &mut Self::Output, reveal: bool) {
+        if !reveal {
+            Self::mask_output(output);
+        }
+    }
+}
+
+impl<E> Resource for E where
+    E: Importable<
+        Input: DeserializeOwned + Validate + utoipa::ToSchema,
+        Output: Serialize + utoipa::ToSchema,
+    >
+{
 }
 
 /// Whether the caller reads this kind unmasked: only when it asks (`reveal=true`) and its role
@@ -57,44 +74,6 @@ fn reveal_for<R: Resource>(who: &Who, asked: bool) -> Result<bool, ApiError> {
         )));
     }
     Ok(true)
-}
-
-macro_rules! resource {
-    ($entity:ty, $path:literal, $tag:literal) => {
-        impl Resource for $entity {
-            const PATH: &'static str = $path;
-            const TAG: &'static str = $tag;
-        }
-    };
-}
-
-resource!(jike_store::Regions, "regions", "regions 区域");
-resource!(jike_store::Sites, "sites", "sites 站点");
-resource!(jike_store::Elements, "elements", "elements 网元");
-resource!(jike_store::Circuits, "circuits", "circuits 专线");
-resource!(
-    jike_store::Contractors,
-    "contractors",
-    "contractors 代维公司"
-);
-resource!(jike_store::StaffMembers, "staff", "staff 代维人员");
-resource!(
-    jike_store::Instruments,
-    "instruments",
-    "instruments 仪器仪表"
-);
-resource!(jike_store::Vehicles, "vehicles", "vehicles 车辆");
-
-impl Resource for jike_store::Customers {
-    const PATH: &'static str = "customers";
-    const TAG: &'static str = "customers 客户";
-    const CONFIDENTIAL: bool = true;
-
-    fn mask(output: &mut Customer, reveal: bool) {
-        if !reveal {
-            output.mask_contact();
-        }
-    }
 }
 
 /// JSON bodies whose rejections come out as problem details naming the field.
@@ -207,7 +186,7 @@ async fn list<R: Resource>(
     let reveal = reveal_for::<R>(&who, reveal)?;
     let mut page = state.store.scoped(&who.caller).list::<R>(&params).await?;
     for item in &mut page.items {
-        R::mask(item, reveal);
+        R::conceal(item, reveal);
     }
     if reveal {
         let ids: Vec<i64> = page.items.iter().map(R::id).collect();
@@ -237,7 +216,7 @@ async fn read<R: Resource>(
     let mut item = row_by_key::<R>(&state, &who, &id).await?;
     let id = R::id(&item);
     let reveal = reveal_for::<R>(&who, reveal)?;
-    R::mask(&mut item, reveal);
+    R::conceal(&mut item, reveal);
     if reveal {
         let object = format!("{}/{id}", R::PATH);
         state
@@ -293,18 +272,14 @@ async fn delete<R: Resource>(
 
 /// Every inventory kind (routed, ruled and documented alike, [`kind`]) and the grade history.
 pub(crate) fn routes() -> Routes {
-    Routes::new()
-        .merge(kind::<jike_store::Regions>())
-        .merge(kind::<jike_store::Sites>())
-        .merge(kind::<jike_store::Elements>())
-        .merge(kind::<jike_store::Customers>())
-        .merge(kind::<jike_store::Circuits>())
-        .merge(kind::<jike_store::Contractors>())
-        .merge(kind::<jike_store::StaffMembers>())
-        .merge(kind::<jike_store::Instruments>())
-        .merge(kind::<jike_store::Vehicles>())
+    Kind::ALL
+        .into_iter()
+        .fold(
+            Routes::new(),
+            |routes, k| jike_store::with_kind!(k, E => routes.merge(kind::<E>())),
+        )
         .route(
-            Allow::Roles(inventory_readers("customers")),
+            Allow::Roles(inventory_readers(Kind::Customers)),
             routes!(grade_history),
         )
 }
@@ -313,7 +288,7 @@ pub(crate) fn routes() -> Routes {
 /// by administrators. `#[utoipa::path]` cannot describe a handler generic over the kind, so the
 /// operations are built here from the kind's description.
 fn kind<R: Resource>() -> Routes {
-    let readers = Allow::Roles(inventory_readers(R::PATH));
+    let readers = Allow::Roles(inventory_readers(R::KIND));
     let write = Allow::Roles(ADMIN);
     let all = format!("/api/v1/{}", R::PATH);
     let one = format!("/api/v1/{}/{{id}}", R::PATH);
@@ -555,4 +530,43 @@ pub async fn grade_history(
         .grade_history(parse_id(&id)?)
         .await?;
     Ok(Json(history).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Method;
+
+    use super::*;
+
+    /// Every kind of the domain's table has its five operations, read by its readers and
+    /// written by administrators, each documented under its tag.
+    #[test]
+    fn every_kind_is_routed_and_documented() {
+        let (_, doc, rules) = routes().into_parts();
+        for k in Kind::ALL {
+            let all = format!("/api/v1/{}", k.code());
+            let one = format!("/api/v1/{}/{{id}}", k.code());
+            for (method, path, allow) in [
+                (Method::GET, &all, Allow::Roles(k.readers())),
+                (Method::POST, &all, Allow::Roles(ADMIN)),
+                (Method::GET, &one, Allow::Roles(k.readers())),
+                (Method::PUT, &one, Allow::Roles(ADMIN)),
+                (Method::DELETE, &one, Allow::Roles(ADMIN)),
+            ] {
+                let rule = rules.rule_of(&method, path);
+                assert_eq!(rule.map(|r| r.allow), Some(allow), "{method} {path}");
+            }
+            for path in [&all, &one] {
+                let item = doc.paths.paths.get(path.as_str());
+                let tags: Vec<&String> = item
+                    .into_iter()
+                    .flat_map(|i| [&i.get, &i.post, &i.put, &i.delete])
+                    .flatten()
+                    .flat_map(|op| op.tags.iter().flatten())
+                    .collect();
+                assert!(!tags.is_empty(), "{path} is documented");
+                assert!(tags.iter().all(|t| *t == k.tag()), "{path}: {tags:?}");
+            }
+        }
+    }
 }

@@ -192,7 +192,7 @@ pub(crate) async fn export(
     let Query(q) = query?;
     let kind = kind_of(&kind)?;
     // The same rule as the kind's list: the file holds the rows the caller's scope sees.
-    if !crate::access::inventory_readers(&kind.to_string()).contains(&who.role()) {
+    if !crate::access::inventory_readers(kind).contains(&who.role()) {
         return Err(ApiError::Forbidden(format!(
             "the role {} may not export {kind}",
             who.role().code()

@@ -57,6 +57,9 @@ use std::path::Path;
 use std::str::FromStr;
 
 pub use cells::Cells;
+/// What a file holds: one of the kinds of the inventory, and a name that names no kind, format
+/// or header language. The domain's types (`jike_domain::kinds`), which every crate shares.
+pub use jike_domain::kinds::{Kind, UnknownName};
 /// A problem with one row of a file: the domain's type, which the store reports too.
 pub use jike_domain::RowError;
 pub use zip_limits::{ZipLimitError, ZipLimits};
@@ -67,126 +70,6 @@ pub const MAX_ERRORS: usize = 1000;
 
 // ---------------------------------------------------------------------------------------------
 // Kinds, formats, header languages
-
-/// What a file holds: one of the nine kinds of the inventory that import and export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// 区域 regions (province > city > county > grid).
-    Regions,
-    /// 代维公司 contractors with the regions and domains of their contracts.
-    Contractors,
-    /// 客户 enterprise customers.
-    Customers,
-    /// 专线 circuits (enterprise lines) with their paths.
-    Circuits,
-    /// 站点 sites.
-    Sites,
-    /// 网元 network elements.
-    Elements,
-    /// 人员 contractor staff.
-    Staff,
-    /// 仪器仪表 contractors' instruments.
-    Instruments,
-    /// 车辆 contractors' vehicles.
-    Vehicles,
-}
-
-impl Kind {
-    /// Every kind, in the order a full import needs them (regions before everything that lies
-    /// in one, contractors before their staff, customers before their circuits, sites before
-    /// their elements, staff before the instruments they hold).
-    pub const ALL: [Kind; 9] = [
-        Kind::Regions,
-        Kind::Contractors,
-        Kind::Customers,
-        Kind::Sites,
-        Kind::Elements,
-        Kind::Circuits,
-        Kind::Staff,
-        Kind::Instruments,
-        Kind::Vehicles,
-    ];
-
-    /// The codes of every kind, for messages: `regions, contractors, customers, …`.
-    pub const CODES: &'static str =
-        "regions, contractors, customers, sites, elements, circuits, staff, instruments, vehicles";
-
-    /// The code: `regions`, `contractors`, `customers`, `circuits`, `sites`, `elements`,
-    /// `staff`, `instruments` or `vehicles`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::Regions => "regions",
-            Kind::Contractors => "contractors",
-            Kind::Instruments => "instruments",
-            Kind::Vehicles => "vehicles",
-            Kind::Customers => "customers",
-            Kind::Circuits => "circuits",
-            Kind::Sites => "sites",
-            Kind::Elements => "elements",
-            Kind::Staff => "staff",
-        }
-    }
-
-    /// The Chinese name: `区域`, `代维公司`, `客户`, `专线`, `站点`, `网元`, `人员`, `仪器仪表` or
-    /// `车辆`.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Kind::Regions => "区域",
-            Kind::Contractors => "代维公司",
-            Kind::Instruments => "仪器仪表",
-            Kind::Vehicles => "车辆",
-            Kind::Customers => "客户",
-            Kind::Circuits => "专线",
-            Kind::Sites => "站点",
-            Kind::Elements => "网元",
-            Kind::Staff => "人员",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-/// A text that names no [`Kind`], [`Format`] or [`HeaderLang`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} '{given}'; expected one of: {expected}")]
-pub struct UnknownName {
-    pub what: &'static str,
-    pub given: String,
-    pub expected: &'static str,
-}
-
-impl FromStr for Kind {
-    type Err = UnknownName;
-
-    /// Reads a code (case-insensitive) or a Chinese name (`区域`, `代维公司`, `客户`,
-    /// `专线`/`电路`, `站点`, `网元`, `人员`/`代维人员`, `仪器仪表`/`仪器`, `车辆`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim();
-        let kind = match t.to_ascii_lowercase().as_str() {
-            "customers" | "客户" => Kind::Customers,
-            "circuits" | "专线" | "电路" => Kind::Circuits,
-            "sites" | "站点" => Kind::Sites,
-            "elements" | "网元" => Kind::Elements,
-            "staff" | "人员" | "代维人员" => Kind::Staff,
-            "regions" | "区域" => Kind::Regions,
-            "contractors" | "代维公司" => Kind::Contractors,
-            "instruments" | "仪器仪表" | "仪器" => Kind::Instruments,
-            "vehicles" | "车辆" => Kind::Vehicles,
-            _ => {
-                return Err(UnknownName {
-                    what: "kind",
-                    given: t.chars().take(80).collect(),
-                    expected: Kind::CODES,
-                })
-            }
-        };
-        Ok(kind)
-    }
-}
 
 /// The file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -45,6 +45,7 @@ pub use db::{Backend, Db, Val};
 pub use entities::*;
 pub use entity::Entity;
 pub use error::StoreError;
+pub use jike_domain::Kind;
 pub use ops::{ListParams, Page, WriteCounts, DEFAULT_LIMIT, MAX_LIMIT};
 pub use orders::{
     Created, Fanout, Fired, Idempotency, Orders, PolicyVersion, TimerView, WorkdayYearRecord,
@@ -76,24 +77,51 @@ pub struct ImportReport {
     pub dry_run: bool,
 }
 
-/// How many rows of each kind are stored.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct Counts {
-    pub regions: i64,
-    pub sites: i64,
-    pub elements: i64,
-    pub customers: i64,
-    pub circuits: i64,
-    pub contractors: i64,
-    pub staff: i64,
-    pub instruments: i64,
-    pub vehicles: i64,
+/// How many rows of each kind are stored: `counts[Kind::Circuits]`. Serialized as an object
+/// with a member per kind, by its code, in the order of [`Kind::ALL`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts([i64; Kind::ALL.len()]);
+
+impl Counts {
+    /// Every kind with its count, in the order of [`Kind::ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = (Kind, i64)> + '_ {
+        Kind::ALL.into_iter().zip(self.0.iter().copied())
+    }
 }
 
-/// The kinds that import and export in bulk: an [`Entity`] whose stored rows read back as the
-/// inputs that would write them again. The store knows no file format: `jike-transfer` reads and
-/// writes the files.
+impl std::ops::Index<Kind> for Counts {
+    type Output = i64;
+
+    fn index(&self, kind: Kind) -> &i64 {
+        &self.0[kind as usize]
+    }
+}
+
+impl std::ops::IndexMut<Kind> for Counts {
+    fn index_mut(&mut self, kind: Kind) -> &mut i64 {
+        &mut self.0[kind as usize]
+    }
+}
+
+impl Serialize for Counts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (kind, n) in self.iter() {
+            map.serialize_entry(kind.code(), &n)?;
+        }
+        map.end()
+    }
+}
+
+/// The kinds of the inventory ([`Kind`]), which import and export in bulk: an [`Entity`] whose
+/// stored rows read back as the inputs that would write them again. The store knows no file
+/// format: `jike-transfer` reads and writes the files. Which type a [`Kind`] known at run time
+/// is, [`with_kind!`] says.
 pub trait Importable: Entity<Input: Send + 'static> {
+    /// The kind these rows are: its code, table, noun and readers ([`jike_domain::kinds`]).
+    const KIND: Kind;
+
     /// How many rows of a file are checked and written together. A kind whose rows refer to rows
     /// of the same file ([`Entity::wave`]) takes the whole file at once, so that the order of
     /// the file does not matter.
@@ -108,6 +136,12 @@ pub trait Importable: Entity<Input: Send + 'static> {
         let _ = input;
     }
 
+    /// Masks the contacts of a row as read ([`Importable::CONTACTS`]), for a reader who does
+    /// not reveal them (domain.md §10).
+    fn mask_output(output: &mut Self::Output) {
+        let _ = output;
+    }
+
     /// Reads every stored row back as the input that would write it again.
     fn export_page(
         conn: &mut db::Conn<'_>,
@@ -115,6 +149,55 @@ pub trait Importable: Entity<Input: Send + 'static> {
         after_id: i64,
         limit: u32,
     ) -> impl std::future::Future<Output = Result<(Vec<Self::Input>, Option<i64>), StoreError>> + Send;
+}
+
+/// The one place where a kind known at run time ([`Kind`]) meets its entity type:
+/// `with_kind!(kind, E => expr)` is `expr` with `E` the [`Importable`] of `kind`, e.g.
+/// `with_kind!(kind, E => import::<E>(…).await)`. The match is exhaustive: a kind added to the
+/// domain's table without its entity here does not compile. Every dispatch on the kind (the
+/// transfer of files, the server's routes) goes through it.
+#[macro_export]
+macro_rules! with_kind {
+    ($kind:expr, $E:ident => $body:expr) => {
+        match $kind {
+            $crate::Kind::Regions => {
+                type $E = $crate::Regions;
+                $body
+            }
+            $crate::Kind::Contractors => {
+                type $E = $crate::Contractors;
+                $body
+            }
+            $crate::Kind::Customers => {
+                type $E = $crate::Customers;
+                $body
+            }
+            $crate::Kind::Sites => {
+                type $E = $crate::Sites;
+                $body
+            }
+            $crate::Kind::Elements => {
+                type $E = $crate::Elements;
+                $body
+            }
+            $crate::Kind::Circuits => {
+                type $E = $crate::Circuits;
+                $body
+            }
+            $crate::Kind::Staff => {
+                type $E = $crate::StaffMembers;
+                $body
+            }
+            $crate::Kind::Instruments => {
+                type $E = $crate::Instruments;
+                $body
+            }
+            $crate::Kind::Vehicles => {
+                type $E = $crate::Vehicles;
+                $body
+            }
+        }
+    };
 }
 
 async fn page_after<E: Entity>(
@@ -141,11 +224,16 @@ async fn page_after<E: Entity>(
 }
 
 impl Importable for Customers {
+    const KIND: Kind = Kind::Customers;
     const CONTACTS: bool = true;
 
     fn mask(input: &mut CustomerInput) {
         input.contact_name = jike_domain::values::mask_name(&input.contact_name);
         input.contact_phone = jike_domain::values::mask_phone(&input.contact_phone);
+    }
+
+    fn mask_output(output: &mut Customer) {
+        output.mask_contact();
     }
 
     async fn export_page(
@@ -173,6 +261,7 @@ impl Importable for Customers {
 }
 
 impl Importable for Circuits {
+    const KIND: Kind = Kind::Circuits;
     async fn export_page(
         conn: &mut db::Conn<'_>,
         scope: &Scope,
@@ -219,6 +308,7 @@ impl Importable for Circuits {
 }
 
 impl Importable for Sites {
+    const KIND: Kind = Kind::Sites;
     async fn export_page(
         conn: &mut db::Conn<'_>,
         scope: &Scope,
@@ -243,6 +333,7 @@ impl Importable for Sites {
 }
 
 impl Importable for Elements {
+    const KIND: Kind = Kind::Elements;
     async fn export_page(
         conn: &mut db::Conn<'_>,
         scope: &Scope,
@@ -270,6 +361,7 @@ impl Importable for Elements {
 }
 
 impl Importable for StaffMembers {
+    const KIND: Kind = Kind::Staff;
     async fn export_page(
         conn: &mut db::Conn<'_>,
         scope: &Scope,
@@ -298,6 +390,7 @@ impl Importable for StaffMembers {
 }
 
 impl Importable for Regions {
+    const KIND: Kind = Kind::Regions;
     // Regions are few; a child may come before its parent anywhere in the file.
     const BATCH: usize = 1_000_000;
 
@@ -322,6 +415,7 @@ impl Importable for Regions {
 }
 
 impl Importable for Contractors {
+    const KIND: Kind = Kind::Contractors;
     async fn export_page(
         conn: &mut db::Conn<'_>,
         scope: &Scope,
@@ -346,6 +440,7 @@ impl Importable for Contractors {
 }
 
 impl Importable for Instruments {
+    const KIND: Kind = Kind::Instruments;
     async fn export_page(
         conn: &mut db::Conn<'_>,
         scope: &Scope,
@@ -369,6 +464,7 @@ impl Importable for Instruments {
 }
 
 impl Importable for Vehicles {
+    const KIND: Kind = Kind::Vehicles;
     async fn export_page(
         conn: &mut db::Conn<'_>,
         scope: &Scope,
@@ -703,21 +799,11 @@ impl Store {
         let mut c = self.db.read().await?;
         let mut conn = c.conn();
         let mut counts = Counts::default();
-        for (table, slot) in [
-            ("regions", &mut counts.regions),
-            ("sites", &mut counts.sites),
-            ("elements", &mut counts.elements),
-            ("customers", &mut counts.customers),
-            ("circuits", &mut counts.circuits),
-            ("contractors", &mut counts.contractors),
-            ("staff", &mut counts.staff),
-            ("instruments", &mut counts.instruments),
-            ("vehicles", &mut counts.vehicles),
-        ] {
+        for kind in Kind::ALL {
             let (n,): (i64,) = conn
-                .fetch_one(&format!("SELECT COUNT(*) FROM {table}"), &[])
+                .fetch_one(&format!("SELECT COUNT(*) FROM {}", kind.table()), &[])
                 .await?;
-            *slot = n;
+            counts[kind] = n;
         }
         Ok(counts)
     }

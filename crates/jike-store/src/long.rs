@@ -77,7 +77,10 @@ mod tests {
                     std::thread::sleep(Duration::from_millis(1));
                 }
                 let counts = s.counts().await?;
-                Ok((seen.load(Ordering::SeqCst), counts.circuits))
+                Ok((
+                    seen.load(Ordering::SeqCst),
+                    counts[jike_domain::Kind::Circuits],
+                ))
             })
             .await
             .unwrap();

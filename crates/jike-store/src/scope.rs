@@ -3,7 +3,7 @@
 //! [`visible`], so no path can return another scope's rows; a row out of scope is reported as
 //! not found, never as forbidden, so that its existence does not leak.
 
-use jike_domain::{Role, Room, Vocabulary};
+use jike_domain::{Audience, Kind, Role, Room, Vocabulary};
 use serde::Serialize;
 
 use crate::db::Val;
@@ -111,65 +111,20 @@ fn among(column: &str, ids: &[i64]) -> Visible {
 /// contacts are shown to it only then).
 const OPEN_ORDER: &str = "state NOT IN ('closed', 'replied')";
 
-/// The rule of each table, as a matrix: table × scope. A table not named here is visible to
-/// the unrestricted scope only (fail closed).
+/// The rule of each table, as a matrix: table × scope. The inventory's tables follow their
+/// kind's audience (`jike_domain::kinds`, [`inventory`]); the others are named here. A table not
+/// named here is visible to the unrestricted scope only (fail closed).
 pub fn visible(table: &str, scope: &Scope) -> Visible {
     use Scope as S;
     let customers_of_manager =
         "t.customer_id IN (SELECT id FROM customers WHERE account_manager = ?)";
+    if let S::All = scope {
+        return Visible::All;
+    }
+    if let Some(kind) = Kind::of_table(table) {
+        return inventory(kind, scope);
+    }
     match (table, scope) {
-        (_, S::All) => Visible::All,
-
-        // Regions are the shared map: every operator role; a portal customer needs none.
-        ("regions", S::Customer { .. }) => Visible::None,
-        ("regions", _) => Visible::All,
-
-        ("sites", S::Room { .. } | S::Manager { .. }) => Visible::All,
-        ("sites", S::Contractor { regions, .. }) => among("region_id", regions),
-        ("sites", S::Customer { .. }) => Visible::None,
-
-        ("elements", S::Room { .. } | S::Manager { .. }) => Visible::All,
-        ("elements", S::Contractor { contractor_id, .. }) => {
-            cond("t.contractor_id = ?", vec![Val::int(*contractor_id)])
-        }
-        ("elements", S::Customer { .. }) => Visible::None,
-
-        ("customers", S::Room { .. }) => Visible::All,
-        ("customers", S::Contractor { contractor_id, .. }) => cond(
-            &format!(
-                "t.id IN (SELECT customer_id FROM orders WHERE contractor_id = ? AND {OPEN_ORDER})"
-            ),
-            vec![Val::int(*contractor_id)],
-        ),
-        ("customers", S::Manager { name }) => cond("t.account_manager = ?", vec![Val::text(name)]),
-        ("customers", S::Customer { customer_id }) => {
-            cond("t.id = ?", vec![Val::int(*customer_id)])
-        }
-
-        ("circuits", S::Room { .. }) => Visible::All,
-        ("circuits", S::Contractor { contractor_id, .. }) => cond(
-            "t.id IN (SELECT circuit_id FROM circuit_hops WHERE contractor_id = ?)",
-            vec![Val::int(*contractor_id)],
-        ),
-        ("circuits", S::Manager { name }) => cond(customers_of_manager, vec![Val::text(name)]),
-        ("circuits", S::Customer { customer_id }) => {
-            cond("t.customer_id = ?", vec![Val::int(*customer_id)])
-        }
-
-        ("contractors", S::Room { .. } | S::Manager { .. }) => Visible::All,
-        ("contractors", S::Contractor { contractor_id, .. }) => {
-            cond("t.id = ?", vec![Val::int(*contractor_id)])
-        }
-        ("contractors", S::Customer { .. }) => Visible::None,
-
-        ("staff" | "instruments" | "vehicles", S::Room { .. }) => Visible::All,
-        ("staff" | "instruments" | "vehicles", S::Contractor { contractor_id, .. }) => {
-            cond("t.contractor_id = ?", vec![Val::int(*contractor_id)])
-        }
-        ("staff" | "instruments" | "vehicles", S::Manager { .. } | S::Customer { .. }) => {
-            Visible::None
-        }
-
         // R-F2, R-F4, R-F5: the rooms that work an order (`jike_domain::participants::rooms`,
         // in SQL): its lead room; for a fault or a complaint the support room, and the
         // specialist rooms when the customer is important or the order went to joint handling.
@@ -209,6 +164,81 @@ pub fn visible(table: &str, scope: &Scope) -> Visible {
     }
 }
 
+/// The rows of an inventory kind a scope lets through: who reads the kind at all is its
+/// audience's (the roles of `Audience::readers`, which the server's routes allow); what part of
+/// it a contractor, an account manager or a customer sees is the kind's own.
+fn inventory(kind: Kind, scope: &Scope) -> Visible {
+    use Audience as A;
+    use Scope as S;
+    match (kind.audience(), scope) {
+        (_, S::All) => Visible::All,
+
+        // Regions are the shared map: every operator role; a portal customer needs none.
+        (A::Map, S::Customer { .. }) => Visible::None,
+        (A::Map, _) => Visible::All,
+
+        (A::Network | A::Company, S::Room { .. }) => Visible::All,
+        (A::Network, S::Manager { .. }) => Visible::All,
+        (A::Network | A::Company, S::Customer { .. }) | (A::Company, S::Manager { .. }) => {
+            Visible::None
+        }
+        (A::Network | A::Company, S::Contractor { .. }) => contractors_part(kind, scope),
+
+        (A::Customers, S::Room { .. }) => Visible::All,
+        (A::Customers, _) => customers_part(kind, scope),
+    }
+}
+
+/// What a contractor sees of the network and of the companies: the sites of its regions,
+/// itself, and of the rest what is its own (`t.contractor_id`).
+fn contractors_part(kind: Kind, scope: &Scope) -> Visible {
+    let Scope::Contractor {
+        contractor_id,
+        regions,
+    } = scope
+    else {
+        return Visible::None;
+    };
+    match kind {
+        Kind::Sites => among("region_id", regions),
+        Kind::Contractors => cond("t.id = ?", vec![Val::int(*contractor_id)]),
+        // Elements, staff, instruments, vehicles and every kind a contractor owns.
+        _ => cond("t.contractor_id = ?", vec![Val::int(*contractor_id)]),
+    }
+}
+
+/// What each scope sees of the customers and their lines: a contractor the customers of its
+/// open orders and the circuits whose path it maintains, an account manager its customers and
+/// their lines, a portal customer itself and its lines.
+fn customers_part(kind: Kind, scope: &Scope) -> Visible {
+    use Scope as S;
+    match (kind, scope) {
+        (Kind::Customers, S::Contractor { contractor_id, .. }) => cond(
+            &format!(
+                "t.id IN (SELECT customer_id FROM orders WHERE contractor_id = ? AND {OPEN_ORDER})"
+            ),
+            vec![Val::int(*contractor_id)],
+        ),
+        (Kind::Customers, S::Manager { name }) => {
+            cond("t.account_manager = ?", vec![Val::text(name)])
+        }
+        (Kind::Customers, S::Customer { customer_id }) => {
+            cond("t.id = ?", vec![Val::int(*customer_id)])
+        }
+        (Kind::Circuits, S::Contractor { contractor_id, .. }) => cond(
+            "t.id IN (SELECT circuit_id FROM circuit_hops WHERE contractor_id = ?)",
+            vec![Val::int(*contractor_id)],
+        ),
+        (Kind::Circuits, S::Manager { name }) => cond(
+            "t.customer_id IN (SELECT id FROM customers WHERE account_manager = ?)",
+            vec![Val::text(name)],
+        ),
+        // Every other line of a customer: its `customer_id`.
+        (_, S::Customer { customer_id }) => cond("t.customer_id = ?", vec![Val::int(*customer_id)]),
+        _ => Visible::None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +250,27 @@ mod tests {
         };
         assert_eq!(visible("users", &scope), Visible::None);
         assert_eq!(visible("users", &Scope::All), Visible::All);
+    }
+
+    /// Who may read a kind (its audience's readers, which the server's routes allow) is who
+    /// sees any of its rows: a role outside the readers sees none, every reader some.
+    #[test]
+    fn every_reader_of_a_kind_and_only_a_reader_sees_its_rows() {
+        for kind in Kind::ALL {
+            for role in Role::ALL.iter().copied() {
+                let scope = Scope::of(
+                    role,
+                    Some(Room::Transport),
+                    Some(3),
+                    vec![4],
+                    Some("王经理"),
+                    Some(7),
+                )
+                .unwrap();
+                let sees = visible(kind.table(), &scope) != Visible::None;
+                assert_eq!(sees, kind.readers().contains(&role), "{kind} × {role}");
+            }
+        }
     }
 
     #[test]

@@ -18,10 +18,7 @@
 
 use jike_domain::RowError;
 use jike_sheets::{Sheet, SheetError};
-use jike_store::{
-    Caller, Circuits, Contractors, Customers, Elements, ImportReport, Importable, Instruments,
-    Regions, RowSource, Sites, StaffMembers, Store, StoreError, Vehicles,
-};
+use jike_store::{Caller, ImportReport, Importable, RowSource, Store, StoreError};
 use tokio::sync::mpsc;
 
 pub use jike_sheets::{Format, HeaderLang, Kind, ZipLimitError, ZipLimits};
@@ -113,18 +110,7 @@ pub async fn import_file_as(
     dry_run: bool,
 ) -> Result<ImportReport, TransferError> {
     let bytes = bytes.into();
-    let (s, c) = (store, caller);
-    match kind {
-        Kind::Regions => import_kind::<Regions>(s, c, format, bytes, dry_run).await,
-        Kind::Contractors => import_kind::<Contractors>(s, c, format, bytes, dry_run).await,
-        Kind::Instruments => import_kind::<Instruments>(s, c, format, bytes, dry_run).await,
-        Kind::Vehicles => import_kind::<Vehicles>(s, c, format, bytes, dry_run).await,
-        Kind::Customers => import_kind::<Customers>(s, c, format, bytes, dry_run).await,
-        Kind::Circuits => import_kind::<Circuits>(s, c, format, bytes, dry_run).await,
-        Kind::Sites => import_kind::<Sites>(s, c, format, bytes, dry_run).await,
-        Kind::Elements => import_kind::<Elements>(s, c, format, bytes, dry_run).await,
-        Kind::Staff => import_kind::<StaffMembers>(s, c, format, bytes, dry_run).await,
-    }
+    jike_store::with_kind!(kind, E => import_kind::<E>(store, caller, format, bytes, dry_run).await)
 }
 
 async fn import_kind<E: Importable<Input: Sheet>>(
@@ -162,18 +148,7 @@ pub async fn export_file_as(
     lang: HeaderLang,
     unmasked: bool,
 ) -> Result<Vec<u8>, TransferError> {
-    let (s, c, u) = (store, caller, unmasked);
-    match kind {
-        Kind::Customers => export_kind::<Customers>(s, c, format, lang, u).await,
-        Kind::Circuits => export_kind::<Circuits>(s, c, format, lang, u).await,
-        Kind::Sites => export_kind::<Sites>(s, c, format, lang, u).await,
-        Kind::Elements => export_kind::<Elements>(s, c, format, lang, u).await,
-        Kind::Staff => export_kind::<StaffMembers>(s, c, format, lang, u).await,
-        Kind::Regions => export_kind::<Regions>(s, c, format, lang, u).await,
-        Kind::Contractors => export_kind::<Contractors>(s, c, format, lang, u).await,
-        Kind::Instruments => export_kind::<Instruments>(s, c, format, lang, u).await,
-        Kind::Vehicles => export_kind::<Vehicles>(s, c, format, lang, u).await,
-    }
+    jike_store::with_kind!(kind, E => export_kind::<E>(store, caller, format, lang, unmasked).await)
 }
 
 async fn export_kind<E: Importable<Input: Sheet>>(
@@ -296,5 +271,28 @@ impl<T: Sheet + Send + 'static> RowSource<T> for FileRows<T> {
     /// and the templates do).
     fn column(&self, field: &str) -> Option<String> {
         jike_sheets::column_label::<T>(field, HeaderLang::Chinese).map(str::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of the domain's table has its entity (`with_kind!`, exhaustive: a kind
+    /// without one does not compile) and its sheet (`Sheet` on its input, else `import_kind`
+    /// does not compile), and both say they are that kind.
+    #[test]
+    fn every_kind_has_its_entity_and_its_sheet() {
+        for kind in Kind::ALL {
+            let (entity, sheet, table, columns) = jike_store::with_kind!(kind, E => (
+                <E as Importable>::KIND,
+                <<E as jike_store::Entity>::Input as Sheet>::KIND,
+                <E as jike_store::Entity>::SPEC.table,
+                <<E as jike_store::Entity>::Input as Sheet>::columns().len(),
+            ));
+            assert_eq!((entity, sheet), (kind, kind), "{kind}");
+            assert_eq!(table, kind.table(), "{kind}");
+            assert!(columns > 0, "{kind}");
+        }
     }
 }

@@ -372,7 +372,7 @@ async fn list(scale: u32, requests: usize, db: Option<String>) -> anyhow::Result
         .map(|(d, q)| format!("{:.1} ms {q}", d.as_secs_f64() * 1000.0))
         .collect();
     let figures = serde_json::json!({
-        "circuits": counts.circuits,
+        "circuits": counts[Kind::Circuits],
         "requests": requests,
         "p50_ms": percentile(&latencies, 0.50),
         "p90_ms": percentile(&latencies, 0.90),

@@ -79,7 +79,8 @@ enum Command {
     },
     /// Import a .xlsx or CSV file: all rows or none
     Import {
-        kind: KindArg,
+        #[arg(value_parser = kind_arg())]
+        kind: Kind,
         file: PathBuf,
         /// File format [default: from the file name, else from its content]
         #[arg(long)]
@@ -93,7 +94,8 @@ enum Command {
     },
     /// Export every row of a kind as a file that import reads back
     Export {
-        kind: KindArg,
+        #[arg(value_parser = kind_arg())]
+        kind: Kind,
         #[arg(long, default_value = "csv")]
         format: FormatArg,
         /// Write to this file instead of standard output
@@ -124,33 +126,12 @@ enum Command {
     Token(accounts::TokenCommand),
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum KindArg {
-    Regions,
-    Contractors,
-    Customers,
-    Circuits,
-    Sites,
-    Elements,
-    Staff,
-    Instruments,
-    Vehicles,
-}
-
-impl From<KindArg> for Kind {
-    fn from(k: KindArg) -> Kind {
-        match k {
-            KindArg::Customers => Kind::Customers,
-            KindArg::Circuits => Kind::Circuits,
-            KindArg::Sites => Kind::Sites,
-            KindArg::Elements => Kind::Elements,
-            KindArg::Staff => Kind::Staff,
-            KindArg::Regions => Kind::Regions,
-            KindArg::Contractors => Kind::Contractors,
-            KindArg::Instruments => Kind::Instruments,
-            KindArg::Vehicles => Kind::Vehicles,
-        }
-    }
+/// `KIND` of import and export: a code of the domain's table of kinds
+/// (`jike_domain::kinds`), listed as the possible values.
+fn kind_arg() -> impl clap::builder::TypedValueParser<Value = Kind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Kind::ALL.map(Kind::code))
+        .try_map(|code| code.parse::<Kind>())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -305,7 +286,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             let report = jike_transfer::import_file_as(
                 &store,
                 &accounts::cli_caller(),
-                kind.into(),
+                kind,
                 format,
                 bytes,
                 dry_run,
@@ -347,7 +328,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             let bytes = jike_transfer::export_file_as(
                 &store,
                 &accounts::cli_caller(),
-                kind.into(),
+                kind,
                 format.into(),
                 lang,
                 true,

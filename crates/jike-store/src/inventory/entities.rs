@@ -106,8 +106,8 @@ impl Entity for Regions {
     type Output = Region;
     type Row = RegionRow;
     const SPEC: Spec = Spec {
-        table: "regions",
-        noun: "region",
+        table: Kind::Regions.table(),
+        noun: Kind::Regions.noun(),
         select: "SELECT t.id, t.code, t.name, t.level, p.code AS parent_code, t.created_at, t.updated_at \
                  FROM regions t LEFT JOIN regions p ON p.id = t.parent_id",
         filters: &[
@@ -250,8 +250,8 @@ impl Entity for Sites {
     type Output = Site;
     type Row = SiteRow;
     const SPEC: Spec = Spec {
-        table: "sites",
-        noun: "site",
+        table: Kind::Sites.table(),
+        noun: Kind::Sites.noun(),
         select: "SELECT t.id, t.code, t.name, t.kind, t.address, r.code AS region_code, r.name AS region_name, \
                  t.longitude, t.latitude, t.created_at, t.updated_at FROM sites t JOIN regions r ON r.id = t.region_id",
         filters: &[
@@ -362,8 +362,8 @@ impl Entity for Elements {
     type Output = Element;
     type Row = ElementRow;
     const SPEC: Spec = Spec {
-        table: "elements",
-        noun: "network element",
+        table: Kind::Elements.table(),
+        noun: Kind::Elements.noun(),
         select: "SELECT t.id, t.code, t.name, t.type AS element_type, t.vendor, t.model, t.management_ip, \
                  s.code AS site_code, s.name AS site_name, t.owner, t.domain, c.code AS contractor_code, \
                  c.name AS contractor_name, t.created_at, t.updated_at FROM elements t \
@@ -519,8 +519,8 @@ impl Entity for Customers {
     type Row = CustomerRow;
     const CHILD_TABLES: &'static [&'static str] = &["customer_grades"];
     const SPEC: Spec = Spec {
-        table: "customers",
-        noun: "customer",
+        table: Kind::Customers.table(),
+        noun: Kind::Customers.noun(),
         select: "SELECT t.id, t.code, t.name, t.industry, t.grade, t.account_manager, t.contact_name, \
                  t.contact_phone, r.code AS region_code, r.name AS region_name, t.created_at, t.updated_at \
                  FROM customers t LEFT JOIN regions r ON r.id = t.region_id",
@@ -712,8 +712,8 @@ impl Entity for Circuits {
     type Row = CircuitRow;
     const CHILD_TABLES: &'static [&'static str] = &["circuit_hops"];
     const SPEC: Spec = Spec {
-        table: "circuits",
-        noun: "circuit",
+        table: Kind::Circuits.table(),
+        noun: Kind::Circuits.noun(),
         select: "SELECT t.id, t.code, cu.code AS customer_code, cu.name AS customer_name, t.business_type, t.scope, \
                  t.bandwidth_bps, t.a_end, t.z_end, t.assurance_level, t.status, r.code AS region_code, \
                  r.name AS region_name, t.acceptance, t.builder_name, t.builder_phone, t.created_at, t.updated_at FROM circuits t \
@@ -1062,8 +1062,8 @@ impl Entity for Contractors {
     type Output = Contractor;
     type Row = ContractorRow;
     const SPEC: Spec = Spec {
-        table: "contractors",
-        noun: "contractor",
+        table: Kind::Contractors.table(),
+        noun: Kind::Contractors.noun(),
         select: "SELECT t.id, t.code, t.name, t.contract_start, t.contract_end, t.created_at, t.updated_at \
                  FROM contractors t",
         filters: &[
@@ -1263,8 +1263,8 @@ impl Entity for StaffMembers {
     type Output = Staff;
     type Row = StaffRow;
     const SPEC: Spec = Spec {
-        table: "staff",
-        noun: "staff member",
+        table: Kind::Staff.table(),
+        noun: Kind::Staff.noun(),
         select: "SELECT t.id, t.code, t.name, c.code AS contractor_code, c.name AS contractor_name, \
                  r.code AS region_code, r.name AS region_name, t.education, t.major, t.years_experience, \
                  t.years_core_network, t.certificates, t.training_level, t.phone, t.created_at, t.updated_at \
@@ -1426,8 +1426,8 @@ impl Entity for Instruments {
     type Output = Instrument;
     type Row = InstrumentRow;
     const SPEC: Spec = Spec {
-        table: "instruments",
-        noun: "instrument",
+        table: Kind::Instruments.table(),
+        noun: Kind::Instruments.noun(),
         select: "SELECT t.id, t.code, t.kind, c.code AS contractor_code, r.code AS region_code, h.code AS holder_code, \
                  t.status, t.created_at, t.updated_at FROM instruments t JOIN contractors c ON c.id = t.contractor_id \
                  JOIN regions r ON r.id = t.region_id LEFT JOIN staff h ON h.id = t.holder_id",
@@ -1556,8 +1556,8 @@ impl Entity for Vehicles {
     type Output = Vehicle;
     type Row = VehicleRow;
     const SPEC: Spec = Spec {
-        table: "vehicles",
-        noun: "vehicle",
+        table: Kind::Vehicles.table(),
+        noun: Kind::Vehicles.noun(),
         select: "SELECT t.id, t.code, t.kind, c.code AS contractor_code, r.code AS region_code, t.status, \
                  t.created_at, t.updated_at FROM vehicles t JOIN contractors c ON c.id = t.contractor_id \
                  JOIN regions r ON r.id = t.region_id",

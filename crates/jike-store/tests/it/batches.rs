@@ -81,7 +81,7 @@ async fn batches(db: &TestDb) {
     );
     assert!(rows[1].reason.starts_with("contact_phone: "), "{rows:#?}");
     assert_eq!(
-        store.counts().await.unwrap().customers,
+        store.counts().await.unwrap()[Kind::Customers],
         1,
         "nothing written"
     );
@@ -111,7 +111,7 @@ async fn batches(db: &TestDb) {
     );
     assert_eq!(rows[1].reason, "no region with code or name 'NOWHERE'");
     assert_eq!(
-        store.counts().await.unwrap().customers,
+        store.counts().await.unwrap()[Kind::Customers],
         1,
         "nothing written"
     );

@@ -10,9 +10,13 @@ async fn the_demo_dataset_loads_and_loading_it_again_changes_nothing() {
         let store = Store::open(&db.url).await.unwrap();
         let demo = jike_demo::Demo::new(1);
         let counts = store.load_demo(&demo, |_, _| {}).await.unwrap();
-        assert_eq!(counts.circuits as usize, demo.circuit_count());
-        assert_eq!(counts.customers as usize, demo.customer_count());
-        assert!(counts.elements >= 1000 && counts.sites >= 100 && counts.contractors == 3);
+        assert_eq!(counts[Kind::Circuits] as usize, demo.circuit_count());
+        assert_eq!(counts[Kind::Customers] as usize, demo.customer_count());
+        assert!(
+            counts[Kind::Elements] >= 1000
+                && counts[Kind::Sites] >= 100
+                && counts[Kind::Contractors] == 3
+        );
         let again = store.load_demo(&demo, |_, _| {}).await.unwrap();
         assert_eq!(again, counts);
         // Every circuit's path resolved.

@@ -352,7 +352,11 @@ async fn every_problem_at_once(db: &TestDb) {
         [(2, Some("带宽")), (24_002, Some("客户编码"))],
         "{rows:#?}"
     );
-    assert_eq!(store.counts().await.unwrap().circuits, 0, "nothing written");
+    assert_eq!(
+        store.counts().await.unwrap()[Kind::Circuits],
+        0,
+        "nothing written"
+    );
     store.close().await;
 }
 
