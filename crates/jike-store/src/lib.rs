@@ -64,7 +64,8 @@ pub struct Store {
 }
 
 /// What an import did, or would do with `dry_run`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub kind: String,
     /// Data rows read from the file.
@@ -77,7 +78,8 @@ pub struct ImportReport {
 }
 
 /// How many rows of each kind are stored.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     pub regions: i64,
     pub sites: i64,
