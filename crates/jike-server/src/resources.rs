@@ -6,8 +6,8 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete as delete_route, get, post, put, MethodRouter};
-use jike_domain::{Customer, Validate};
-use jike_store::{Entity, ListParams};
+use jike_domain::Validate;
+use jike_store::{Customer, Entity, ListParams};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use utoipa::openapi::path::{

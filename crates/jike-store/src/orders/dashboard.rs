@@ -4,13 +4,13 @@
 //! part is scoped to what the caller sees, through the same condition as the order list.
 
 use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
-use jike_domain::{Grade, Order, OrderState};
+use jike_domain::{Grade, OrderState};
 use serde::Serialize;
 
 use crate::db::Val;
 use crate::error::StoreError;
 use crate::inventory::ops::{self, ListParams};
-use crate::orders::Orders;
+use crate::orders::{Order, Orders};
 use crate::{Caller, Store};
 use jike_domain::time::local;
 
