@@ -2,16 +2,16 @@
 //! their paths, contractors, their staff, instruments and vehicles.
 //!
 //! Each kind has an `…Input` (what a client or an import row gives: references by natural key,
-//! values by code or Chinese name) and an output (what the API returns: ids, resolved names,
-//! timestamps). `validate` checks an input on its own; whether the codes it refers to exist is
-//! the store's business.
+//! values by code or Chinese name). `validate` checks an input on its own; whether the codes it
+//! refers to exist is the store's business, and so is the row read back (ids, resolved names,
+//! timestamps: `jike_store::Region`, …). A customer's grade history (`GradePeriod`, R-SL3) is
+//! a domain fact: `grade_at` answers the grade in force at a time from it.
 
 use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::path::Hop;
 use crate::path::HopInput;
 use crate::values::{
     check_code, check_optional_text, check_phone, check_text, Bandwidth, FieldError, Problems,
@@ -104,18 +104,6 @@ impl Validate for RegionInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Region {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub level: RegionLevel,
-    pub parent_code: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Sites
 
@@ -159,22 +147,6 @@ impl Validate for SiteInput {
         }
         p.into_result()
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Site {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub kind: SiteKind,
-    pub address: String,
-    pub region_code: String,
-    pub region_name: String,
-    pub longitude: Option<f64>,
-    pub latitude: Option<f64>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,28 +198,6 @@ impl Validate for ElementInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Element {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub element_type: ElementType,
-    pub vendor: String,
-    pub model: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
-    pub management_ip: Option<IpAddr>,
-    pub site_code: String,
-    pub site_name: String,
-    pub owner: Owner,
-    pub domain: MaintenanceDomain,
-    pub contractor_code: Option<String>,
-    pub contractor_name: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Customers
 
@@ -293,38 +243,6 @@ impl Validate for CustomerInput {
         }
         optional_region(&mut p, "region_code", &self.region_code);
         p.into_result()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Customer {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub industry: String,
-    pub grade: Grade,
-    pub account_manager: String,
-    /// Masked (`张*`) unless the contact was asked for.
-    pub contact_name: String,
-    /// Masked (`138****5678`) unless the contact was asked for.
-    pub contact_phone: String,
-    /// Whether `contact_name` and `contact_phone` are masked.
-    pub contact_masked: bool,
-    pub region_code: Option<String>,
-    pub region_name: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Customer {
-    /// Replaces the contact by its masked form (domain.md §10).
-    pub fn mask_contact(&mut self) {
-        if !self.contact_masked {
-            self.contact_name = crate::values::mask_name(&self.contact_name);
-            self.contact_phone = crate::values::mask_phone(&self.contact_phone);
-            self.contact_masked = true;
-        }
     }
 }
 
@@ -429,32 +347,6 @@ impl Validate for CircuitInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Circuit {
-    pub id: i64,
-    pub code: String,
-    pub customer_code: String,
-    pub customer_name: String,
-    pub business_type: BusinessType,
-    pub scope: Scope,
-    pub bandwidth: Bandwidth,
-    pub a_end: String,
-    pub z_end: String,
-    pub assurance_level: AssuranceLevel,
-    pub status: CircuitStatus,
-    pub region_code: Option<String>,
-    pub region_name: Option<String>,
-    pub acceptance: Acceptance,
-    pub builder_name: String,
-    pub builder_phone: String,
-    /// The path; present when one circuit is read, left out of listings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<Vec<Hop>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Contractors and their resources (§6)
 
@@ -492,20 +384,6 @@ impl Validate for ContractorInput {
         }
         p.into_result()
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Contractor {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub contract_start: NaiveDate,
-    pub contract_end: NaiveDate,
-    pub region_codes: Vec<String>,
-    pub domains: Vec<MaintenanceDomain>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
 /// 代维人员 a contractor's technician (R-S2..R-S4, R-S8).
@@ -563,27 +441,6 @@ impl Validate for StaffInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Staff {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub contractor_code: String,
-    pub contractor_name: String,
-    pub region_code: String,
-    pub region_name: String,
-    pub education: Education,
-    pub major: String,
-    pub years_experience: u8,
-    pub years_core_network: u8,
-    pub certificates: Vec<Certificate>,
-    pub training_level: TrainingLevel,
-    pub phone: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 /// 仪器仪表 an instrument or tool of a contractor (R-S6, R-S7).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -616,20 +473,6 @@ impl Validate for InstrumentInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Instrument {
-    pub id: i64,
-    pub code: String,
-    pub kind: InstrumentKind,
-    pub contractor_code: String,
-    pub region_code: String,
-    pub holder_code: Option<String>,
-    pub status: AssetStatus,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 /// 车辆 a contractor's vehicle (R-S6: one emergency repair vehicle per city).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -652,19 +495,6 @@ impl Validate for VehicleInput {
         region(&mut p, "region_code", &self.region_code);
         p.into_result()
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Vehicle {
-    pub id: i64,
-    pub code: String,
-    pub kind: VehicleKind,
-    pub contractor_code: String,
-    pub region_code: String,
-    pub status: AssetStatus,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -199,7 +199,7 @@ macro_rules! page_schema {
 
 page_schema!(
     /// One page of work orders.
-    PageOfOrders = Page<jike_domain::Order>
+    PageOfOrders = Page<jike_store::Order>
 );
 page_schema!(
     /// One page of configuration findings.

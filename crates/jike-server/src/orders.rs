@@ -7,8 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use jike_domain::{EventCreate, FieldError, Order, OrderCreate, OrderEvent, Vocabulary};
-use jike_store::{Idempotency, ListParams, PolicyVersion, TimerView, WorkdayYearRecord};
+use jike_domain::{EventCreate, FieldError, OrderCreate, Vocabulary};
+use jike_store::{
+    Idempotency, ListParams, Order, OrderEvent, PolicyVersion, TimerView, WorkdayYearRecord,
+};
 use sha2::{Digest, Sha256};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -175,7 +177,7 @@ async fn dashboard(State(state): State<AppState>, who: Who) -> Result<Response, 
 
 /// An order is named by its id or by its code (`GD-20251001-000001`).
 /// Not found when the caller's scope does not hold it.
-async fn find(state: &AppState, who: &Who, key: &str) -> Result<jike_domain::Order, ApiError> {
+async fn find(state: &AppState, who: &Who, key: &str) -> Result<Order, ApiError> {
     Ok(state
         .store
         .scoped(&who.caller)

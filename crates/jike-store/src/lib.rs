@@ -29,11 +29,10 @@ pub use orders::dashboard;
 use std::collections::HashMap;
 
 use jike_domain::{
-    parse_path, Circuit, CircuitInput, Contractor, ContractorInput, Customer, CustomerInput,
-    Element, ElementInput, GradePeriod, Instrument, InstrumentInput, Region, RegionInput, Vehicle,
-    VehicleInput,
+    parse_path, CircuitInput, ContractorInput, CustomerInput, ElementInput, GradePeriod,
+    InstrumentInput, RegionInput, VehicleInput,
 };
-use jike_domain::{RowError, Site, SiteInput, Staff, StaffInput};
+use jike_domain::{RowError, SiteInput, StaffInput};
 use serde::Serialize;
 
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, AuditReport};
@@ -45,10 +44,14 @@ pub use db::{Backend, Db, Val};
 pub use entities::*;
 pub use entity::Entity;
 pub use error::StoreError;
+pub use inventory::views::{
+    Circuit, Contractor, Customer, Element, Instrument, Region, Site, Staff, Vehicle,
+};
 pub use jike_domain::Kind;
 pub use ops::{ListParams, Page, WriteCounts, DEFAULT_LIMIT, MAX_LIMIT};
 pub use orders::{
-    Created, Fanout, Fired, Idempotency, Orders, PolicyVersion, TimerView, WorkdayYearRecord,
+    Alarm, Created, Fanout, Fired, Idempotency, Order, OrderEvent, Orders, PolicyVersion,
+    TimerView, WorkdayYearRecord,
 };
 pub use scope::Caller;
 use scope::Scope;
@@ -65,7 +68,8 @@ pub struct Store {
 }
 
 /// What an import did, or would do with `dry_run`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub kind: String,
     /// Data rows read from the file.

@@ -17,7 +17,8 @@ pub struct ListParams {
 }
 
 /// One page of a list; `next_cursor` is `None` on the last page.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,

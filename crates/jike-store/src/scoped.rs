@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use jike_domain::{EventCreate, GradePeriod, Order, OrderCreate};
+use jike_domain::{EventCreate, GradePeriod, OrderCreate};
 use jike_lint::LintConfig;
 
 use crate::configs::{
@@ -22,7 +22,7 @@ use crate::configs::{
 };
 use crate::dashboard::Dashboard;
 use crate::error::StoreError;
-use crate::orders::{Created, Idempotency};
+use crate::orders::{Created, Idempotency, Order};
 use crate::page::{ListParams, Page};
 use crate::{Caller, Entity, ImportReport, Importable, RowSource, Store};
 

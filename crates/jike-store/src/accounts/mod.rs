@@ -20,7 +20,8 @@ use crate::scope::{Caller, Scope};
 use crate::{audit, Store};
 
 /// A new account, from `jike user add` or `POST /api/v1/users`.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// Login name: letters, digits, `.`, `_`, `-`; at most 64.
@@ -55,7 +56,8 @@ pub struct NewUser {
 }
 
 /// An account as the API shows it (never its password hash).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: i64,
     pub name: String,
@@ -138,7 +140,8 @@ pub enum Login {
 }
 
 /// An API token as listed (never the secret).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: i64,
     pub user: String,

@@ -132,7 +132,8 @@ impl AuditEntry {
 }
 
 /// A stored entry as the API and the command line show it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     /// 1 for the first entry, then without gaps.
     pub seq: i64,
@@ -147,10 +148,10 @@ pub struct AuditRecord {
     /// `kind/id`, e.g. `customers/12`.
     pub object: String,
     /// The object before the change; null for a creation or a read.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub before: Option<serde_json::Value>,
     /// The object after the change; null for a deletion.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
     /// The hash of the entry before (64 zeros for entry 1).
     pub prev_hash: String,
@@ -178,7 +179,8 @@ pub struct AuditQuery {
 }
 
 /// What verification found wrong, the first problem in seq order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditProblemKind {
     /// An entry's contents were changed: its hash does not match them (or, for a rehashed
@@ -214,7 +216,8 @@ impl std::fmt::Display for AuditProblemKind {
 }
 
 /// The first problem verification found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditProblem {
     /// The entry concerned (for missing entries, the first one missing).
     pub seq: i64,
@@ -224,7 +227,8 @@ pub struct AuditProblem {
 }
 
 /// The result of [`Store::audit_verify`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditReport {
     /// The whole log is intact.
     pub ok: bool,

@@ -47,7 +47,8 @@ pub const MAX_FINDINGS_LIMIT: u32 = 1000;
 pub const SEVERITIES: [&str; 3] = ["error", "warning", "note"];
 
 /// One finding of a check, as stored with the element.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigFinding {
     /// 1-based line of the statement at fault.
     pub line: i64,
@@ -105,7 +106,8 @@ pub struct FleetCheck<'a> {
 }
 
 /// One stored configuration, without its text.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigSummary {
     /// The upload's id.
     pub id: i64,
@@ -131,7 +133,8 @@ pub struct ConfigSummary {
 }
 
 /// The element a check belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ElementRef {
     pub id: i64,
     pub code: String,
@@ -139,7 +142,8 @@ pub struct ElementRef {
 }
 
 /// An element's newest check: the configuration and every finding, in line order.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigCheck {
     pub element: ElementRef,
     pub config: ConfigSummary,
@@ -147,7 +151,8 @@ pub struct ConfigCheck {
 }
 
 /// A finding across elements, for the list per rule.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ElementFinding {
     /// The finding's id (the list's order).
     pub id: i64,
@@ -185,7 +190,8 @@ pub struct FindingQuery {
 }
 
 /// How many findings of a rule the newest checks hold, and on how many elements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleCount {
     pub rule: String,
     pub severity: String,
@@ -194,7 +200,8 @@ pub struct RuleCount {
 }
 
 /// The state of the checked network as the caller sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigOverview {
     /// Elements with at least one configuration uploaded.
     pub elements_checked: i64,

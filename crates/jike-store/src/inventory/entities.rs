@@ -8,6 +8,7 @@ use sqlx::FromRow;
 use crate::db::{placeholders, Conn, Val};
 use crate::error::{stored, StoreError};
 use crate::inventory::entity::*;
+use crate::inventory::views::*;
 
 fn vocab<V: Vocabulary>(text: &str) -> Result<&'static str, String> {
     V::parse(text).map(|v| v.code()).map_err(|e| e.to_string())

@@ -488,7 +488,8 @@ pub(crate) async fn delete<E: Entity>(conn: &mut Conn<'_>, id: i64) -> Result<()
 }
 
 /// What a batched write did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WriteCounts {
     pub created: usize,
     pub updated: usize,

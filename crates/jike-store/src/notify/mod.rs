@@ -21,7 +21,8 @@ use crate::error::StoreError;
 use crate::Store;
 
 /// How a notification travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     /// An HTTP POST of the payload to a URL.
@@ -55,7 +56,8 @@ pub struct Target {
 }
 
 /// Where an outbox row stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Not delivered yet; it will be tried (again) at `next_attempt_at`.
@@ -246,7 +248,8 @@ pub enum Recorded {
 }
 
 /// An attempt as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryAttempt {
     /// 1 for the first attempt.
     pub attempt: i64,
@@ -259,7 +262,8 @@ pub struct DeliveryAttempt {
 }
 
 /// An outbox row as the API shows it, with its attempts.
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     pub id: i64,
     pub topic: String,
@@ -268,7 +272,7 @@ pub struct Notification {
     pub channel: Channel,
     /// The webhook URL or e-mail address.
     pub target: String,
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: serde_json::Value,
     pub created_at: DateTime<Utc>,
     pub status: DeliveryStatus,
@@ -348,7 +352,8 @@ pub struct NotificationQuery {
 pub const MAX_NOTIFICATION_LIMIT: u32 = 500;
 
 /// One page of notifications; `next_cursor` is `None` on the last page.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotificationPage {
     pub items: Vec<Notification>,
     pub next_cursor: Option<String>,

@@ -4,13 +4,13 @@
 //! part is scoped to what the caller sees, through the same condition as the order list.
 
 use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
-use jike_domain::{Grade, Order, OrderState};
+use jike_domain::{Grade, OrderState};
 use serde::Serialize;
 
 use crate::db::Val;
 use crate::error::StoreError;
 use crate::inventory::ops::{self, ListParams};
-use crate::orders::Orders;
+use crate::orders::{Order, Orders};
 use crate::{Caller, Store};
 use jike_domain::time::local;
 
@@ -19,7 +19,8 @@ use jike_domain::time::local;
 pub const DASHBOARD_ORDERS_MAX: usize = 300;
 
 /// The overview, as `GET /api/v1/dashboard` answers it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     /// The instant the clocks were evaluated at.
     pub at: DateTime<FixedOffset>,
@@ -36,14 +37,16 @@ pub struct Dashboard {
     pub breached_today: BreachedToday,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StateGradeCount {
     pub state: OrderState,
     pub grade: Grade,
     pub count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JointHandling {
     pub id: i64,
     pub code: String,
@@ -57,13 +60,15 @@ pub struct JointHandling {
 
 /// Orders with a clock that reached its deadline unmet today (Asia/Shanghai), whatever their
 /// state now.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BreachedToday {
     pub count: i64,
     pub orders: Vec<BreachedOrder>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BreachedOrder {
     pub id: i64,
     pub code: String,

@@ -21,6 +21,7 @@ mod joining;
 mod policies;
 mod read;
 mod scheduling;
+mod view;
 
 pub use entity::*;
 use events::*;
@@ -28,6 +29,7 @@ pub use policies::*;
 
 use scheduling::{insert_timers, refresh_timers};
 pub use scheduling::{ClaimedTimer, Fired, TimerView};
+pub use view::{Alarm, Order, OrderEvent};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};

@@ -4,7 +4,8 @@
 use super::*;
 
 /// One version of the SLA policy, as stored.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PolicyVersion {
     /// The row id; orders name it as their `policy_version`.
     pub id: i64,
@@ -44,7 +45,8 @@ impl From<PolicyRow> for PolicyVersion {
 }
 
 /// A working-day year an administrator loaded (R-C2).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkdayYearRecord {
     pub year: i32,
     /// Where the year comes from: `builtin` or `loaded`.

@@ -306,7 +306,8 @@ crate::lite_record!(TimerRow {
 });
 
 /// A durable timer as the API shows it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimerView {
     pub id: i64,
     /// `warning`, `breach`, `escalation` or `update`.

@@ -244,22 +244,40 @@ fn the_domain_depends_on_no_runtime_database_or_http_crate() {
             "jike-domain depends on {forbidden}"
         );
     }
-    // The OpenAPI derives are for the HTTP edge: behind the `openapi` feature, never by default.
+    openapi_only_behind_its_feature("jike-domain");
+}
+
+/// The OpenAPI derives are for the HTTP edge: a crate below it names utoipa only as an optional
+/// dependency behind its `openapi` feature, never on by default (the server turns it on).
+fn openapi_only_behind_its_feature(krate: &str) {
+    let manifest = manifest(krate);
     let utoipa = manifest
         .lines()
         .find(|line| line.trim_start().starts_with("utoipa"))
-        .expect("jike-domain names utoipa (optional)");
-    assert!(utoipa.contains("optional = true"), "{utoipa}");
+        .unwrap_or_else(|| panic!("{krate} names utoipa (optional)"));
+    assert!(utoipa.contains("optional = true"), "{krate}: {utoipa}");
+    assert!(
+        manifest.contains("openapi = [\"dep:utoipa\""),
+        "{krate} has an openapi feature that turns utoipa on"
+    );
     assert!(
         !manifest.contains("default = [\"openapi\"]"),
-        "the openapi feature is not a default"
+        "{krate}: the openapi feature is not a default"
     );
 }
 
 #[test]
 fn the_store_knows_no_file_format_and_the_transfer_no_http_or_sql() {
     // Issue 14: the store takes and gives rows; reading and writing files is jike-transfer's.
+    // Its read models' OpenAPI schemas are the HTTP edge's, behind its `openapi` feature.
+    openapi_only_behind_its_feature("jike-store");
     let store = manifest("jike-store");
+    assert!(
+        !store
+            .lines()
+            .any(|l| l.trim_start().starts_with("jike-domain") && l.contains("openapi")),
+        "jike-store turns the domain's openapi feature on only through its own"
+    );
     for forbidden in [
         "jike-sheets",
         "jike-transfer",
