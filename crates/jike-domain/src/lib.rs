@@ -7,6 +7,7 @@ pub mod vocab;
 pub mod access;
 pub mod assignment;
 pub mod calendar;
+pub mod compliance;
 pub mod derive;
 pub mod inventory;
 pub mod kinds;
