@@ -32,7 +32,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::{Instrument, InstrumentInput, Staff, StaffInput, Vehicle, VehicleInput};
+use crate::inventory::{InstrumentInput, StaffInput, VehicleInput};
 use crate::values::{FieldError, Problems};
 use crate::vocab::{
     AssetStatus, Certificate, Education, InstrumentKind, MaintenanceDomain, RegionLevel,
@@ -145,23 +145,6 @@ pub struct StaffFacts {
 }
 
 impl StaffFacts {
-    /// From an inventory row.
-    pub fn from_staff(s: &Staff, role: StaffRole, technician: bool) -> StaffFacts {
-        StaffFacts {
-            code: s.code.clone(),
-            name: s.name.clone(),
-            region_code: s.region_code.clone(),
-            role,
-            technician,
-            education: s.education,
-            major: s.major.clone(),
-            years_experience: s.years_experience,
-            years_core_network: s.years_core_network,
-            certificates: s.certificates.clone(),
-            training_level: s.training_level,
-        }
-    }
-
     /// From an inventory input.
     pub fn from_input(s: &StaffInput, role: StaffRole, technician: bool) -> StaffFacts {
         StaffFacts {
@@ -195,18 +178,6 @@ pub struct InstrumentFacts {
     pub status: AssetStatus,
 }
 
-impl From<&Instrument> for InstrumentFacts {
-    fn from(i: &Instrument) -> Self {
-        InstrumentFacts {
-            code: i.code.clone(),
-            kind: i.kind,
-            region_code: i.region_code.clone(),
-            holder_code: i.holder_code.clone(),
-            status: i.status,
-        }
-    }
-}
-
 impl From<&InstrumentInput> for InstrumentFacts {
     fn from(i: &InstrumentInput) -> Self {
         InstrumentFacts {
@@ -229,17 +200,6 @@ pub struct VehicleFacts {
     pub region_code: String,
     /// Only `in_service` counts.
     pub status: AssetStatus,
-}
-
-impl From<&Vehicle> for VehicleFacts {
-    fn from(v: &Vehicle) -> Self {
-        VehicleFacts {
-            code: v.code.clone(),
-            kind: v.kind,
-            region_code: v.region_code.clone(),
-            status: v.status,
-        }
-    }
 }
 
 impl From<&VehicleInput> for VehicleFacts {
