@@ -9,6 +9,7 @@ pub mod assignment;
 pub mod calendar;
 pub mod derive;
 pub mod inventory;
+pub mod kpi;
 pub mod notices;
 pub mod order;
 pub mod participants;
