@@ -11,6 +11,7 @@ pub mod compliance;
 pub mod derive;
 pub mod inventory;
 pub mod kinds;
+pub mod kpi;
 pub mod notices;
 pub mod order;
 pub mod participants;
