@@ -597,6 +597,63 @@ test('a technician sees its own orders (我的工单) and may hand them on to a 
   await page.context().close();
 });
 
+test('a technician sees its own dashboard first, is offered only what it may do, and hands its own order back', async () => {
+  // Two orders of the technician's company, dispatched to it and to a colleague (set up by API).
+  const admin = await apiAs(ADMIN);
+  const tech = await admin.get(`/api/v1/users/${encodeURIComponent(TECHNICIAN[0])}`);
+  const people = await admin.get(`/api/v1/staff?contractor=${encodeURIComponent(tech.contractor_code)}&sort=-code&limit=5`);
+  const colleague = people.items.map((p) => p.code).find((c) => c !== tech.staff_code);
+  assert.ok(colleague, 'the technician has a colleague');
+  const make = async (title, assignee) => {
+    const o = await admin.post('/api/v1/orders', { kind: 'fault', title, grade: 'gold', contractor_code: tech.contractor_code });
+    await admin.post(`/api/v1/orders/${o.id}/events`, { type: 'dispatched', assignee_code: assignee });
+    return o;
+  };
+  const theirs = await make('e2e 同事的工单', colleague);
+  const mine = await make('e2e 我的工单（退回）', tech.staff_code);
+  await admin.dispose();
+
+  const page = await newPage();
+  await login(page, TECHNICIAN);
+  // The dashboard opens on my own orders; my company's are one click away.
+  await page.goto(`${BASE}/console/#/dashboard`);
+  await page.locator('[data-testid="dashboard"][data-mine="true"]').waitFor();
+  await page.getByTestId('dash-mine-hint').filter({ hasText: tech.staff_code }).waitFor();
+  assert.equal(await page.locator('[data-testid="dash-scope-mine"].active').count(), 1);
+  await page.locator(`[data-testid="dashboard-order"][data-code="${mine.code}"]`).waitFor();
+  assert.equal(await page.locator(`[data-testid="dashboard-order"][data-code="${theirs.code}"]`).count(), 0, "a colleague's order is not among mine");
+  await shot(page, 'dashboard-mine.png');
+  await page.getByTestId('dash-scope-company').click();
+  await page.locator('[data-testid="dashboard"][data-mine="false"]').waitFor();
+  await page.locator(`[data-testid="dashboard-order"][data-code="${theirs.code}"]`).waitFor();
+  assert.equal(await page.locator('[data-testid="dash-scope-company"].active').count(), 1);
+
+  // A colleague's order: no 指派 and no 退回 (the server would answer 403), the rest as before.
+  await page.goto(`${BASE}/console/#/orders/${theirs.id}`);
+  await page.getByTestId('order-detail').waitFor();
+  await page.getByTestId('action-accepted').waitFor();
+  assert.equal(await page.getByTestId('action-assigned').count(), 0);
+  assert.equal(await page.getByTestId('action-hand-back').count(), 0);
+
+  // My own: 指派 and 退回; handing it back leaves nobody assigned, and the timeline says so.
+  await page.goto(`${BASE}/console/#/orders/${mine.id}`);
+  await page.getByTestId('order-assignee').waitFor();
+  await page.getByTestId('action-assigned').waitFor();
+  await page.getByTestId('action-hand-back').click();
+  const form = page.getByTestId('event-form-hand-back');
+  await form.getByTestId('hand-back-hint').filter({ hasText: tech.staff_code }).waitFor();
+  assert.equal(await form.getByTestId('event-assignee').count(), 0, 'handing back names nobody');
+  await form.getByTestId('event-note').fill('不在我的片区');
+  await form.getByTestId('event-submit').click();
+  await page.getByTestId('tl-handed-back').waitFor();
+  assert.equal(await page.getByTestId('order-assignee').count(), 0);
+  // Unassigned now: I may take it (指派), and there is nothing to hand back.
+  await page.getByTestId('action-assigned').waitFor();
+  assert.equal(await page.getByTestId('action-hand-back').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('a customer raises a complaint on its own line and sees its own view of it', async () => {
   const page = await newPage();
   await login(page, CUSTOMER);

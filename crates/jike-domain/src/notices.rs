@@ -103,6 +103,25 @@ pub fn order_assigned(
     )
 }
 
+/// `【退回】GD-… 金牌故障 <title> 已退回代维公司待派，不再指派给 张强（CT01-S001）`: the order was
+/// handed back (退回, issue 14) to its company's queue by someone other than the person, who is
+/// told on its own topic ([`assigned_topic`]) that it is no longer theirs.
+pub fn order_handed_back(
+    code: &str,
+    grade: Grade,
+    kind: OrderKind,
+    title: &str,
+    staff_code: &str,
+    staff_name: &str,
+) -> String {
+    format!(
+        "【退回】{code} {}{} {} 已退回代维公司待派，不再指派给 {staff_name}（{staff_code}）",
+        grade.zh(),
+        kind.zh(),
+        title.trim()
+    )
+}
+
 /// A room called into joint handling (R-F4, R-F5); its topic is `order.room_joined.<room>`.
 pub fn room_joined(code: &str, grade: Grade, kind: OrderKind, room: Room) -> String {
     format!(
@@ -176,6 +195,17 @@ mod tests {
             EventType::Reassigned
         )
         .starts_with("【转派】"));
+        assert_eq!(
+            order_handed_back(
+                "GD-1",
+                Grade::Gold,
+                OrderKind::Fault,
+                " 光缆中断 ",
+                "CT01-S001",
+                "张强"
+            ),
+            "【退回】GD-1 金牌故障 光缆中断 已退回代维公司待派，不再指派给 张强（CT01-S001）"
+        );
     }
 
     #[test]

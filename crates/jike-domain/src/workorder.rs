@@ -223,12 +223,25 @@ pub struct EventCreate {
     /// 转派 a reassignment to another lead room.
     pub lead_room: Option<Room>,
     /// 派单, 转派 or 指派 to a person: the code (工号) of a staff member of the order's
-    /// contractor (issue 14); required by `assigned`.
+    /// contractor (issue 14); required by `assigned`, where empty (`""`) hands the order back
+    /// (退回) to its company's queue: nobody is assigned.
     #[serde(default)]
     pub assignee_code: Option<String>,
     /// Details, such as the on-site record (故障现场处理记录, R-F9): a JSON object.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub data: Option<serde_json::Value>,
+}
+
+impl EventCreate {
+    /// 退回: an `assigned` event naming nobody (`assignee_code` empty) hands the order back to
+    /// its company's queue (issue 14).
+    pub fn hands_back(&self) -> bool {
+        self.kind == EventType::Assigned
+            && self
+                .assignee_code
+                .as_deref()
+                .is_some_and(|c| c.trim().is_empty())
+    }
 }
 
 impl Validate for EventCreate {
@@ -264,6 +277,8 @@ impl Validate for EventCreate {
             );
         }
         match &self.assignee_code {
+            // 退回: an assignment to nobody hands the order back (issue 14).
+            Some(_) if self.hands_back() => {}
             Some(c) if crate::assignment::names_assignee(self.kind) => {
                 p.check("assignee_code", check_code(c));
             }
@@ -446,6 +461,39 @@ mod tests {
         let e: EventCreate =
             serde_json::from_str(r#"{"type": "指派", "assignee_code": "S1"}"#).unwrap();
         assert_eq!(e.kind, EventType::Assigned);
+        assert!(!e.hands_back());
+    }
+
+    /// 退回: `assigned` to nobody (`""`) hands the order back; only `assigned` takes it.
+    #[test]
+    fn an_assignment_to_nobody_hands_the_order_back() {
+        let event = |json: &str| serde_json::from_str::<EventCreate>(json).unwrap();
+        for json in [
+            r#"{"type": "assigned", "assignee_code": ""}"#,
+            r#"{"type": "assigned", "assignee_code": "  ", "note": "不是我的区域"}"#,
+        ] {
+            let e = event(json);
+            assert!(e.hands_back(), "{json}");
+            assert!(e.validate().is_ok(), "{json}");
+        }
+        for json in [
+            r#"{"type": "dispatched", "assignee_code": ""}"#,
+            r#"{"type": "reassigned", "assignee_code": ""}"#,
+        ] {
+            let e = event(json);
+            assert!(!e.hands_back(), "{json}");
+            let fields: Vec<String> = e
+                .validate()
+                .unwrap_err()
+                .into_iter()
+                .map(|p| p.field)
+                .collect();
+            assert_eq!(fields, ["assignee_code"], "{json}");
+        }
+        // Null is leaving it out: still required.
+        let e = event(r#"{"type": "assigned", "assignee_code": null}"#);
+        assert!(!e.hands_back());
+        assert!(e.validate().is_err());
     }
 
     #[test]

@@ -160,18 +160,48 @@ async fn list(
     Ok(Json(page).into_response())
 }
 
-/// `GET /api/v1/dashboard`: the caller's open orders at a glance, evaluated now.
+/// `GET /api/v1/dashboard`: the caller's open orders at a glance, evaluated now; with
+/// `mine=true` (a technician's own, issue 14) or `assignee=CODE`, only the orders assigned to
+/// that person, every part of the overview alike. Other query parameters are ignored.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = TAG, operation_id = "dashboard",
     summary = "The overview of the caller's open orders: counts by state and grade, the most urgent \
         with their live clocks, joint handling with the next update due, breaches today",
-    responses((status = 200, description = "the overview, evaluated now",
-        body = jike_store::dashboard::Dashboard)))]
-async fn dashboard(State(state): State<AppState>, who: Who) -> Result<Response, ApiError> {
-    let overview = state
-        .store
-        .scoped(&who.caller)
-        .dashboard(Utc::now())
-        .await?;
+    params(
+        ("mine" = inline(Option<Flag>), Query, description = "true: only the orders assigned to the \
+            staff member the caller's account is linked to (我的); a 422 for an account linked to none"),
+        ("assignee" = Option<String>, Query, description = "only the orders assigned to the staff \
+            member with this code (工号); an unknown code is a 422"),
+    ),
+    responses(
+        (status = 200, description = "the overview, evaluated now",
+            body = jike_store::dashboard::Dashboard),
+        (status = 422, description = "`mine` for an account linked to nobody, an unknown `assignee`"),
+    ))]
+async fn dashboard(
+    State(state): State<AppState>,
+    who: Who,
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query?;
+    let pairs = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "mine" || k == "assignee")
+        .collect();
+    let mut params = list_params(pairs)?;
+    mine_filter(&who, &mut params)?;
+    let mut assignees: Vec<String> = params.filters.into_iter().map(|(_, v)| v).collect();
+    assignees.dedup();
+    let scoped = state.store.scoped(&who.caller);
+    let overview = match assignees.as_slice() {
+        [] => scoped.dashboard(Utc::now()).await?,
+        [one] => scoped.dashboard_assigned_to(one, Utc::now()).await?,
+        [..] => {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "assignee",
+                "names more than one staff member (assignee given twice, or another than mine=true, the caller's own); give one",
+            )]))
+        }
+    };
     Ok(Json(overview).into_response())
 }
 

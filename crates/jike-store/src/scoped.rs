@@ -177,7 +177,19 @@ impl Scoped<'_> {
 
     /// The monitoring room's overview of what the caller sees.
     pub async fn dashboard(&self, now: DateTime<Utc>) -> Result<Dashboard, StoreError> {
-        self.store.dashboard_as(&self.caller, now).await
+        self.store.dashboard_as(&self.caller, None, now).await
+    }
+
+    /// The overview kept to the orders the caller sees that are assigned to the staff member
+    /// `staff_code` (issue 14: a technician's own, 我的); an unknown code names `assignee`.
+    pub async fn dashboard_assigned_to(
+        &self,
+        staff_code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Dashboard, StoreError> {
+        self.store
+            .dashboard_as(&self.caller, Some(staff_code), now)
+            .await
     }
 
     // Device configurations (`configs/`).

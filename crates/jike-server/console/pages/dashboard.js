@@ -1,24 +1,28 @@
 // 运行总览: open orders by state and grade, live countdowns, joint handling, breaches today.
-// Polls every 10 s and swaps the content in place (no reload, no flicker).
+// Polls every 10 s and swaps the content in place (no reload, no flicker). Issue 14: a
+// technician (an account linked to a staff member) sees its own orders first (我的工单,
+// `mine=true`), and its company's with one click (`#/dashboard?all=true`).
 
 import { t, v, codes, fmtTime } from '../i18n.js';
 import { api } from '../api.js';
 import { h, mount, badge, card, emptyState, errorPanel, spinner, table } from '../dom.js';
 import { clockChip, instantChip, syncServerTime, worstStatus, clockStatus, serverNow } from '../clock.js';
+import { me } from '../session.js';
 
 const POLL_MS = 10000;
 
 /** The dashboard document; falls back to the order list when the server has no /dashboard. */
-async function load() {
+async function load(mine) {
+  const only = mine ? { mine: true } : {};
   try {
-    const d = await api.get('/dashboard');
+    const d = await api.get('/dashboard', only);
     syncServerTime(d.at);
     return d;
   } catch (e) {
     if (![404, 405].includes(e.status)) throw e;
   }
   // Fallback: open orders and their details (clocks).
-  const page = await api.get('/orders', { open: true, limit: 100, sort: '-occurred_at' });
+  const page = await api.get('/orders', { open: true, limit: 100, sort: '-occurred_at', ...only });
   const details = await Promise.all(page.items.slice(0, 40).map((o) => api.get(`/orders/${o.id}`).catch(() => null)));
   const orders = details.filter(Boolean);
   if (orders[0] && orders[0].sla) syncServerTime(orders[0].sla.at);
@@ -45,6 +49,11 @@ function kpi(label, value, cls, testid) {
   return h('div', { class: ['kpi', cls], testid }, h('div', { class: 'kpi-value' }, String(value)), h('div', { class: 'kpi-label' }, label));
 }
 
+/** The order list's fragment for a part of the overview, kept to mine when the overview is. */
+function listHref(d, query) {
+  return `#/orders?open=true${query}${d.assignee_code ? '&mine=true' : ''}`;
+}
+
 function matrix(d) {
   const grades = codes('grade');
   const states = codes('state').filter((s) => s !== 'closed' && d.by_state_grade.some((x) => x.state === s));
@@ -54,8 +63,8 @@ function matrix(d) {
   return h('div', { class: 'tbl-wrap' }, h('table', { class: 'tbl matrix', testid: 'state-grade-matrix' },
     h('thead', null, h('tr', null, h('th', null, `${t('f_state')} \\ ${t('f_grade')}`), grades.map((g) => h('th', { class: 'num' }, v('grade', g))), h('th', { class: 'num' }, t('dash_total')))),
     h('tbody', null, states.map((s) => h('tr', null,
-      h('th', null, h('a', { href: `#/orders?open=true&state=${s}` }, v('state', s))),
-      grades.map((g) => { const c = n(s, g); return h('td', { class: ['num', c ? 'has' : 'zero'] }, c ? h('a', { href: `#/orders?open=true&state=${s}&grade=${g}` }, String(c)) : '·'); }),
+      h('th', null, h('a', { href: listHref(d, `&state=${s}`) }, v('state', s))),
+      grades.map((g) => { const c = n(s, g); return h('td', { class: ['num', c ? 'has' : 'zero'] }, c ? h('a', { href: listHref(d, `&state=${s}&grade=${g}`) }, String(c)) : '·'); }),
       h('td', { class: 'num total' }, String(rowTotal(s))))))));
 }
 
@@ -108,7 +117,7 @@ function view(d) {
       kpi(t('dash_joint'), d.joint_handling.length, d.joint_handling.length ? 'kpi-joint' : 'kpi-plain', 'kpi-joint')),
     h('div', { class: 'grid-2' },
       h('div', { class: 'col-main' }, card(t('dash_urgent'), h('div', null, orderRows(d),
-        d.truncated ? h('div', { class: 'hint list-foot' }, h('a', { href: '#/orders?open=true' }, t('dash_truncated', { n: d.orders.length }))) : null), { testid: 'card-urgent' })),
+        d.truncated ? h('div', { class: 'hint list-foot' }, h('a', { href: listHref(d, '') }, t('dash_truncated', { n: d.orders.length }))) : null), { testid: 'card-urgent' })),
       h('div', { class: 'col-side' },
         card(t('dash_by_state_grade'), matrix(d), { testid: 'card-matrix' }),
         card(t('dash_joint'), jointList(d), { testid: 'card-joint' }),
@@ -120,15 +129,25 @@ export async function render(root, ctx) {
   document.title = `${t('nav_dashboard')} · ${t('app_name')}`;
   const stamp = h('span', { class: 'muted', testid: 'last-refresh' });
   const status = h('span', { class: 'refresh-status', testid: 'refresh-status' });
-  const body = h('div', { class: 'dash-body', testid: 'dashboard' }, spinner());
-  mount(root, h('div', { class: 'page-head' }, h('h1', null, t('dash_title')),
-    h('div', { class: 'page-actions' }, status, stamp, h('span', { class: 'muted small' }, ` · ${t('dash_auto')}`))), body);
+  const u = me() && me().user;
+  // A technician's own orders first; the company's at `?all=true`.
+  const technician = !!(u && u.staff_code);
+  const mine = technician && ctx.route.params.get('all') !== 'true';
+  const body = h('div', { class: 'dash-body', testid: 'dashboard', dataset: { mine: String(mine) } }, spinner());
+  const scope = technician
+    ? h('div', { class: 'chips', testid: 'dash-scope' },
+      h('a', { href: '#/dashboard', class: ['chip-filter', mine && 'active'], testid: 'dash-scope-mine', 'aria-current': mine ? 'page' : null }, t('dash_mine')),
+      h('a', { href: '#/dashboard?all=true', class: ['chip-filter', !mine && 'active'], testid: 'dash-scope-company', 'aria-current': mine ? null : 'page' }, t('dash_company')),
+      mine ? h('span', { class: 'muted small', testid: 'dash-mine-hint' }, t('dash_mine_hint', { n: u.staff_name || u.staff_code, c: u.staff_code })) : null)
+    : null;
+  mount(root, h('div', { class: 'page-head' }, h('h1', null, mine ? `${t('dash_title')} · ${t('dash_mine')}` : t('dash_title')),
+    h('div', { class: 'page-actions' }, status, stamp, h('span', { class: 'muted small' }, ` · ${t('dash_auto')}`))), scope, body);
   let timer = null;
   let stopped = false;
   let loaded = false;
   async function refresh() {
     try {
-      const d = await load();
+      const d = await load(mine);
       if (stopped || !ctx.isCurrent()) return;
       mount(body, view(d));
       body.dataset.refreshedAt = String(Date.now());

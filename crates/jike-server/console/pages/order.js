@@ -1,5 +1,5 @@
-// 工单详情: clocks, links, timeline, and the actions the state allows and the role may record,
-// each as a form validated in Chinese first, then by the server (422 fields, 409 transitions).
+// 工单详情: clocks, links, timeline, and the actions the state allows and the caller may record
+// (the server's allowed_events, issue 14's assignment rights included), each as a form validated in Chinese first, then by the server (422 fields, 409 transitions).
 
 import { t, v, fmtTime, serverText, fromLocalInput, codes } from '../i18n.js';
 import { api } from '../api.js';
@@ -61,6 +61,8 @@ function timeline(o) {
           h('span', { class: 'tl-actor' }, e.actor)),
         late ? h('div', { class: 'tl-meta' }, `${t('ev_recorded')} ${fmtTime(e.recorded_at, 'dts')}`) : null,
         e.assignee_code ? h('div', { class: 'tl-line', testid: 'tl-assignee' }, h('b', null, `${t(ASSIGNED_TO[e.type] || 'tl_assigned_to')}：`), `${e.assignee_name || ''}（${e.assignee_code}）`) : null,
+        // Issue 14: 指派 to nobody is 退回, the order handed back to its company's queue.
+        e.type === 'assigned' && !e.assignee_code ? h('div', { class: 'tl-line', testid: 'tl-handed-back' }, t('tl_handed_back')) : null,
         e.reason ? h('div', { class: 'tl-line' }, h('b', null, `${t('ev_reason')}：`), e.reason) : null,
         e.approved_by ? h('div', { class: 'tl-line' }, h('b', null, `${t('ev_approved_by')}：`), e.approved_by) : null,
         e.note ? h('div', { class: 'tl-note' }, e.note) : null,
@@ -132,8 +134,8 @@ function escalationsView(o) {
     due.length ? h('div', { class: 'small' }, h('b', null, `${t('order_updates_due')}：`), due.slice(-10).map((d) => fmtTime(d, 'short')).join('，')) : null), { testid: 'escalations' });
 }
 
-/** The form of one event type. */
-async function eventForm(o, type, onDone) {
+/** The form of one event type; `handBack`: an `assigned` event naming nobody (退回, issue 14). */
+async function eventForm(o, type, onDone, { handBack = false } = {}) {
   const last = (o.events || []).at(-1);
   const at = h('input', { type: 'text', name: 'at', testid: 'event-at', class: 'time-input', placeholder: 'YYYY-MM-DD HH:mm', maxlength: 19, inputmode: 'numeric', autocomplete: 'off' });
   const note = h('textarea', { name: 'note', rows: 2, testid: 'event-note', maxlength: 4000 });
@@ -161,7 +163,7 @@ async function eventForm(o, type, onDone) {
   }
   // Issue 14: 派单 / 转派 / 指派 to a person of the order's contractor (the one chosen above when
   // the form names another); none for an order of the engineering department (seed 6.4.1).
-  if ((type === 'dispatched' || type === 'reassigned' || type === 'assigned') && o.contractor_basis !== 'engineering') {
+  if ((type === 'dispatched' || type === 'reassigned' || type === 'assigned') && o.contractor_basis !== 'engineering' && !handBack) {
     const required = type === 'assigned';
     const chosen = () => (extra.contractor_code && extra.contractor_code.value) || o.contractor_code;
     extra.assignee_code = select('assignee_code', assigneeOptions(await staffOf(chosen()), required), '', { testid: 'event-assignee' });
@@ -187,10 +189,12 @@ async function eventForm(o, type, onDone) {
   }
   rows.push(formRow(t('ev_note'), note, { name: 'note', class: 'span-2' }));
   const formError = h('div', { class: 'form-error', testid: 'form-error', role: 'alert' });
-  const submit = h('button', { class: 'btn btn-primary', type: 'submit', testid: 'event-submit' }, `${t('submit')}：${v('event', type)}`);
-  const form = h('form', { class: 'event-form', testid: `event-form-${type}`, novalidate: true }, 
-    h('h3', null, v('event', type)),
+  const title = handBack ? t('ev_hand_back') : v('event', type);
+  const submit = h('button', { class: 'btn btn-primary', type: 'submit', testid: 'event-submit' }, `${t('submit')}：${title}`);
+  const form = h('form', { class: 'event-form', testid: handBack ? 'event-form-hand-back' : `event-form-${type}`, novalidate: true },
+    h('h3', null, title),
     type === 'confirmed' ? h('div', { class: 'hint block' }, t('confirm_observation')) : null,
+    handBack ? h('div', { class: 'hint block', testid: 'hand-back-hint' }, t('ev_hand_back_hint', { n: o.assignee_name || o.assignee_code, c: o.assignee_code })) : null,
     h('div', { class: 'form-grid' }, rows.slice(0, -1)), recordBox, h('div', { class: 'form-grid' }, rows.at(-1)),
     formError,
     h('div', { class: 'form-buttons' }, submit, h('button', { class: 'btn', type: 'button', testid: 'event-cancel', onclick: () => form.remove() }, t('cancel'))));
@@ -222,6 +226,7 @@ async function eventForm(o, type, onDone) {
     if (extra.lead_room && extra.lead_room.value) body.lead_room = extra.lead_room.value;
     if (extra.assigneeRequired && !extra.assignee_code.value) errors.assignee_code = t('v_required');
     if (extra.assignee_code && extra.assignee_code.value) body.assignee_code = extra.assignee_code.value;
+    if (handBack) body.assignee_code = '';
     if (type === 'on_site') {
       const data = {};
       for (const [key, , kind] of ONSITE) {
@@ -238,7 +243,7 @@ async function eventForm(o, type, onDone) {
     submit.disabled = true;
     try {
       await api.post(`/orders/${o.id}/events`, body);
-      toast(t('event_recorded', { e: v('event', type) }));
+      toast(t('event_recorded', { e: title }));
       onDone();
     } catch (err) {
       submit.disabled = false;
@@ -279,20 +284,26 @@ export async function render(root, ctx) {
   document.title = `${o.code} · ${t('app_name')}`;
   const reload = () => render(root, ctx);
 
-  const actions = ACTION_ORDER.filter((e) => (o.allowed_events || []).includes(e) && mayRecord(e));
+  // The server offers `assigned` only to a caller who may assign this order (issue 14: not a
+  // technician on a colleague's); whoever may assign it may also hand it back (退回) when someone
+  // has it: an `assigned` event naming nobody.
+  const actions = ACTION_ORDER.filter((e) => (o.allowed_events || []).includes(e) && mayRecord(e))
+    .flatMap((e) => (e === 'assigned' && o.assignee_code ? ['assigned', 'hand_back'] : [e]));
   const formBox = h('div', { class: 'form-box', testid: 'action-form-box' });
   const actionBar = actions.length
     ? h('div', { class: 'action-bar', testid: 'actions' }, actions.map((type) => h('button', {
-      class: ['btn', ['suspended', 'rejected', 'reopened'].includes(type) ? 'btn-warn' : type === 'closed' ? 'btn-dark' : 'btn-primary-soft'],
-      type: 'button', testid: `action-${type}`, dataset: { event: type },
+      class: ['btn', ['suspended', 'rejected', 'reopened', 'hand_back'].includes(type) ? 'btn-warn' : type === 'closed' ? 'btn-dark' : 'btn-primary-soft'],
+      type: 'button', testid: type === 'hand_back' ? 'action-hand-back' : `action-${type}`, dataset: { event: type },
       onclick: async () => {
         actionBar.querySelectorAll('button').forEach((b) => b.classList.toggle('selected', b.dataset.event === type));
-        mount(formBox, await eventForm(o, type, reload));
+        mount(formBox, type === 'hand_back'
+          ? await eventForm(o, 'assigned', reload, { handBack: true })
+          : await eventForm(o, type, reload));
         const first = formBox.querySelector('input, textarea, select');
         formBox.scrollIntoView({ block: 'nearest' });
         if (first) first.focus();
       },
-    }, v('event', type))))
+    }, type === 'hand_back' ? t('ev_hand_back') : v('event', type))))
     : h('div', { class: 'muted', testid: 'no-actions' }, t('order_no_actions'));
 
   mount(root,

@@ -1343,6 +1343,8 @@ impl Entity for StaffMembers {
         vec![
             ("contractors", i.contractor_code.as_str()),
             ("regions", i.region_code.as_str()),
+            // Whether the person is already stored (a move to another contractor is checked).
+            ("staff", i.code.as_str()),
         ]
     }
 
@@ -1362,6 +1364,23 @@ impl Entity for StaffMembers {
                 problems,
             )
             .await?;
+        // Issue 14: a person tied to its company (a linked account, open orders) does not move
+        // to another; reported on the row (an import) or the request (an update by code).
+        if let (Some(to), Some(id)) = (contractor, refs.id(conn, "staff", &i.code).await?) {
+            let (from,): (i64,) = conn
+                .fetch_one(
+                    "SELECT contractor_id FROM staff WHERE id = $1",
+                    &[Val::int(id)],
+                )
+                .await?;
+            if from != to {
+                if let Some(refused) =
+                    staff_move_refused(conn, id, &i.code, from, &i.contractor_code).await?
+                {
+                    problems.push(FieldError::new("contractor_code", refused.to_string()));
+                }
+            }
+        }
         let region = refs
             .region(conn, "region_code", &i.region_code, problems)
             .await?;
@@ -1385,6 +1404,73 @@ impl Entity for StaffMembers {
             ("phone", text(&i.phone)),
         ])
     }
+
+    /// The move checked by the row it was written to as well: an update by id that changes the
+    /// code and the contractor at once is not found by its (new) code in [`Self::columns`].
+    async fn after_write(
+        conn: &mut Conn<'_>,
+        _refs: &mut Resolver,
+        written: &[Written<'_, StaffInput>],
+    ) -> Result<(), StoreError> {
+        for w in written.iter().filter(|w| w.changed("contractor_id")) {
+            let Some(old) = w.old else { continue };
+            let from = old.iter().find_map(|(c, v)| match (c, v) {
+                (&"contractor_id", Val::Int(Some(id))) => Some(*id),
+                _ => None,
+            });
+            let Some(from) = from else { continue };
+            if let Some(refused) =
+                staff_move_refused(conn, w.id, &w.input.code, from, &w.input.contractor_code)
+                    .await?
+            {
+                return Err(StoreError::invalid("contractor_code", refused.to_string()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Issue 14 (`assignment::check_staff_move`): why the staff member `id` (`code`) may not move
+/// from the contractor `from` to the contractor `to`, if it may not: the accounts linked to it
+/// and the open orders assigned to it.
+async fn staff_move_refused(
+    conn: &mut Conn<'_>,
+    id: i64,
+    code: &str,
+    from: i64,
+    to: &str,
+) -> Result<Option<jike_domain::assignment::StaffMoveRefused>, StoreError> {
+    let accounts: Vec<(String,)> = conn
+        .fetch_all(
+            "SELECT name FROM users WHERE staff_id = $1 ORDER BY name",
+            &[Val::int(id)],
+        )
+        .await?;
+    let orders: Vec<(String,)> = conn
+        .fetch_all(
+            "SELECT code FROM orders WHERE assignee_id = $1 AND state <> 'closed' ORDER BY code",
+            &[Val::int(id)],
+        )
+        .await?;
+    if accounts.is_empty() && orders.is_empty() {
+        return Ok(None);
+    }
+    let (from_code,): (String,) = conn
+        .fetch_one(
+            "SELECT code FROM contractors WHERE id = $1",
+            &[Val::int(from)],
+        )
+        .await?;
+    let accounts: Vec<String> = accounts.into_iter().map(|(a,)| a).collect();
+    let orders: Vec<String> = orders.into_iter().map(|(o,)| o).collect();
+    Ok(jike_domain::assignment::check_staff_move(
+        code.trim(),
+        &from_code,
+        to.trim(),
+        &accounts,
+        &orders,
+    )
+    .err())
 }
 
 // ---------------------------------------------------------------------------------------------

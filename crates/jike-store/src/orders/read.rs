@@ -32,7 +32,8 @@ impl Store {
     /// An order with its links, events, live clocks at `now` and the events its state allows,
     /// unscoped: for the command line and the system's own work (`Caller::system`).
     pub(crate) async fn order(&self, id: i64, now: DateTime<Utc>) -> Result<Order, StoreError> {
-        self.order_in_scope(&Scope::All, id, now).await
+        self.order_in_scope(&Caller::system("system"), &Scope::All, id, now)
+            .await
     }
 
     /// An order `caller` sees (by id or code), with its detail as for [`Store::order`]; a
@@ -45,13 +46,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Order, StoreError> {
         let id = self.order_id_as(caller, key).await?;
-        let order = self.order_in_scope(&caller.scope, id, now).await?;
+        let order = self.order_in_scope(caller, &caller.scope, id, now).await?;
         Ok(seen_by(caller, order))
     }
 
-    /// The order `id` as `scope` sees it, with its detail.
+    /// The order `id` as `scope` sees it, with its detail, the events it allows offered as
+    /// `caller` may record them (`assignment::offer_to`).
     async fn order_in_scope(
         &self,
+        caller: &Caller,
         scope: &Scope,
         id: i64,
         now: DateTime<Utc>,
@@ -60,6 +63,7 @@ impl Store {
         let mut conn = c.conn();
         let mut order = crate::inventory::ops::get::<Orders>(&mut conn, scope, id).await?;
         self.fill_detail(&mut conn, &mut order, now).await?;
+        assignment::offer_to(&mut conn, caller, &mut order).await?;
         Ok(order)
     }
 
@@ -75,7 +79,7 @@ impl Store {
     ) -> Result<Order, StoreError> {
         Ok(seen_by(
             caller,
-            self.order_in_scope(&Scope::All, id, now).await?,
+            self.order_in_scope(caller, &Scope::All, id, now).await?,
         ))
     }
 

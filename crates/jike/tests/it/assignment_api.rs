@@ -302,3 +302,278 @@ async fn technicians_see_their_own_orders_and_assign_as_their_role_allows() {
         db.cleanup().await;
     }
 }
+
+/// Issue 14's leftovers through the real server on both databases: a technician is offered
+/// 指派 only where it may assign (not on a colleague's order, which answers 403), hands its own
+/// back (退回, `assignee_code: ""`), sees its own dashboard (`/dashboard?mine=true`), and a
+/// staff member linked to an account does not move to another contractor (PUT or import).
+#[tokio::test]
+async fn a_technician_is_offered_what_it_may_do_hands_back_and_sees_its_own_dashboard() {
+    for db in TestDb::both().await {
+        let server = Server::start(&db.url, &["--demo"]);
+        let admin = server.client();
+        let tech = get_json(&admin, server.url("/api/v1/users/demo.tech")).await;
+        let staff = tech["staff_code"].as_str().unwrap().to_string();
+        let contractor = tech["contractor_code"].as_str().unwrap().to_string();
+        let people = get_json(
+            &admin,
+            server.url(&format!(
+                "/api/v1/staff?contractor={contractor}&sort=-code&limit=5"
+            )),
+        )
+        .await;
+        let colleague = people["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["code"].as_str().unwrap().to_string())
+            .find(|c| *c != staff)
+            .expect("a colleague");
+        let demo_tech = client_with(&token_of(
+            &server.db,
+            "demo.tech",
+            "contractor",
+            &["--contractor", &contractor],
+        ));
+        let (ok, out, err) = jike(
+            &server.db,
+            &[
+                "user",
+                "add",
+                "--name",
+                "tech2",
+                "--role",
+                "contractor",
+                "--contractor",
+                &contractor,
+                "--staff",
+                &colleague,
+            ],
+            None,
+        );
+        assert!(ok, "{out}{err}");
+        let tech2 = client_with(&token_of(
+            &server.db,
+            "tech2",
+            "contractor",
+            &["--contractor", &contractor],
+        ));
+
+        // An order of the company dispatched to the colleague.
+        let (status, order) = send(
+            &admin,
+            reqwest::Method::POST,
+            server.url("/api/v1/orders"),
+            Some(
+                json!({"kind": "fault", "title": "专线中断（退回测试）", "grade": "gold",
+                "contractor_code": contractor}),
+            ),
+        )
+        .await;
+        assert_eq!(status, 201, "{order}");
+        let detail = server.url(&format!("/api/v1/orders/{}", order["id"]));
+        let events = server.url(&format!("/api/v1/orders/{}/events", order["id"]));
+        let (status, o) = send(
+            &admin,
+            reqwest::Method::POST,
+            events.clone(),
+            Some(json!({"type": "dispatched", "assignee_code": colleague})),
+        )
+        .await;
+        assert_eq!(status, 201, "{o}");
+        let offered = |o: &Value| {
+            o["allowed_events"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("assigned"))
+        };
+        // demo.tech: not offered 指派 on its colleague's order, and refused if it tries; the
+        // rest of what the state allows is offered as before.
+        let seen = get_json(&demo_tech, detail.clone()).await;
+        assert!(!offered(&seen), "{}", seen["allowed_events"]);
+        assert!(seen["allowed_events"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("accepted")));
+        let (status, problem) = send(
+            &demo_tech,
+            reqwest::Method::POST,
+            events.clone(),
+            Some(json!({"type": "assigned", "assignee_code": staff})),
+        )
+        .await;
+        assert_eq!(status, 403, "{problem}");
+        let (status, problem) = send(
+            &demo_tech,
+            reqwest::Method::POST,
+            events.clone(),
+            Some(json!({"type": "assigned", "assignee_code": ""})),
+        )
+        .await;
+        assert_eq!(
+            status, 403,
+            "a colleague's is not its to hand back: {problem}"
+        );
+        // The colleague and the monitoring room are offered it.
+        assert!(offered(&get_json(&tech2, detail.clone()).await));
+        assert!(offered(&get_json(&admin, detail.clone()).await));
+        // The colleague hands it back: nobody is assigned, the timeline says so.
+        let (status, back) = send(
+            &tech2,
+            reqwest::Method::POST,
+            events.clone(),
+            Some(json!({"type": "assigned", "assignee_code": "", "note": "不在我的片区"})),
+        )
+        .await;
+        assert_eq!(status, 201, "{back}");
+        assert_eq!(back["assignee_code"], Value::Null);
+        let last = back["events"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["type"], "assigned");
+        assert!(last.get("assignee_code").is_none(), "{last}");
+        // Unassigned now: demo.tech may take it; nothing is left to hand back (422).
+        assert!(offered(&get_json(&demo_tech, detail.clone()).await));
+        let (status, problem) = send(
+            &demo_tech,
+            reqwest::Method::POST,
+            events.clone(),
+            Some(json!({"type": "assigned", "assignee_code": ""})),
+        )
+        .await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (422, vec!["assignee_code".to_string()]),
+            "{problem}"
+        );
+        // `assigned` without a person (null is leaving it out) is still a 422.
+        let (status, problem) = send(
+            &demo_tech,
+            reqwest::Method::POST,
+            events.clone(),
+            Some(json!({"type": "assigned", "assignee_code": null})),
+        )
+        .await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (422, vec!["assignee_code".to_string()])
+        );
+
+        // The dashboard of its own orders: every order on it is its own, and as many as its
+        // open orders in the list.
+        let mine = get_json(&demo_tech, server.url("/api/v1/dashboard?mine=true")).await;
+        assert_eq!(mine["assignee_code"], staff.as_str(), "{mine}");
+        let open_mine = get_json(
+            &demo_tech,
+            server.url("/api/v1/orders?mine=true&open=true&limit=200"),
+        )
+        .await;
+        let open_mine = open_mine["items"].as_array().unwrap().len();
+        assert!(open_mine > 0);
+        assert_eq!(mine["open_total"], open_mine, "{mine}");
+        for o in mine["orders"].as_array().unwrap() {
+            assert_eq!(o["assignee_code"], staff.as_str(), "{o}");
+        }
+        let company = get_json(&demo_tech, server.url("/api/v1/dashboard")).await;
+        assert!(company.get("assignee_code").is_none());
+        assert!(company["open_total"].as_i64() > mine["open_total"].as_i64());
+        let by_person = get_json(
+            &admin,
+            server.url(&format!("/api/v1/dashboard?assignee={staff}")),
+        )
+        .await;
+        assert_eq!(by_person["open_total"], mine["open_total"]);
+        for (who, query, field) in [
+            (&admin, "mine=true", "mine"),
+            (&admin, "assignee=NOBODY", "assignee"),
+            (&demo_tech, "mine=perhaps", "mine"),
+        ] {
+            let (status, problem) = send(
+                who,
+                reqwest::Method::GET,
+                server.url(&format!("/api/v1/dashboard?{query}")),
+                None,
+            )
+            .await;
+            assert_eq!(
+                (status, fields(&problem)),
+                (422, vec![field.to_string()]),
+                "{query}"
+            );
+        }
+
+        // demo.tech's person does not move to another contractor while linked: PUT and import.
+        let person = get_json(
+            &admin,
+            server.url(&format!("/api/v1/staff?code_prefix={staff}")),
+        )
+        .await["items"][0]
+            .clone();
+        let other = get_json(&admin, server.url("/api/v1/contractors?limit=20")).await["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_string())
+            .find(|c| *c != contractor)
+            .expect("another contractor");
+        let mut input = json!({});
+        for key in [
+            "code",
+            "name",
+            "region_code",
+            "education",
+            "major",
+            "years_experience",
+            "years_core_network",
+            "certificates",
+            "training_level",
+            "phone",
+        ] {
+            input[key] = person[key].clone();
+        }
+        input["contractor_code"] = json!(other);
+        let (status, problem) = send(
+            &admin,
+            reqwest::Method::PUT,
+            server.url(&format!("/api/v1/staff/{}", person["id"])),
+            Some(input),
+        )
+        .await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (422, vec!["contractor_code".to_string()]),
+            "{problem}"
+        );
+        assert!(problem.to_string().contains("'demo.tech'"), "{problem}");
+        let csv = format!(
+            "工号,姓名,代维公司,区域,学历,培训等级\n{},{},{other},{},{},{}\n",
+            person["code"].as_str().unwrap(),
+            person["name"].as_str().unwrap(),
+            person["region_code"].as_str().unwrap(),
+            person["education"].as_str().unwrap(),
+            person["training_level"].as_str().unwrap(),
+        );
+        let response = admin
+            .post(server.url("/api/v1/import/staff?format=csv"))
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["rows"][0]["row"], 2, "{problem}");
+        assert_eq!(problem["rows"][0]["column"], "代维公司", "{problem}");
+        assert!(
+            problem["rows"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("'demo.tech'"),
+            "{problem}"
+        );
+        let still = get_json(
+            &admin,
+            server.url(&format!("/api/v1/staff/{}", person["id"])),
+        )
+        .await;
+        assert_eq!(still["contractor_code"], contractor.as_str());
+        db.cleanup().await;
+    }
+}
